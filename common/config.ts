@@ -1,0 +1,136 @@
+/**
+ * Configuration comes only from the environment. It is validated once at start-up and every
+ * problem is reported in one readable message, so a mis-configured deployment fails fast
+ * instead of half-working.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** Where embedded state lives: SQLite file, Temporal dev-server DB, generated keys, mail files. */
+    DATA_DIR: z.string().min(1).default('./data'),
+
+    /** `mysql://user:pass@host:3306/db` (MySQL 8 or MariaDB) or `sqlite:<file>` (embedded libsql). Unset = embedded. */
+    DATABASE_URL: z
+      .string()
+      .regex(/^(mysql|mariadb):\/\/.+|^(sqlite|file|libsql):.+/, 'must start with mysql://, mariadb:// or sqlite:')
+      .optional(),
+    DATABASE_DEBUG: bool.default(false),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+    /** Prefix for every Redis key, so several deployments (or test runs) can share one Redis. */
+    REDIS_KEY_PREFIX: z.string().default('signoff:'),
+
+    /** host:port of a Temporal frontend. Unset = `npm start` launches the embedded dev server. */
+    TEMPORAL_ADDRESS: z.string().regex(/^[^:]+:\d+$/, 'must be host:port').optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('signoff'),
+    TEMPORAL_UI_URL: z.string().url().optional(),
+    TEMPORAL_CLI_PATH: z.string().optional(),
+
+    API_HOST: z.string().default('127.0.0.1'),
+    API_PORT: int(3000, 0, 65535),
+    PUBLIC_URL: z.string().url().optional(),
+    BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 1mb or 512kb').default('1mb'),
+
+    /** Unset SMTP_HOST = mail is written as .eml files under DATA_DIR/mail and logged. */
+    SMTP_HOST: z.string().optional(),
+    SMTP_PORT: int(587, 1, 65535),
+    SMTP_SECURE: bool.default(false),
+    SMTP_USER: z.string().optional(),
+    SMTP_PASSWORD: z.string().optional(),
+    MAIL_FROM: z.string().default('Signoff <no-reply@signoff.local>'),
+
+    /** PEM keys (EdDSA Ed25519). Required in production; generated into DATA_DIR otherwise. */
+    JWT_PRIVATE_KEY: z.string().optional(),
+    JWT_PUBLIC_KEY: z.string().optional(),
+    JWT_KEY_ID: z.string().optional(),
+    JWT_ISSUER: z.string().default('signoff'),
+    JWT_AUDIENCE: z.string().default('signoff-api'),
+    ACCESS_TOKEN_TTL_SECONDS: int(900, 30, 86400),
+    REFRESH_TOKEN_TTL_SECONDS: int(30 * 86400, 60, 365 * 86400),
+
+    /** scrypt cost as log2(N). 17 (N=131072, 128 MiB per hash) is the production setting. */
+    SCRYPT_LOG_N: int(17, 10, 20),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: int(5, 1),
+    LOGIN_MAX_FAILURES_PER_IP: int(30, 1),
+    LOGIN_FAILURE_WINDOW_SECONDS: int(900, 1),
+    LOGIN_LOCK_SECONDS: int(900, 1),
+
+    /** Audit-log rows older than this many days are purged. */
+    AUDIT_RETENTION_DAYS: int(180, 1, 36500),
+    /** Audit rows are buffered in memory and written in batches this often (ms)… */
+    AUDIT_FLUSH_INTERVAL_MS: int(1000, 10, 60_000),
+    /** …and at most this many wait; beyond it new rows are dropped (and counted) rather than grow memory. */
+    AUDIT_BUFFER_LIMIT: int(10_000, 10, 1_000_000),
+  });
+
+/**
+ * Rules across several variables. They read the raw values so they are reported together with
+ * the per-variable problems (a zod refinement would only run once every field is valid).
+ */
+function crossFieldProblems(raw: Record<string, string | undefined>): { key: string; message: string }[] {
+  const problems: { key: string; message: string }[] = [];
+  if (raw.NODE_ENV === 'production') {
+    for (const key of ['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'DATABASE_URL', 'TEMPORAL_ADDRESS']) {
+      if (!raw[key]) problems.push({ key, message: 'is required when NODE_ENV=production' });
+    }
+  }
+  if (!!raw.JWT_PRIVATE_KEY !== !!raw.JWT_PUBLIC_KEY && !problems.some((p) => p.key.startsWith('JWT_'))) {
+    problems.push({ key: raw.JWT_PRIVATE_KEY ? 'JWT_PUBLIC_KEY' : 'JWT_PRIVATE_KEY', message: 'JWT_PRIVATE_KEY and JWT_PUBLIC_KEY go together' });
+  }
+  if (raw.SMTP_USER && !raw.SMTP_PASSWORD) problems.push({ key: 'SMTP_PASSWORD', message: 'is required when SMTP_USER is set' });
+  return problems;
+}
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface AppConfig extends Env {
+  /** Absolute data folder. */
+  dataDir: string;
+  database: { kind: 'mysql'; url: string } | { kind: 'sqlite'; file: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse and validate the environment. Throws one ConfigError listing every bad value. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings mean "unset": docker-compose and shells often pass VAR= .
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ key: i.path.join('.') || '(environment)', message: i.message }))),
+    ...crossFieldProblems(cleaned),
+  ];
+  if (!parsed.success || problems.length) {
+    throw new ConfigError(
+      problems.map(({ key, message }) => {
+        const value = cleaned[key];
+        const shown = value === undefined ? 'missing' : /KEY|PASSWORD|SECRET/.test(key) ? 'set' : JSON.stringify(value);
+        return `${key} (${shown}): ${message}`;
+      }),
+    );
+  }
+  const env = parsed.data;
+  const dataDir = resolve(env.DATA_DIR);
+  const url = env.DATABASE_URL;
+  const database: AppConfig['database'] =
+    url && /^(mysql|mariadb):/.test(url)
+      ? { kind: 'mysql', url: url.replace(/^mariadb:/, 'mysql:') }
+      : { kind: 'sqlite', file: url ? url.replace(/^(sqlite|file|libsql):(\/\/)?/, '') : resolve(dataDir, 'signoff.db') };
+  return { ...env, dataDir, database };
+}
