@@ -1,0 +1,58 @@
+export * from './user';
+export * from './permission';
+export * from './auth';
+export * from './support';
+export * from './approval';
+export * from './approval-runtime';
+
+import { TenantSchema, DepartmentSchema, PositionSchema, UserSchema } from './user';
+import { PermissionSchema, RoleSchema, RolePermissionSchema, RoleDepartmentSchema, UserRoleSchema, MenuSchema } from './permission';
+import { RefreshTokenSchema, ApiKeySchema, LoginLogSchema } from './auth';
+import {
+  InAppMessageSchema,
+  MailDeliverySchema,
+  AuditLogSchema,
+  TodoSchema,
+  DailyPlanSchema,
+  DailyPlanItemSchema,
+  AnnouncementSchema,
+  AnnouncementTargetSchema,
+  AnnouncementReadSchema,
+  NotificationPreferenceSchema,
+  NotificationDeliverySchema,
+} from './support';
+import { ApprovalTemplateSchema, ApprovalTemplateVersionSchema } from './approval';
+import { ApprovalInstanceSchema, ApprovalTaskSchema, ApprovalEventSchema } from './approval-runtime';
+
+/** Every entity, registered explicitly (no folder scanning: works the same in ts, jest and dist). */
+export const allEntities = [
+  TenantSchema,
+  DepartmentSchema,
+  PositionSchema,
+  UserSchema,
+  PermissionSchema,
+  RoleSchema,
+  RolePermissionSchema,
+  RoleDepartmentSchema,
+  UserRoleSchema,
+  MenuSchema,
+  RefreshTokenSchema,
+  ApiKeySchema,
+  LoginLogSchema,
+  InAppMessageSchema,
+  MailDeliverySchema,
+  AuditLogSchema,
+  TodoSchema,
+  DailyPlanSchema,
+  DailyPlanItemSchema,
+  AnnouncementSchema,
+  AnnouncementTargetSchema,
+  AnnouncementReadSchema,
+  NotificationPreferenceSchema,
+  NotificationDeliverySchema,
+  ApprovalTemplateSchema,
+  ApprovalTemplateVersionSchema,
+  ApprovalInstanceSchema,
+  ApprovalTaskSchema,
+  ApprovalEventSchema,
+];

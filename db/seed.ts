@@ -1,0 +1,136 @@
+/**
+ * Demo data: one tenant (`acme`) with an admin, a small org chart, built-in roles and menus.
+ * Idempotent: every row is looked up by its natural key first, so a second start changes nothing
+ * and never overwrites what an admin edited.
+ */
+import type { EntityManager } from '@mikro-orm/knex';
+import { newId } from '../common/ids';
+import { hashPassword } from '../activities/auth/password';
+import { BUILTIN_ROLES, DEFAULT_MENUS, PERMISSION_CATALOG, type MenuSeed } from '../activities/permission/catalog';
+import { Department, Menu, Permission, Position, Role, RolePermission, Tenant, User, UserRole } from '../db/entities';
+import { seedPresetTemplates } from './seed-approval';
+
+export interface SeedOptions {
+  tenantCode?: string;
+  tenantName?: string;
+  adminPassword?: string;
+  /** scrypt cost for demo users (log2 N). */
+  scryptLogN?: number;
+}
+
+export const DEMO = {
+  tenantCode: 'acme',
+  adminUsername: 'admin',
+  /** Demo only; printed by `npm start`. Change it after the first login. */
+  adminPassword: 'Signoff-admin-1',
+  userPassword: 'Signoff-user-1',
+};
+
+async function upsert<T extends object>(em: EntityManager, entity: new () => T, where: Partial<T>, create: () => Partial<T>): Promise<T> {
+  const found = await em.findOne(entity, where as never);
+  if (found) return found as T;
+  const row = em.create(entity, { ...where, ...create() } as never);
+  await em.flush();
+  return row as T;
+}
+
+/** Permission catalogue (global) and, per tenant, built-in roles and the default menu tree. */
+export async function seedTenantBasics(em: EntityManager, tenantId: string): Promise<Record<string, Role>> {
+  for (const p of PERMISSION_CATALOG) {
+    await upsert(em, Permission, { code: p.code }, () => ({ name: p.name, module: p.module }));
+  }
+  const roles: Record<string, Role> = {};
+  for (const r of BUILTIN_ROLES) {
+    const existing = await em.findOne(Role, { tenantId, code: r.code });
+    const role = existing ?? em.create(Role, { id: newId(), tenantId, code: r.code, name: r.name, dataScope: r.dataScope, builtin: true });
+    if (!existing) {
+      const codes = r.permissions === 'all' ? PERMISSION_CATALOG.map((p) => p.code) : r.permissions;
+      for (const code of codes) em.create(RolePermission, { id: newId(), tenantId, roleId: role.id, permissionCode: code });
+      await em.flush();
+    }
+    roles[r.code] = role;
+  }
+  const addMenus = async (items: MenuSeed[], parentId: string | null) => {
+    for (const [i, m] of items.entries()) {
+      const menu = await upsert(em, Menu, { tenantId, key: m.key }, () => ({
+        id: newId(),
+        parentId,
+        name: m.name,
+        kind: m.kind,
+        routePath: m.routePath ?? null,
+        icon: m.icon ?? null,
+        permissionCode: m.permissionCode ?? null,
+        sortOrder: i,
+      }));
+      if (m.children) await addMenus(m.children, menu.id);
+    }
+  };
+  await addMenus(DEFAULT_MENUS, null);
+  return roles;
+}
+
+export async function seedDemoData(em: EntityManager, opts: SeedOptions = {}) {
+  const code = opts.tenantCode ?? DEMO.tenantCode;
+  const logN = opts.scryptLogN ?? 17;
+  const tenant = await upsert(em, Tenant, { code }, () => ({ id: newId(), name: opts.tenantName ?? 'Acme Corporation', userQuota: 500 }));
+  const roles = await seedTenantBasics(em, tenant.id);
+
+  // Org chart: Head office > Engineering > Platform; Head office > Finance; Head office > HR.
+  const dept = async (deptCode: string, name: string, parent: Department | null) =>
+    upsert(em, Department, { tenantId: tenant.id, code: deptCode }, () => {
+      const id = newId();
+      return { id, name, parentId: parent?.id ?? null, path: `${parent?.path ?? '/'}${id}/`, depth: parent ? parent.depth + 1 : 0 };
+    });
+  const head = await dept('D0001', 'Head office', null);
+  const eng = await dept('D0002', 'Engineering', head);
+  const platform = await dept('D0003', 'Platform', eng);
+  const finance = await dept('D0004', 'Finance', head);
+  const hr = await dept('D0005', 'Human resources', head);
+
+  const pos = async (posCode: string, name: string, rank: number) =>
+    upsert(em, Position, { tenantId: tenant.id, code: posCode }, () => ({ id: newId(), name, rank }));
+  const ceo = await pos('ceo', 'Chief executive', 10);
+  const mgr = await pos('manager', 'Manager', 50);
+  const eng1 = await pos('engineer', 'Engineer', 100);
+
+  const adminPassword = opts.adminPassword ?? DEMO.adminPassword;
+  const user = async (username: string, displayName: string, department: Department, position: Position, roleCodes: string[], password: string) => {
+    const existing = await em.findOne(User, { tenantId: tenant.id, username });
+    if (existing) return existing;
+    const u = em.create(User, {
+      id: newId(),
+      tenantId: tenant.id,
+      username,
+      email: `${username}@acme.example`,
+      displayName,
+      passwordHash: await hashPassword(password, logN),
+      passwordChangedAt: new Date(),
+      departmentId: department.id,
+      positionId: position.id,
+    });
+    for (const rc of roleCodes) em.create(UserRole, { id: newId(), tenantId: tenant.id, userId: u.id, roleId: roles[rc].id });
+    await em.flush();
+    return u;
+  };
+  const admin = await user(DEMO.adminUsername, 'Ada Admin', head, ceo, ['tenant_admin'], adminPassword);
+  const carol = await user('carol', 'Carol Chen (Engineering head)', eng, mgr, ['manager', 'employee'], DEMO.userPassword);
+  const pete = await user('pete', 'Pete Park (Platform lead)', platform, mgr, ['manager', 'employee'], DEMO.userPassword);
+  const alice = await user('alice', 'Alice Alvarez', platform, eng1, ['employee'], DEMO.userPassword);
+  const fiona = await user('fiona', 'Fiona Fischer (Finance)', finance, mgr, ['manager', 'employee'], DEMO.userPassword);
+  const harry = await user('harry', 'Harry Hughes (HR)', hr, mgr, ['hr', 'employee'], DEMO.userPassword);
+
+  // Department heads make the manager chain resolvable: alice -> pete -> carol -> admin.
+  const heads: [Department, User][] = [[head, admin], [eng, carol], [platform, pete], [finance, fiona], [hr, harry]];
+  for (const [d, h] of heads) if (!d.headUserId) d.headUserId = h.id;
+  await em.flush();
+  await seedPresetTemplates(em, tenant.id, { roleMembers: { finance: [fiona.id] }, publishedBy: admin.id });
+  return {
+    tenantId: tenant.id,
+    tenantCode: code,
+    adminUsername: DEMO.adminUsername,
+    users: { admin, carol, pete, alice, fiona, harry },
+    departments: { head, eng, platform, finance, hr },
+    positions: { ceo, manager: mgr, engineer: eng1 },
+    roles,
+  };
+}
