@@ -1,0 +1,55 @@
+/**
+ * Production worker entrypoint (`npm run start:worker`): ensures search attributes on the cluster,
+ * then polls until SIGINT/SIGTERM. Shutdown is graceful: no new tasks, in-flight ones finish or
+ * are retried elsewhere; nothing is lost because state lives in Temporal.
+ */
+import { NativeConnection, Runtime as TemporalRuntime } from '@temporalio/worker';
+import { Connection } from '@temporalio/client';
+import { loadConfig, ConfigError } from '../common/config';
+import { createRuntime, type Runtime } from '../activities/runtime';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { createWorker } from './create-worker';
+
+export async function runWorker(rt: Runtime, opts: { signal?: AbortSignal } = {}) {
+  const address = rt.config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+  const admin = await Connection.connect({ address });
+  try {
+    const added = await ensureSearchAttributes(admin, rt.config.TEMPORAL_NAMESPACE);
+    if (added.length) rt.log.info({ added }, 'search attributes registered');
+  } finally {
+    await admin.close();
+  }
+  const connection = await NativeConnection.connect({ address });
+  const worker = await createWorker(rt, { connection });
+  rt.log.info({ taskQueue: rt.config.TEMPORAL_TASK_QUEUE, namespace: rt.config.TEMPORAL_NAMESPACE }, 'worker started');
+  const running = worker.run();
+  // Bundling takes seconds: a stop requested meanwhile has already fired its abort event, and
+  // a listener added now would never run. Check the flag as well as listening.
+  if (opts.signal?.aborted) worker.shutdown();
+  else opts.signal?.addEventListener('abort', () => worker.shutdown(), { once: true });
+  try {
+    await running;
+  } finally {
+    await connection.close();
+    rt.log.info('worker stopped');
+  }
+}
+
+async function main() {
+  const config = loadConfig();
+  // The SDK installs its own SIGINT/SIGTERM handlers that call worker.shutdown().
+  TemporalRuntime.install({});
+  const rt = await createRuntime(config, { name: 'signoff-worker' });
+  try {
+    await runWorker(rt);
+  } finally {
+    await rt.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err instanceof ConfigError ? err.message : err);
+    process.exit(1);
+  });
+}
