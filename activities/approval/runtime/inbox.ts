@@ -1,0 +1,122 @@
+/**
+ * The caller's approval inbox, from the read model: to-do (tasks waiting for them), done (tasks
+ * they acted on — never ones cancelled under them), cc'd and started-by-me; filtered by
+ * template, instance status and title text; paged with keyset cursors (newest first).
+ */
+import { raw } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/knex';
+import type { Runtime } from '../../runtime';
+import type { Actor } from '../../../common/actor';
+import { BadRequestError } from '../../../common/errors';
+import { ApprovalInstance, ApprovalTask, User, type ApprovalTaskStatus } from '../../../db/entities';
+import type { InboxBox, InboxCounts, InboxItem, InboxPage, InboxQuery } from '../../../api/approval/instances.schema';
+
+/** Task states that count as "I did this". */
+const DONE: ApprovalTaskStatus[] = ['approved', 'rejected', 'returned', 'transferred'];
+
+interface Cursor {
+  at: string;
+  id: string;
+}
+
+const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decode(text: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.at === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.at))) return c;
+  } catch {
+    /* fall through */
+  }
+  throw new BadRequestError('invalid_cursor', 'The cursor is not one this API handed out');
+}
+
+function textContains(column: string, text: string) {
+  const pattern = `%${text.toLowerCase().replace(/[=%_]/g, (c) => `=${c}`)}%`;
+  return { [raw((alias: string) => `lower(${alias}.${column}) like ? escape '='`, [pattern])]: [] };
+}
+
+/** Task filter of a box: whose, which kind, which states, and the column it is ordered by. */
+function taskBox(box: Exclude<InboxBox, 'started'>, userId: string) {
+  if (box === 'todo') return { where: { assigneeId: userId, kind: 'approval', status: 'open' }, order: 'openedAt' as const };
+  if (box === 'cc') return { where: { assigneeId: userId, kind: 'cc' }, order: 'openedAt' as const };
+  // Automatic approvals were never the person's own act: not in their "done".
+  return { where: { assigneeId: userId, kind: 'approval', status: { $in: DONE }, autoApproved: null }, order: 'actedAt' as const };
+}
+
+export class ApprovalInbox {
+  constructor(private readonly rt: Runtime) {}
+
+  private instanceFilter(actor: Actor, q: Pick<InboxQuery, 'templateKey' | 'status' | 'q'>): Record<string, unknown>[] {
+    const where: Record<string, unknown>[] = [{ tenantId: actor.tenantId }];
+    if (q.templateKey) where.push({ templateKey: q.templateKey });
+    if (q.status) where.push({ status: q.status });
+    if (q.q) where.push(textContains('title', q.q));
+    return where;
+  }
+
+  async list(actor: Actor, q: InboxQuery): Promise<InboxPage> {
+    const em = this.rt.orm.em.fork() as EntityManager;
+    const cursor = q.cursor ? decode(q.cursor) : null;
+    const filters = this.instanceFilter(actor, q);
+    const page = q.limit;
+
+    if (q.box === 'started') {
+      const where: Record<string, unknown>[] = [...filters, { initiatorId: actor.userId }];
+      if (cursor) where.push({ $or: [{ submittedAt: { $lt: new Date(cursor.at) } }, { submittedAt: new Date(cursor.at), id: { $lt: cursor.id } }] });
+      const rows = await em.find(ApprovalInstance, { $and: where } as never, { orderBy: { submittedAt: 'desc', id: 'desc' }, limit: page + 1 });
+      const names = await this.names(em, actor.tenantId, rows.map((r) => r.initiatorId));
+      const items = rows.slice(0, page).map((i) => this.item(i, null, i.submittedAt, names));
+      const last = rows.length > page ? rows[page - 1] : null;
+      return { items, nextCursor: last ? encode({ at: last.submittedAt.toISOString(), id: last.id }) : null };
+    }
+
+    const box = taskBox(q.box, actor.userId);
+    const instances = em.createQueryBuilder(ApprovalInstance).select('id').where({ $and: filters } as never);
+    const where: Record<string, unknown>[] = [{ tenantId: actor.tenantId }, box.where, { instanceId: { $in: instances.getKnexQuery() } }];
+    if (cursor) {
+      const at = new Date(cursor.at);
+      where.push({ $or: [{ [box.order]: { $lt: at } }, { [box.order]: at, id: { $lt: cursor.id } }] });
+    }
+    const tasks = await em.find(ApprovalTask, { $and: where } as never, { orderBy: { [box.order]: 'desc', id: 'desc' }, limit: page + 1 });
+    const shown = tasks.slice(0, page);
+    const byId = new Map((await em.find(ApprovalInstance, { tenantId: actor.tenantId, id: { $in: shown.map((t) => t.instanceId) } })).map((i) => [i.id, i]));
+    const names = await this.names(em, actor.tenantId, [...byId.values()].map((i) => i.initiatorId));
+    const items = shown.map((t) => this.item(byId.get(t.instanceId)!, t, (box.order === 'actedAt' ? t.actedAt : t.openedAt) ?? t.openedAt, names));
+    const last = tasks.length > page ? shown[page - 1] : null;
+    const lastAt = last ? ((box.order === 'actedAt' ? last.actedAt : last.openedAt) ?? last.openedAt) : null;
+    return { items, nextCursor: last && lastAt ? encode({ at: lastAt.toISOString(), id: last.id }) : null };
+  }
+
+  /** Badge numbers: to-do and cc items, done, and requests of mine still in progress. */
+  async counts(actor: Actor): Promise<InboxCounts> {
+    const em = this.rt.orm.em.fork();
+    const { tenantId, userId } = actor;
+    const count = (box: Exclude<InboxBox, 'started'>) => em.count(ApprovalTask, { tenantId, ...taskBox(box, userId).where } as never);
+    return {
+      todo: await count('todo'),
+      done: await count('done'),
+      cc: await count('cc'),
+      started: await em.count(ApprovalInstance, { tenantId, initiatorId: userId, status: { $in: ['running', 'returned'] } }),
+    };
+  }
+
+  private async names(em: EntityManager, tenantId: string, ids: string[]) {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map<string, string>();
+    return new Map((await em.find(User, { tenantId, id: { $in: unique } }, { fields: ['id', 'displayName'] })).map((u) => [u.id, u.displayName]));
+  }
+
+  private item(i: ApprovalInstance, t: ApprovalTask | null, at: Date, names: Map<string, string>): InboxItem {
+    return {
+      instanceId: i.id,
+      title: i.title,
+      templateKey: i.templateKey,
+      templateName: i.templateName,
+      status: i.status,
+      initiator: { userId: i.initiatorId, displayName: names.get(i.initiatorId) ?? null },
+      task: t ? { taskId: t.id, stepId: t.stepId, stepName: t.stepName, status: t.status } : null,
+      at: at.toISOString(),
+    };
+  }
+}
+

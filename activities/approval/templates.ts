@@ -1,0 +1,241 @@
+/**
+ * Approval templates: the editable draft, publishing immutable versions, enabling/disabling,
+ * validation on demand and dry-runs. Everything is tenant-scoped: a template of another tenant
+ * is "not found", never "forbidden".
+ */
+import { LockMode, UniqueConstraintViolationException, raw } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/knex';
+import type { Runtime } from '../runtime';
+import type { Actor } from '../../common/actor';
+import { ConflictError, NotFoundError, ValidationError } from '../../common/errors';
+import { newId } from '../../common/ids';
+import { offsetOf, pageOf, type Page, type PageQuery } from '../../common/pagination';
+import { ApprovalTemplate, ApprovalTemplateVersion } from '../../db/entities';
+import type { Template } from '../../workflows/approval/dsl';
+import {
+  toTemplateDetailView,
+  toTemplateView,
+  toVersionDetailView,
+  toVersionView,
+  type DryRunInput,
+  type DryRunResult,
+  type StartableTemplate,
+  type TemplateDetailView,
+  type TemplateListQuery,
+  type TemplateView,
+  type ValidationReport,
+  type VersionDetailView,
+  type VersionView,
+} from '../../api/approval/schema';
+import { validateTemplate } from './validate-template';
+import { dryRun } from './dry-run';
+
+/**
+ * "Column contains text", case-insensitive, the same on MySQL and SQLite: `%` and `_` typed by
+ * a user match themselves thanks to an explicit ESCAPE character.
+ */
+function textContains(columns: string[], text: string) {
+  const pattern = `%${text.toLowerCase().replace(/[=%_]/g, (c) => `=${c}`)}%`;
+  const sql = (alias: string) => `(${columns.map((c) => `lower(${alias}.${c}) like ? escape '='`).join(' or ')})`;
+  return { [raw(sql, columns.map(() => pattern))]: [] };
+}
+
+/** JSON with object keys sorted: MySQL's JSON type reorders keys, so compare content, not text. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
+}
+
+const keyTaken = (key: string) => new ConflictError('template_key_taken', `A template with the key "${key}" already exists`);
+
+export class TemplateService {
+  constructor(private readonly rt: Runtime) {}
+
+  private get em() {
+    return this.rt.orm.em;
+  }
+
+  private async find(em: EntityManager, tenantId: string, id: string, lock = false): Promise<ApprovalTemplate> {
+    const row = await em.findOne(ApprovalTemplate, { tenantId, id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+    if (!row) throw new NotFoundError('template', id);
+    return row;
+  }
+
+  async list(actor: Actor, q: TemplateListQuery): Promise<Page<TemplateView>> {
+    const where: Record<string, unknown>[] = [{ tenantId: actor.tenantId }];
+    if (q.category) where.push({ category: q.category });
+    if (q.status) where.push({ status: q.status });
+    if (q.q) where.push(textContains(['template_key', 'name'], q.q));
+    const [rows, total] = await this.em.findAndCount(ApprovalTemplate, { $and: where } as never, { orderBy: { key: 'asc' }, ...offsetOf(q) });
+    return pageOf(rows.map(toTemplateView), total, q);
+  }
+
+  async get(actor: Actor, id: string): Promise<TemplateDetailView> {
+    return toTemplateDetailView(await this.find(this.em, actor.tenantId, id));
+  }
+
+  /** A new template with its draft (shape-valid; references are checked when publishing). */
+  async create(actor: Actor, draft: Template): Promise<TemplateDetailView> {
+    const { tenantId } = actor;
+    return this.em.fork().transactional(async (tx) => {
+      if (await tx.count(ApprovalTemplate, { tenantId, key: draft.key })) throw keyTaken(draft.key);
+      const row = tx.create(ApprovalTemplate, {
+        id: newId(),
+        tenantId,
+        key: draft.key,
+        name: draft.name,
+        category: draft.category,
+        description: draft.description,
+        draft,
+        createdBy: actor.userId,
+      });
+      await this.flushUnique(tx, draft.key);
+      return toTemplateDetailView(row);
+    });
+  }
+
+  /**
+   * Replace the draft. The key may change only while nothing was published: versions and the
+   * instances running them refer to the template by it.
+   */
+  async updateDraft(actor: Actor, id: string, draft: Template): Promise<TemplateDetailView> {
+    const { tenantId } = actor;
+    return this.em.fork().transactional(async (tx) => {
+      const row = await this.find(tx, tenantId, id, true);
+      if (draft.key !== row.key) {
+        if (row.latestVersion > 0) throw new ConflictError('template_key_immutable', `The key of a published template cannot change (it is "${row.key}")`);
+        if (await tx.count(ApprovalTemplate, { tenantId, key: draft.key })) throw keyTaken(draft.key);
+      }
+      const latest = row.latestVersion ? await tx.findOne(ApprovalTemplateVersion, { tenantId, templateId: row.id, version: row.latestVersion }) : null;
+      // Saving the published content again (an undo, a no-op save) leaves nothing to publish.
+      const draftDirty = !latest || canonicalJson(latest.definition) !== canonicalJson(draft);
+      tx.assign(row, { key: draft.key, name: draft.name, category: draft.category, description: draft.description, draft, draftDirty, updatedBy: actor.userId });
+      await this.flushUnique(tx, draft.key);
+      return toTemplateDetailView(row);
+    });
+  }
+
+  /** Only a never-published template can go: instances and their history refer to versions. */
+  async remove(actor: Actor, id: string): Promise<void> {
+    await this.em.fork().transactional(async (tx) => {
+      const row = await this.find(tx, actor.tenantId, id, true);
+      if (row.latestVersion > 0) {
+        throw new ConflictError('template_published', `Template ${row.key} has published versions and cannot be deleted; disable it instead`);
+      }
+      tx.remove(row);
+      await tx.flush();
+    });
+  }
+
+  /** Deep validation of the draft, without publishing: what publish would say. */
+  async validateDraft(actor: Actor, id: string): Promise<ValidationReport> {
+    const row = await this.find(this.em, actor.tenantId, id);
+    const { errors } = await validateTemplate(this.em, actor.tenantId, row.draft);
+    return { valid: errors.length === 0, errors };
+  }
+
+  /**
+   * Publish the draft as version N+1, after deep validation (422 `template_invalid` listing
+   * every problem). The row lock serialises concurrent publishes of one template; the unique
+   * (template, version) index is the backstop.
+   */
+  async publish(actor: Actor, id: string): Promise<VersionDetailView> {
+    const { tenantId } = actor;
+    try {
+      return await this.em.fork().transactional(async (tx) => {
+        const row = await this.find(tx, tenantId, id, true);
+        if (row.latestVersion > 0 && !row.draftDirty) {
+          throw new ConflictError('template_unchanged', `The draft equals version ${row.latestVersion}; change it before publishing again`);
+        }
+        const { template, errors } = await validateTemplate(tx, tenantId, row.draft);
+        if (!template || errors.length) throw new ValidationError('The template cannot be published', errors, 'template_invalid');
+        const version = tx.create(ApprovalTemplateVersion, {
+          id: newId(),
+          tenantId,
+          templateId: row.id,
+          version: row.latestVersion + 1,
+          name: template.name,
+          definition: template,
+          publishedBy: actor.userId,
+        });
+        tx.assign(row, { latestVersion: version.version, draftDirty: false, updatedBy: actor.userId });
+        await tx.flush();
+        return toVersionDetailView(version);
+      });
+    } catch (err) {
+      if (err instanceof UniqueConstraintViolationException) throw new ConflictError('template_publish_conflict', 'Another publish of this template happened at the same time; try again');
+      throw err;
+    }
+  }
+
+  async versions(actor: Actor, id: string, q: PageQuery): Promise<Page<VersionView>> {
+    const template = await this.find(this.em, actor.tenantId, id);
+    const [rows, total] = await this.em.findAndCount(
+      ApprovalTemplateVersion,
+      { tenantId: actor.tenantId, templateId: template.id },
+      { orderBy: { version: 'desc' }, fields: ['templateId', 'version', 'name', 'publishedBy', 'publishedAt'], ...offsetOf(q) },
+    );
+    return pageOf(rows.map(toVersionView), total, q);
+  }
+
+  async version(actor: Actor, id: string, version: number): Promise<VersionDetailView> {
+    const template = await this.find(this.em, actor.tenantId, id);
+    const row = await this.em.findOne(ApprovalTemplateVersion, { tenantId: actor.tenantId, templateId: template.id, version });
+    if (!row) throw new NotFoundError('template_version', `${template.key} v${version}`);
+    return toVersionDetailView(row);
+  }
+
+  /** Disabled templates start no new instances; running instances carry on with their version. */
+  async setStatus(actor: Actor, id: string, status: ApprovalTemplate['status']): Promise<TemplateView> {
+    return this.em.fork().transactional(async (tx) => {
+      const row = await this.find(tx, actor.tenantId, id, true);
+      if (row.status !== status) {
+        tx.assign(row, { status, updatedBy: actor.userId });
+        await tx.flush();
+      }
+      return toTemplateView(row);
+    });
+  }
+
+  /**
+   * The latest version, for starting an instance: 409 `template_disabled` or
+   * `template_not_published` when none may start. The definition goes into the workflow input.
+   */
+  async startable(actor: Actor, id: string): Promise<StartableTemplate> {
+    const row = await this.find(this.em, actor.tenantId, id);
+    if (row.status !== 'active') throw new ConflictError('template_disabled', `Template ${row.key} is disabled: no new requests can start`);
+    if (!row.latestVersion) throw new ConflictError('template_not_published', `Template ${row.key} has no published version yet`);
+    const version = await this.version(actor, id, row.latestVersion);
+    return { templateId: row.id, key: row.key, version: version.version, definition: version.definition };
+  }
+
+  /**
+   * Try the draft (default), a published version, or a definition sent with the request. The
+   * definition must pass publish validation: a dry-run shows what a published version would do.
+   */
+  async dryRun(actor: Actor, id: string, input: DryRunInput): Promise<DryRunResult> {
+    const row = await this.find(this.em, actor.tenantId, id);
+    if (input.version !== undefined) {
+      const v = await this.version(actor, id, input.version);
+      return dryRun(this.rt, actor, { templateId: row.id, version: v.version, definition: v.definition }, input);
+    }
+    const { template, errors } = await validateTemplate(this.em, actor.tenantId, input.definition ?? row.draft);
+    if (!template || errors.length) {
+      const prefix = input.definition ? 'definition.' : '';
+      throw new ValidationError('The template is not valid: fix it before a dry-run', errors.map((e) => ({ ...e, path: prefix + e.path })), 'template_invalid');
+    }
+    return dryRun(this.rt, actor, { templateId: row.id, version: null, definition: template }, input);
+  }
+
+  private async flushUnique(tx: EntityManager, key: string) {
+    try {
+      await tx.flush();
+    } catch (err) {
+      // The count answers the common case; the unique index answers a concurrent writer.
+      if (err instanceof UniqueConstraintViolationException) throw keyTaken(key);
+      throw err;
+    }
+  }
+}
+

@@ -1,0 +1,147 @@
+/**
+ * The product's permission codes, built-in roles and default menu tree. Seeding reads these,
+ * routes reference the constants, so a typo is a compile error rather than a locked-out screen.
+ */
+import type { DataScope, MenuKind } from '../../db/entities';
+
+export const PERMISSIONS = {
+  tenantRead: 'tenant:read',
+  tenantUpdate: 'tenant:update',
+  departmentRead: 'department:read',
+  departmentWrite: 'department:write',
+  positionRead: 'position:read',
+  positionWrite: 'position:write',
+  userRead: 'user:read',
+  userCreate: 'user:create',
+  userUpdate: 'user:update',
+  userDelete: 'user:delete',
+  userResetPassword: 'user:reset-password',
+  userProvision: 'user:provision',
+  roleRead: 'role:read',
+  roleWrite: 'role:write',
+  roleAssign: 'role:assign',
+  menuRead: 'menu:read',
+  menuWrite: 'menu:write',
+  apiKeyManage: 'apikey:manage',
+  loginLogRead: 'loginlog:read',
+  templateRead: 'template:read',
+  templateWrite: 'template:write',
+  templatePublish: 'template:publish',
+  approvalViewAll: 'approval:view-all',
+  messageSend: 'message:send',
+  auditRead: 'audit:read',
+  announcementPublish: 'announcement:publish',
+  onboardingManage: 'onboarding:manage',
+  notificationAdmin: 'notification:admin',
+} as const;
+
+export type PermissionCode = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
+
+export const PERMISSION_CATALOG: { code: PermissionCode; name: string; module: string }[] = [
+  { code: 'tenant:read', name: 'View tenant settings', module: 'user' },
+  { code: 'tenant:update', name: 'Change tenant settings', module: 'user' },
+  { code: 'department:read', name: 'View departments', module: 'user' },
+  { code: 'department:write', name: 'Create, move and delete departments', module: 'user' },
+  { code: 'position:read', name: 'View positions', module: 'user' },
+  { code: 'position:write', name: 'Manage positions', module: 'user' },
+  { code: 'user:read', name: 'View users', module: 'user' },
+  { code: 'user:create', name: 'Create users', module: 'user' },
+  { code: 'user:update', name: 'Edit, enable and disable users', module: 'user' },
+  { code: 'user:delete', name: 'Delete users', module: 'user' },
+  { code: 'user:reset-password', name: "Reset users' passwords", module: 'user' },
+  { code: 'user:provision', name: 'Provision users (saga)', module: 'user' },
+  { code: 'role:read', name: 'View roles and permissions', module: 'permission' },
+  { code: 'role:write', name: 'Manage roles', module: 'permission' },
+  { code: 'role:assign', name: 'Assign roles to users', module: 'permission' },
+  { code: 'menu:read', name: 'View menus', module: 'permission' },
+  { code: 'menu:write', name: 'Manage menus', module: 'permission' },
+  { code: 'apikey:manage', name: 'Manage API keys', module: 'auth' },
+  { code: 'loginlog:read', name: 'View the login log', module: 'auth' },
+  { code: 'template:read', name: 'View approval templates', module: 'approval' },
+  { code: 'template:write', name: 'Edit approval templates', module: 'approval' },
+  { code: 'template:publish', name: 'Publish approval templates', module: 'approval' },
+  { code: 'approval:view-all', name: 'View approval instances within data scope', module: 'approval' },
+  { code: 'message:send', name: 'Send in-app messages', module: 'support' },
+  { code: 'audit:read', name: 'View the audit log', module: 'support' },
+  { code: 'announcement:publish', name: 'Write and publish announcements', module: 'support' },
+  { code: 'onboarding:manage', name: 'Start, follow and cancel employee onboarding', module: 'user' },
+  { code: 'notification:admin', name: 'View notification deliveries', module: 'support' },
+];
+
+export interface BuiltinRole {
+  code: string;
+  name: string;
+  dataScope: DataScope;
+  permissions: PermissionCode[] | 'all';
+}
+
+export const BUILTIN_ROLES: BuiltinRole[] = [
+  { code: 'tenant_admin', name: 'Tenant administrator', dataScope: 'all', permissions: 'all' },
+  {
+    code: 'hr',
+    name: 'HR',
+    dataScope: 'all',
+    permissions: ['department:read', 'position:read', 'user:read', 'user:create', 'user:update', 'user:provision', 'role:read', 'message:send', 'announcement:publish', 'onboarding:manage'],
+  },
+  {
+    code: 'manager',
+    name: 'Department manager',
+    dataScope: 'department_tree',
+    permissions: ['department:read', 'position:read', 'user:read', 'approval:view-all', 'message:send'],
+  },
+  { code: 'employee', name: 'Employee', dataScope: 'self', permissions: ['department:read', 'position:read'] },
+];
+
+export interface MenuSeed {
+  key: string;
+  name: string;
+  kind: MenuKind;
+  routePath?: string;
+  icon?: string;
+  permissionCode?: PermissionCode;
+  children?: MenuSeed[];
+}
+
+export const DEFAULT_MENUS: MenuSeed[] = [
+  { key: 'home', name: 'Home', kind: 'page', routePath: '/', icon: 'home' },
+  {
+    key: 'workspace',
+    name: 'Workspace',
+    kind: 'directory',
+    icon: 'inbox',
+    children: [
+      { key: 'workspace.messages', name: 'Messages', kind: 'page', routePath: '/workspace/messages' },
+      { key: 'workspace.announcements', name: 'Announcements', kind: 'page', routePath: '/workspace/announcements' },
+      { key: 'workspace.todos', name: 'To-dos', kind: 'page', routePath: '/workspace/todos' },
+      { key: 'workspace.plans', name: 'Daily plans', kind: 'page', routePath: '/workspace/plans' },
+      { key: 'workspace.publish', name: 'Publish announcements', kind: 'page', routePath: '/workspace/announcements/manage', permissionCode: 'announcement:publish' },
+    ],
+  },
+  {
+    key: 'approvals',
+    name: 'Approvals',
+    kind: 'directory',
+    icon: 'check-square',
+    children: [
+      { key: 'approvals.inbox', name: 'My inbox', kind: 'page', routePath: '/approvals/inbox' },
+      { key: 'approvals.started', name: 'My requests', kind: 'page', routePath: '/approvals/started' },
+      { key: 'approvals.templates', name: 'Templates', kind: 'page', routePath: '/approvals/templates', permissionCode: 'template:read' },
+    ],
+  },
+  {
+    key: 'system',
+    name: 'System',
+    kind: 'directory',
+    icon: 'settings',
+    children: [
+      { key: 'system.users', name: 'Users', kind: 'page', routePath: '/system/users', permissionCode: 'user:read' },
+      { key: 'system.departments', name: 'Departments', kind: 'page', routePath: '/system/departments', permissionCode: 'department:read' },
+      { key: 'system.positions', name: 'Positions', kind: 'page', routePath: '/system/positions', permissionCode: 'position:read' },
+      { key: 'system.roles', name: 'Roles', kind: 'page', routePath: '/system/roles', permissionCode: 'role:read' },
+      { key: 'system.menus', name: 'Menus', kind: 'page', routePath: '/system/menus', permissionCode: 'menu:read' },
+      { key: 'system.apikeys', name: 'API keys', kind: 'page', routePath: '/system/api-keys', permissionCode: 'apikey:manage' },
+      { key: 'system.loginlog', name: 'Login log', kind: 'page', routePath: '/system/login-log', permissionCode: 'loginlog:read' },
+      { key: 'system.auditlog', name: 'Audit log', kind: 'page', routePath: '/system/audit-log', permissionCode: 'audit:read' },
+    ],
+  },
+];

@@ -1,0 +1,142 @@
+/**
+ * The long-lived dependencies of a process (API or worker): config, logger, ORM, Redis,
+ * token signer, Temporal client and the domain services. Built once at start, closed on
+ * shutdown. Services receive the runtime and reach each other through it at call time, which
+ * keeps construction order irrelevant.
+ */
+import { Redis } from 'ioredis';
+import { Client, Connection } from '@temporalio/client';
+import type { AppConfig } from '../common/config';
+import { createLogger, type Logger } from '../common/logger';
+import { initOrm, type Orm } from '../db/orm';
+import { loadSigningKeys } from './auth/keys';
+import { TokenSigner } from './auth/tokens';
+import { AuthService } from './auth/service';
+import { ApiKeyService } from './auth/api-keys';
+import { LoginGuard } from './auth/login-guard';
+import { TenantService } from './user/tenants';
+import { DepartmentService } from './user/departments';
+import { PositionService } from './user/positions';
+import { UserService } from './user/users';
+import { OrgChartService } from './user/org-chart';
+import { PermissionService } from './permission/permissions';
+import { RoleService } from './permission/roles';
+import { MenuService } from './permission/menus';
+import { Mailer } from './support/mailer';
+import { MessageService } from './support/messages';
+import { AuditLogService } from './support/audit';
+import { TodoService } from './support/todos';
+import { PlanService } from './support/plans';
+import { AnnouncementService } from './support/announcements';
+import { NotificationService } from './support/notify';
+import { ReminderService } from './support/reminders';
+import { TemplateService } from './approval/templates';
+import { ApprovalInstanceService } from './approval/runtime/instances';
+import { ApprovalInbox } from './approval/runtime/inbox';
+import { ApprovalStatsService } from './approval/runtime/stats';
+import { ApprovalBatchService } from './approval/runtime/batch';
+
+export interface Services {
+  auth: AuthService;
+  apiKeys: ApiKeyService;
+  loginGuard: LoginGuard;
+  tenants: TenantService;
+  departments: DepartmentService;
+  positions: PositionService;
+  users: UserService;
+  orgChart: OrgChartService;
+  permissions: PermissionService;
+  roles: RoleService;
+  menus: MenuService;
+  mailer: Mailer;
+  messages: MessageService;
+  audit: AuditLogService;
+  todos: TodoService;
+  plans: PlanService;
+  announcements: AnnouncementService;
+  notifications: NotificationService;
+  reminders: ReminderService;
+  templates: TemplateService;
+  approvals: ApprovalInstanceService;
+  approvalInbox: ApprovalInbox;
+  approvalStats: ApprovalStatsService;
+  approvalBatch: ApprovalBatchService;
+}
+
+export interface Runtime {
+  config: AppConfig;
+  log: Logger;
+  orm: Orm;
+  redis: Redis;
+  tokens: TokenSigner;
+  services: Services;
+  /** Temporal client, connected on first use (the API can start before the server is up). */
+  temporal(): Promise<Client>;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: AppConfig, opts: { log?: Logger; name?: string } = {}): Promise<Runtime> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL, opts.name ?? 'signoff');
+  const orm = await initOrm(config.database, { debug: config.DATABASE_DEBUG, logger: log });
+  const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2, lazyConnect: false });
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+  const tokens = await TokenSigner.create(loadSigningKeys(config), {
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
+
+  let client: Promise<Client> | undefined;
+  const rt = {
+    config,
+    log,
+    orm,
+    redis,
+    tokens,
+    services: {} as Services,
+    temporal() {
+      client ??= Connection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' })
+        .then((connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }))
+        .catch((err) => {
+          client = undefined; // try again next time
+          throw err;
+        });
+      return client;
+    },
+    async close() {
+      // Audit rows are buffered and written after responses: write what is left first.
+      await rt.services.audit?.flush().catch((err: unknown) => log.warn({ err }, 'audit flush failed at shutdown'));
+      if (client) await (await client.catch(() => undefined))?.connection.close().catch(() => undefined);
+      redis.disconnect();
+      await orm.close(true);
+    },
+  } satisfies Runtime;
+
+  Object.assign(rt.services, {
+    auth: new AuthService(rt),
+    apiKeys: new ApiKeyService(rt),
+    loginGuard: new LoginGuard(rt),
+    tenants: new TenantService(rt),
+    departments: new DepartmentService(rt),
+    positions: new PositionService(rt),
+    users: new UserService(rt),
+    orgChart: new OrgChartService(rt),
+    permissions: new PermissionService(rt),
+    roles: new RoleService(rt),
+    menus: new MenuService(rt),
+    mailer: new Mailer(rt),
+    messages: new MessageService(rt),
+    audit: new AuditLogService(rt),
+    todos: new TodoService(rt),
+    announcements: new AnnouncementService(rt),
+    notifications: new NotificationService(rt),
+    reminders: new ReminderService(rt),
+    templates: new TemplateService(rt),
+    approvals: new ApprovalInstanceService(rt),
+    approvalInbox: new ApprovalInbox(rt),
+    approvalStats: new ApprovalStatsService(rt),
+    approvalBatch: new ApprovalBatchService(rt),
+  } satisfies Omit<Services, 'plans'>);
+  rt.services.plans = new PlanService(rt, rt.services.todos);
+  return rt;
+}

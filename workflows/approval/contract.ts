@@ -1,0 +1,242 @@
+/**
+ * The approval workflow's contract, shared by the workflow, its activities and the API: input,
+ * the user actions (each a Temporal Update with a synchronous validator), the rejection codes
+ * those validators answer with, and the read-model projection the activities write.
+ * Safe to import from workflow code.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalStep, CcStep, Template, TemplateSettings } from './dsl';
+import type { InitiatorFacts } from './conditions';
+
+export const APPROVAL_PROCESS = 'approval';
+export const APPROVAL_WORKFLOW_TYPE = 'approvalWorkflow';
+
+/** Business key: names tenant and instance, so ops find it and a retried start finds the same run. */
+export const approvalWorkflowId = (tenantCode: string, instanceId: string) => `approval:${tenantCode}:${instanceId}`;
+
+export interface ApprovalInitiator extends InitiatorFacts {
+  displayName: string;
+}
+
+export interface ApprovalInput {
+  tenantId: string;
+  tenantCode: string;
+  instanceId: string;
+  templateId: string;
+  templateVersion: number;
+  /** The pinned published version: the workflow interprets exactly this and never reads the DB. */
+  definition: Template;
+  title: string;
+  /** Validated against the version's form schema by the API. */
+  form: Record<string, unknown>;
+  /** Captured at submit; conditions and assignee rules are evaluated against these facts. */
+  initiator: ApprovalInitiator;
+  /** People the initiator picked for steps that let them (by step id). */
+  selections: Record<string, string[]>;
+  /** ISO time of the submission. */
+  submittedAt: string;
+}
+
+/** What a continued-as-new run carries over (only at a round boundary, when no task is open). */
+export interface ApprovalCarry {
+  seq: number;
+  round: number;
+  /** Top-level step to start the round from (resubmit to the returning step). */
+  startAt: string | null;
+  /** Comment history is in the read model; only counters need to survive. */
+}
+
+export type InstanceStatus = 'running' | 'returned' | 'approved' | 'rejected' | 'withdrawn' | 'failed';
+export const FINISHED_STATUSES: readonly InstanceStatus[] = ['approved', 'rejected', 'withdrawn', 'failed'];
+
+export interface ApprovalResult {
+  status: Extract<InstanceStatus, 'approved' | 'rejected' | 'withdrawn' | 'failed'>;
+  rounds: number;
+  reason: string | null;
+}
+
+// ───────────────────────────────────────────── actions (Updates)
+
+interface ActionBase {
+  /** The authenticated caller, set by the API from the token (never from the request body). */
+  actorId: string;
+  comment?: string;
+}
+
+export interface TaskAction extends ActionBase {
+  taskId: string;
+}
+
+export interface TransferAction extends TaskAction {
+  /** Checked by the API to be an active user of the tenant. */
+  toUserId: string;
+}
+
+export interface AddSignAction extends TaskAction {
+  /** Checked by the API to be active users of the tenant. */
+  userIds: string[];
+  /** before: they act first, then the holder; after: they act once the holder has approved. */
+  position: 'before' | 'after';
+}
+
+export interface DelegateAction extends TaskAction {
+  /** Checked by the API to be an active user of the tenant. */
+  toUserId: string;
+}
+
+export interface ResubmitAction extends ActionBase {
+  /** The edited form, validated by the API; omitted = unchanged. */
+  form?: Record<string, unknown>;
+}
+
+/** What every accepted action answers: the state right after it (and everything it set off) settled. */
+export interface ActionResult {
+  status: InstanceStatus;
+  seq: number;
+  currentStepIds: string[];
+  openTasks: { taskId: string; stepId: string; assigneeId: string }[];
+}
+
+export const approveUpdate = defineUpdate<ActionResult, [TaskAction]>('approval.approve');
+export const rejectUpdate = defineUpdate<ActionResult, [TaskAction]>('approval.reject');
+export const transferUpdate = defineUpdate<ActionResult, [TransferAction]>('approval.transfer');
+export const addSignUpdate = defineUpdate<ActionResult, [AddSignAction]>('approval.addSign');
+/** `taskId` is the added signer's task. */
+export const removeSignUpdate = defineUpdate<ActionResult, [TaskAction]>('approval.removeSign');
+export const delegateUpdate = defineUpdate<ActionResult, [DelegateAction]>('approval.delegate');
+/** The holder takes over the delegate's decision as their own. */
+export const confirmUpdate = defineUpdate<ActionResult, [TaskAction]>('approval.confirm');
+/** An approver takes back their approval (until the next step's first action). */
+export const takeBackUpdate = defineUpdate<ActionResult, [TaskAction]>('approval.takeBack');
+export const commentUpdate = defineUpdate<ActionResult, [ActionBase & { taskId?: string }]>('approval.comment');
+export const withdrawUpdate = defineUpdate<ActionResult, [ActionBase]>('approval.withdraw');
+export const resubmitUpdate = defineUpdate<ActionResult, [ResubmitAction]>('approval.resubmit');
+export const urgeUpdate = defineUpdate<ActionResult, [ActionBase]>('approval.urge');
+
+export const stateQuery = defineQuery<ActionResult>('approval.state');
+
+/**
+ * Why a validator refused an action: the ApplicationFailure type, which the API turns into the
+ * problem `code`. `conflict` ones mean "the state moved on" (409); the others are "you cannot do
+ * this" (422).
+ */
+export const REJECTIONS = {
+  task_not_found: 'unprocessable',
+  task_not_open: 'conflict',
+  not_task_holder: 'unprocessable',
+  action_not_allowed: 'unprocessable',
+  not_initiator: 'unprocessable',
+  not_participant: 'unprocessable',
+  instance_finished: 'conflict',
+  instance_not_running: 'conflict',
+  instance_not_returned: 'conflict',
+  urge_too_soon: 'conflict',
+} as const;
+export type RejectionCode = keyof typeof REJECTIONS;
+
+/** Minimum time between two urges of the same instance by its initiator. */
+export const URGE_INTERVAL_MS = 60 * 60 * 1000;
+
+// ───────────────────────────────────────────── activities' arguments
+
+export interface ResolveApprovalArgs {
+  tenantId: string;
+  step: ApprovalStep;
+  settings: TemplateSettings;
+  initiator: ApprovalInitiator;
+  form: Record<string, unknown>;
+  selections: Record<string, string[]>;
+  /** Who approved the approval step just before on the path (autoPassRepeatedApprover). */
+  previousApprovers: string[];
+}
+
+export interface ResolveCcArgs {
+  tenantId: string;
+  step: CcStep;
+  initiator: ApprovalInitiator;
+  form: Record<string, unknown>;
+  selections: Record<string, string[]>;
+}
+
+/** A `grantRole` action step: give `userId` the role `roleCode`, tagged with the approval's workflow id. */
+export interface GrantRoleStepArgs {
+  tenantId: string;
+  userId: string;
+  roleCode: string;
+  grantedBy: string;
+}
+
+export interface NotifyArgs {
+  tenantId: string;
+  userIds: string[];
+  title: string;
+  body: string;
+  /** `<workflowId>:<seq>`: one message per user per key, however often the activity runs. */
+  dedupeKey: string;
+}
+
+// ───────────────────────────────────────────── the projection (read model)
+
+export type TaskStatus = 'open' | 'waiting' | 'approved' | 'rejected' | 'returned' | 'transferred' | 'cancelled' | 'cc';
+
+export interface TaskRow {
+  id: string;
+  /** Creation order within the instance: how the detail lists tasks. */
+  position: number;
+  stepId: string;
+  stepName: string;
+  kind: 'approval' | 'cc';
+  assigneeId: string;
+  status: TaskStatus;
+  reason: string | null;
+  comment: string | null;
+  autoApproved: string | null;
+  round: number;
+  /** Epoch ms (workflow time, so a retried projection writes the same values). */
+  openedAt: number;
+  actedAt: number | null;
+}
+
+export interface EventRow {
+  seq: number;
+  type: string;
+  stepId: string | null;
+  taskId: string | null;
+  actorId: string | null;
+  data: Record<string, unknown>;
+  at: number;
+}
+
+export interface InstanceRow {
+  templateId: string;
+  templateKey: string;
+  templateVersion: number;
+  templateName: string;
+  title: string;
+  initiatorId: string;
+  initiatorDepartmentId: string | null;
+  status: InstanceStatus;
+  form: Record<string, unknown>;
+  currentStepIds: string[];
+  currentAssigneeIds: string[];
+  round: number;
+  submittedAt: number;
+  finishedAt: number | null;
+}
+
+/**
+ * One projection: the instance's summary, the tasks that changed and the new timeline events.
+ * Applied in one transaction, only if `seq` is newer than the last one applied, so a retried or
+ * late activity never duplicates an event or rolls the read model back.
+ */
+export interface ProjectionBatch {
+  tenantId: string;
+  instanceId: string;
+  workflowId: string;
+  seq: number;
+  instance: InstanceRow;
+  tasks: TaskRow[];
+  events: EventRow[];
+}
+
+export const eventKey = (workflowId: string, seq: number) => `${workflowId}:${seq}`;
