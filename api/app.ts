@@ -1,0 +1,48 @@
+/** The Koa application: middleware order matters and is spelled out here once. */
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import { RequestContext } from '@mikro-orm/core';
+import type { Runtime } from '../activities/runtime';
+import { requestContext } from './middleware/request-context';
+import { accessLog } from './middleware/access-log';
+import { errorHandler } from './middleware/errors';
+import { auditTrail } from './middleware/audit';
+import { mountModules } from './mount';
+import { mountHealth } from './health';
+import { mountDocs } from './docs';
+import { buildOpenApi } from './openapi';
+import { modules } from './modules';
+
+export function createApp(rt: Runtime): Koa {
+  const app = new Koa({ proxy: process.env.TRUST_PROXY === 'true' });
+  app.silent = true; // errors are logged by errorHandler, once, with request ids
+  const router = new Router();
+  mountHealth(router, rt);
+  mountDocs(router);
+  const openapi = buildOpenApi(modules, { version: process.env.npm_package_version ?? '0.1.0', serverUrl: rt.config.PUBLIC_URL });
+  router.get('/openapi.json', (ctx) => {
+    ctx.body = openapi;
+  });
+  mountModules(router, modules, rt);
+
+  app.use(requestContext());
+  app.use(accessLog(rt.log));
+  app.use(auditTrail(rt)); // outside errorHandler: it records the final status and problem code
+  app.use(errorHandler(rt.log));
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: rt.config.BODY_LIMIT,
+      encoding: 'utf-8',
+      onError: (err) => {
+        throw Object.assign(err, { expose: true });
+      },
+    }),
+  );
+  // One MikroORM identity map per request; never the global EntityManager.
+  app.use((_ctx, next) => RequestContext.create(rt.orm.em, next));
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: false }));
+  return app;
+}

@@ -1,0 +1,33 @@
+import type Router from '@koa/router';
+import type { Runtime } from '../activities/runtime';
+
+const withTimeout = <T>(p: Promise<T>, ms: number) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms).unref())]);
+
+/** `/health`: the process is alive. `/ready`: it can serve (DB, Redis and Temporal answer). */
+export function mountHealth(router: Router, rt: Runtime) {
+  router.get('/health', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/ready', async (ctx) => {
+    const checks = {
+      database: () => rt.orm.em.fork().getConnection().execute('select 1'),
+      redis: () => rt.redis.ping(),
+      temporal: async () => (await rt.temporal()).connection.workflowService.getSystemInfo({}),
+    };
+    const results: Record<string, { ok: boolean; error?: string }> = {};
+    await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), 3000);
+          results[name] = { ok: true };
+        } catch (err) {
+          results[name] = { ok: false, error: err instanceof Error ? err.message : String(err) };
+        }
+      }),
+    );
+    const ok = Object.values(results).every((r) => r.ok);
+    ctx.status = ok ? 200 : 503;
+    ctx.body = { status: ok ? 'ready' : 'not_ready', checks: results };
+  });
+}

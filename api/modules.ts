@@ -1,0 +1,46 @@
+/** Every HTTP module of the product, in one list: mounted by the app and documented by OpenAPI. */
+import type { RouteModule } from './route';
+import { authModule, meModule } from './auth/router';
+import { apiKeysModule } from './auth/api-keys.router';
+import { tenantsModule, departmentsModule, positionsModule } from './users/org.router';
+import { usersModule } from './users/router';
+import { permissionsModule, rolesModule, userRolesModule, menusModule, myMenusModule } from './permissions/router';
+import { provisioningModule } from './users/provisioning.router';
+import { onboardingModule } from './onboarding/router';
+import { approvalTemplatesModule } from './approval/templates.router';
+import { approvalsModule } from './approval/instances.router';
+import { approvalStatsModule } from './approval/stats.router';
+import { messagesModule } from './support/messages.router';
+import { auditLogsModule } from './support/audit.router';
+import { todosModule } from './support/todos.router';
+import { plansModule } from './support/plans.router';
+import { announcementsModule } from './support/announcements.router';
+import { notificationPreferencesModule, notificationsModule } from './support/notifications.router';
+
+export const modules: RouteModule[] = [
+  authModule,
+  meModule,
+  apiKeysModule,
+  tenantsModule,
+  departmentsModule,
+  positionsModule,
+  usersModule,
+  provisioningModule,
+  onboardingModule,
+  permissionsModule,
+  rolesModule,
+  userRolesModule,
+  menusModule,
+  myMenusModule,
+  approvalTemplatesModule,
+  // Before approvalsModule: its `/:id` would take `stats` for an instance id.
+  approvalStatsModule,
+  approvalsModule,
+  messagesModule,
+  auditLogsModule,
+  todosModule,
+  plansModule,
+  announcementsModule,
+  notificationPreferencesModule,
+  notificationsModule,
+];
