@@ -1,0 +1,38 @@
+/**
+ * Replay: the committed history of a finished approval (parallel countersign with a transfer,
+ * a comment and a rejection that cancels a sibling branch) must replay against the current
+ * workflow code. A change that would break running approvals without `patched()` fails here.
+ *
+ * Regenerate (only for an intended, compatible change or a new baseline):
+ *   RECORD_HISTORIES=1 TEST_DB_NAME=signoff_test_appr npx jest test/approval-runtime/replay
+ */
+import { join } from 'node:path';
+import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../support/replay';
+import { APPROVALS, act, approval, openTaskOf, publish, startRuntimeEnv, submit, until } from './support';
+
+const HISTORY = join(__dirname, 'histories', 'approval-parallel-reject.json');
+
+describe('approval workflow replay', () => {
+  recordingIt('records a finished approval history', async () => {
+    const env = await startRuntimeEnv();
+    try {
+      const key = await publish(env, [
+        approval('lead', [env.id('pete'), env.id('carol')], { mode: 'any' }),
+        { kind: 'parallel', id: 'par', name: 'Checks', branches: [{ id: 'b1', name: 'Finance', steps: [approval('fin', [env.id('fiona')])] }, { id: 'b2', name: 'HR', steps: [approval('hr', [env.id('harry')], { mode: 'all' })] }] },
+        { kind: 'cc', id: 'tell', name: 'Tell the admin', recipients: { type: 'users', userIds: [env.id('admin')] } },
+      ]);
+      const id = await submit(env, key);
+      let d = await until(env, id, (x) => x.tasks.some((t: any) => t.status === 'open'));
+      await env.api.post(`${APPROVALS}/${id}/comment`, { comment: 'urgent, please' }, env.tokens.alice);
+      d = (await act(env, 'carol', id, openTaskOf(d, env.id('carol')), 'approve')).body;
+      d = (await env.api.post(`${APPROVALS}/${id}/tasks/${openTaskOf(d, env.id('harry'))}/transfer`, { toUserId: env.id('admin') }, env.tokens.harry)).body;
+      d = (await act(env, 'fiona', id, openTaskOf(d, env.id('fiona')), 'reject', 'no budget')).body;
+      expect(d.status).toBe('rejected');
+      exportHistory(env.rt.config, d.workflowId, undefined, HISTORY);
+    } finally {
+      await env.close();
+    }
+  });
+
+  itReplaysCommittedHistory(HISTORY);
+});

@@ -1,0 +1,72 @@
+/**
+ * Real services for the whole test run, started once:
+ *  - the Temporal dev server (the CLI binary, through the SDK's `existing-path` executable),
+ *  - a fresh MariaDB database with the committed migrations applied,
+ *  - the workflow bundle (built once, shared by every test worker),
+ * Redis keys get a per-run prefix. Values reach the tests through process.env (jest runs in band).
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { ensureTemporalCli } from '../temporal/cli';
+import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { initOrm, migrate } from '../db/orm';
+
+export default async function globalSetup() {
+  const started = Date.now();
+  const runDir = mkdtempSync(join(tmpdir(), 'signoff-test-'));
+  const mysqlAdmin = process.env.TEST_MYSQL_ADMIN_URL ?? 'mysql://root@127.0.0.1:3306';
+  const dbName = process.env.TEST_DB_NAME ?? 'signoff_test';
+
+  // 1. Fresh database, migrated by the committed migrations (not schema:update).
+  const admin = await createConnection(`${mysqlAdmin}/`);
+  await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  const databaseUrl = `${mysqlAdmin}/${dbName}`;
+  const orm = await initOrm({ kind: 'mysql', url: databaseUrl });
+  await migrate(orm);
+  await orm.close(true);
+
+  // 2. Workflow bundle, once.
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    workflowInterceptorModules: [require.resolve('@temporalio/testing/lib/assert-to-failure-interceptor')],
+    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never,
+  });
+  const bundlePath = join(runDir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
+
+  // 3. Temporal dev server: the real server, from the CLI binary.
+  const cliPath = ensureTemporalCli({ install: true, log: (m) => console.log(m) });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: cliPath },
+      ip: '127.0.0.1',
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      log: { format: 'json', level: 'error' },
+    },
+  });
+  (globalThis as Record<string, unknown>).__SIGNOFF_TEMPORAL_ENV__ = env;
+
+  const dataDir = join(runDir, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    REDIS_KEY_PREFIX: `signoff-test:${process.pid}:${Date.now()}:`,
+    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_NAMESPACE: 'default',
+    SIGNOFF_TEST_BUNDLE: bundlePath,
+    SIGNOFF_TEST_RUN_DIR: runDir,
+    SIGNOFF_TEST_MYSQL_ADMIN_URL: mysqlAdmin,
+    // Cheaper scrypt for the many users tests create; a dedicated test covers the production cost.
+    SCRYPT_LOG_N: process.env.SCRYPT_LOG_N ?? '14',
+  });
+  console.log(`\n[global-setup] temporal ${env.address}, db ${dbName}, ready in ${Date.now() - started} ms`);
+}

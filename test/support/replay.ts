@@ -1,0 +1,49 @@
+/**
+ * Replay tests of committed workflow histories, shared by every workflow type:
+ *  - `recordingIt`: a test that (re)records a history, run only with RECORD_HISTORIES=1;
+ *  - `exportHistory`: write a finished run's history as the CLI/Web UI export it;
+ *  - `itReplaysCommittedHistory`: the committed history replays with today's workflow code, and
+ *    a tampered copy is refused (proof that the check can fail).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { ensureTemporalCli } from '../../temporal/cli';
+import { historyFromJson, loadHistory } from './history';
+
+export const recordingIt = process.env.RECORD_HISTORIES ? it : it.skip;
+
+const bundle = () => ({ codePath: process.env.SIGNOFF_TEST_BUNDLE! });
+
+export function exportHistory(
+  config: { TEMPORAL_ADDRESS?: string; TEMPORAL_NAMESPACE: string },
+  workflowId: string,
+  runId: string | undefined,
+  file: string,
+): void {
+  const json = execFileSync(ensureTemporalCli(), [
+    'workflow', 'show', '--output', 'json',
+    '--address', config.TEMPORAL_ADDRESS!, '--namespace', config.TEMPORAL_NAMESPACE,
+    '--workflow-id', workflowId, ...(runId ? ['--run-id', runId] : []),
+  ]);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(JSON.parse(json.toString('utf8')), null, 2) + '\n');
+}
+
+export function itReplaysCommittedHistory(file: string): void {
+  it('replays the committed history with the current workflow code', async () => {
+    expect(existsSync(file)).toBe(true);
+    await Worker.runReplayHistory({ workflowBundle: bundle() }, loadHistory(file));
+  });
+
+  it('would notice a workflow that no longer matches the history', async () => {
+    // Same history with its first activity renamed: replay must refuse it.
+    const history = JSON.parse(readFileSync(file, 'utf8'));
+    const scheduled = history.events.find((e: any) => e.activityTaskScheduledEventAttributes);
+    expect(scheduled).toBeDefined();
+    scheduled.activityTaskScheduledEventAttributes.activityType.name = 'somethingElse';
+    await expect(Worker.runReplayHistory({ workflowBundle: bundle() }, historyFromJson(history))).rejects.toBeInstanceOf(DeterminismViolationError);
+  });
+}

@@ -1,0 +1,69 @@
+/** Shared set-up for the user-module suites: one runtime + API per file, tokens per demo user. */
+import { newId } from '../../common/ids';
+import type { Runtime } from '../../activities/runtime';
+import type { DataScope } from '../../db/entities';
+import { Role, RoleDepartment, RolePermission, UserRole } from '../../db/entities';
+import { createTenant, createTestRuntime, startTestApi, tokenFor, uniqueCode, type TenantFixture, type TestApi } from '../support/harness';
+
+export interface Suite {
+  rt: Runtime;
+  api: TestApi;
+}
+
+/** Start a runtime and the API for a test file; returns a getter filled in by beforeAll. */
+export function useSuite(): Suite {
+  const suite = {} as Suite;
+  beforeAll(async () => {
+    suite.rt = await createTestRuntime();
+    suite.api = await startTestApi(suite.rt);
+  });
+  afterAll(async () => {
+    await suite.api?.close();
+    await suite.rt?.close();
+  });
+  return suite;
+}
+
+export type DemoUser = keyof TenantFixture['users'];
+
+/** A tenant with the demo org chart and an access token for each of its users. */
+export async function tenantWithTokens(rt: Runtime) {
+  const t = await createTenant(rt);
+  const tokens = {} as Record<DemoUser, string>;
+  for (const [name, user] of Object.entries(t.users)) tokens[name as DemoUser] = await tokenFor(rt, user);
+  return { ...t, tokens };
+}
+
+/** A valid create-user body with unique username and email. */
+export const newUserBody = (extra: Record<string, unknown> = {}) => {
+  const username = uniqueCode('u');
+  return { username, email: `${username}@example.test`, displayName: `User ${username}`, ...extra };
+};
+
+/** A role written straight to the database (the role API belongs to another module). */
+export async function createRole(
+  rt: Runtime,
+  tenantId: string,
+  spec: { dataScope: DataScope; permissions: string[]; departmentIds?: string[]; userIds?: string[] },
+): Promise<Role> {
+  const em = rt.orm.em.fork();
+  const role = em.create(Role, { id: newId(), tenantId, code: uniqueCode('role'), name: 'Test role', dataScope: spec.dataScope });
+  for (const code of spec.permissions) em.create(RolePermission, { id: newId(), tenantId, roleId: role.id, permissionCode: code });
+  for (const departmentId of spec.departmentIds ?? []) em.create(RoleDepartment, { id: newId(), tenantId, roleId: role.id, departmentId });
+  for (const userId of spec.userIds ?? []) em.create(UserRole, { id: newId(), tenantId, userId, roleId: role.id });
+  await em.flush();
+  await rt.services.permissions.invalidateTenant(tenantId);
+  return role;
+}
+
+/** Count SQL statements a piece of code sends (a spy that calls through to the real connection). */
+export async function countQueries<T>(rt: Runtime, fn: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
+  const connection = rt.orm.em.getConnection();
+  const spy = jest.spyOn(connection, 'execute');
+  try {
+    const result = await fn();
+    return { result, queries: spy.mock.calls.map((c) => String(typeof c[0] === 'string' ? c[0] : (c[0] as { toString(): string }).toString())) };
+  } finally {
+    spy.mockRestore();
+  }
+}
