@@ -1,0 +1,280 @@
+/**
+ * Approval part of `npm run bench`:
+ *
+ *   a two-step approval driven end to end through the HTTP API (POST the request, then each
+ *   holder approves their step: Alice submits, Pete approves step one, Carol step two) vs
+ *   a bare Temporal workflow with the same number of activities and Updates, via the client;
+ *   the inbox query of one approver with 10k and then 100k tasks in the table.
+ *
+ * Knobs: BENCH_APPROVALS_N (instances, default 100), BENCH_APPROVALS_C (concurrent clients,
+ * default 20), BENCH_INBOX_QUERIES (queries per table size, default 60).
+ */
+import type { Client } from '@temporalio/client';
+import type { Runtime } from '../activities/runtime';
+import type { Actor } from '../common/actor';
+import { newId } from '../common/ids';
+import { ApprovalInstance, ApprovalTask, User } from '../db/entities';
+import { ms, pool, summarize } from './stats';
+
+const N = Number(process.env.BENCH_APPROVALS_N ?? 100);
+const C = Number(process.env.BENCH_APPROVALS_C ?? 20);
+const QUERIES = Math.max(50, Number(process.env.BENCH_INBOX_QUERIES ?? 60));
+
+export interface ApprovalBenchContext {
+  rt: Runtime;
+  client: Client;
+  api: string;
+  taskQueue: string;
+  tenantId: string;
+  users: { admin: User; alice: User; pete: User; carol: User; harry: User };
+}
+
+type Call = (method: string, path: string, body: unknown, token: string) => Promise<{ status: number; body: any }>;
+
+const call: (api: string) => Call = (api) => async (method, path, body, token) => {
+  const res = await fetch(api + path, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as any) };
+};
+
+const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
+
+export async function runApprovalBench(ctx: ApprovalBenchContext): Promise<string[]> {
+  const { rt, client } = ctx;
+  const http = call(ctx.api);
+  const token = async (u: User) => (await rt.tokens.issue(u)).token;
+  const tokens = { admin: await token(ctx.users.admin), alice: await token(ctx.users.alice), pete: await token(ctx.users.pete), carol: await token(ctx.users.carol) };
+
+  // A two-step template: Pete, then Carol.
+  const key = `bench-2step-${Date.now().toString(36)}`;
+  const step = (id: string, userId: string) => ({ kind: 'approval', id, name: `Step ${id}`, assignees: { type: 'users', userIds: [userId] } });
+  const created = await http(
+    'POST',
+    '/api/v1/approval-templates',
+    { key, name: 'Bench request', category: 'general', formSchema: { fields: [{ id: 'amount', label: 'Amount', type: 'number', required: true }] }, flow: [step('one', ctx.users.pete.id), step('two', ctx.users.carol.id)] },
+    tokens.admin,
+  );
+  if (created.status !== 201) throw new Error(`template: ${created.status} ${JSON.stringify(created.body)}`);
+  const published = await http('POST', `/api/v1/approval-templates/${created.body.id}/publish`, undefined, tokens.admin);
+  if (published.status !== 201) throw new Error(`publish: ${published.status} ${JSON.stringify(published.body)}`);
+
+  const startLat: number[] = [];
+  const approveLat: number[] = [];
+  const waitLat: number[] = [];
+  const e2eLat: number[] = [];
+
+  /** The holder's open task id, once the read model shows it (the API answers 202 before). */
+  const openTask = async (instanceId: string, holder: User, who: string): Promise<string> => {
+    const t0 = performance.now();
+    for (let i = 0; i < 2000; i++) {
+      const d = await http('GET', `/api/v1/approvals/${instanceId}`, undefined, who);
+      const task = d.status === 200 ? d.body.tasks.find((t: any) => t.assignee.userId === holder.id && t.status === 'open') : undefined;
+      if (task) {
+        waitLat.push(performance.now() - t0);
+        return task.taskId as string;
+      }
+      await sleep(40);
+    }
+    throw new Error(`no open task for ${holder.username} on ${instanceId}`);
+  };
+
+  const one = async (i: number, record: boolean) => {
+    const t0 = performance.now();
+    const started = await http('POST', '/api/v1/approvals', { templateKey: key, form: { amount: i } }, tokens.alice);
+    const t1 = performance.now();
+    if (started.status !== 202) throw new Error(`start: ${started.status} ${JSON.stringify(started.body)}`);
+    if (record) startLat.push(t1 - t0);
+    const id = started.body.instanceId as string;
+    // Step one: Pete. The approve answers once the flow has reacted, so step two is already assigned.
+    const t1id = await openTask(id, ctx.users.pete, tokens.pete);
+    let a0 = performance.now();
+    const first = await http('POST', `/api/v1/approvals/${id}/tasks/${t1id}/approve`, {}, tokens.pete);
+    if (record) approveLat.push(performance.now() - a0);
+    if (first.status !== 200) throw new Error(`approve 1: ${first.status} ${JSON.stringify(first.body)}`);
+    const t2 = first.body.tasks.find((t: any) => t.stepId === 'two' && t.status === 'open');
+    const t2id = t2 ? (t2.taskId as string) : await openTask(id, ctx.users.carol, tokens.carol);
+    a0 = performance.now();
+    const second = await http('POST', `/api/v1/approvals/${id}/tasks/${t2id}/approve`, {}, tokens.carol);
+    if (record) approveLat.push(performance.now() - a0);
+    if (second.status !== 200 || second.body.status !== 'approved') throw new Error(`approve 2: ${second.status} ${JSON.stringify(second.body).slice(0, 500)}`);
+    if (record) e2eLat.push(performance.now() - t0);
+    return started.body.workflowId as string;
+  };
+
+  // Warm up, and learn the product's shape: activities per phase between the Updates.
+  const warmWf = await one(-1, false);
+  for (let i = 0; i < 3; i++) await one(-2 - i, false);
+  await client.workflow.getHandle(warmWf).result();
+  const phases = await activityPhases(client, warmWf);
+  const baseN = phases.reduce((a, b) => a + b, 0);
+
+  const oursWall = await pool(N, C, async (i) => {
+    await one(i, true);
+  });
+
+  // Baseline: same activity and Update count, bare client, same concurrency.
+  const bStart: number[] = [];
+  const bApprove: number[] = [];
+  const bE2e: number[] = [];
+  const runBase = async (i: number, record: boolean) => {
+    const t0 = performance.now();
+    const handle = await client.workflow.start('baselineApprovalWorkflow', { taskQueue: ctx.taskQueue, workflowId: `baseline-approval-${i}-${Date.now()}`, args: [String(i), phases] });
+    if (record) bStart.push(performance.now() - t0);
+    for (let s = 0; s < phases.length - 1; s++) {
+      const a0 = performance.now();
+      await handle.executeUpdate<number, [number]>('baselineApprove', { args: [s] });
+      if (record) bApprove.push(performance.now() - a0);
+    }
+    if (record) bE2e.push(performance.now() - t0);
+  };
+  for (let i = 0; i < 4; i++) await runBase(-1 - i, false);
+  const baseWall = await pool(N, C, (i) => runBase(i, true));
+
+  const inbox = await inboxScaling(rt, ctx.tenantId, ctx.users.harry, ctx.api);
+
+  const oursRate = (N / oursWall) * 1000;
+  const baseRate = (N / baseWall) * 1000;
+  const s = summarize(startLat);
+  const a = summarize(approveLat);
+  const w = summarize(waitLat);
+  const e = summarize(e2eLat);
+  const bs = summarize(bStart);
+  const ba = summarize(bApprove);
+  const be = summarize(bE2e);
+  const trio = (x: { p50: number; p95: number; p99: number }) => `${ms(x.p50)} / ${ms(x.p95)} / ${ms(x.p99)}`;
+  return [
+    `two-step approval via HTTP (start + 2 approves)  vs  bare Temporal workflow (${baseN} no-op activities in phases [${phases.join(', ')}] around ${phases.length - 1} Updates) — N=${N}, C=${C}`,
+    `  throughput             ${oursRate.toFixed(1)} /s          vs  ${baseRate.toFixed(1)} /s      ratio ours/baseline (time per instance) ${(baseRate / oursRate).toFixed(2)}`,
+    `  start   p50/p95/p99    ${trio(s)}   vs  ${trio(bs)}`,
+    `  approve p50/p95/p99    ${trio(a)}   vs  ${trio(ba)}   ratio p95 ${(a.p95 / ba.p95).toFixed(2)}`,
+    `  end-to-end p50/p95/p99 ${trio(e)}   vs  ${trio(be)}   ratio p50 ${(e.p50 / be.p50).toFixed(2)}`,
+    `  (ours also polls the detail until step one is assigned after the 202: p50/p95 ${ms(w.p50)} / ${ms(w.p95)}, included in end-to-end)`,
+    ...inbox,
+  ];
+}
+
+/** Activities scheduled before the first accepted Update, between Updates, and after the last. */
+async function activityPhases(client: Client, workflowId: string): Promise<number[]> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const phases = [0];
+  for (const ev of history.events ?? []) {
+    if (ev.workflowExecutionUpdateAcceptedEventAttributes) phases.push(0);
+    else if (ev.activityTaskScheduledEventAttributes) phases[phases.length - 1]++;
+  }
+  return phases;
+}
+
+/**
+ * The to-do inbox of one approver (50 open tasks of theirs) while the task table holds 10k, then
+ * 100k rows of other people (half as many instances); rows are bulk-inserted directly.
+ */
+async function inboxScaling(rt: Runtime, tenantId: string, approver: User, api: string): Promise<string[]> {
+  const actor: Actor = { tenantId, userId: approver.id, permissions: new Set<string>(), via: 'access_token' };
+  const token = (await rt.tokens.issue(approver)).token;
+  const assignees = Array.from({ length: 2000 }, () => newId());
+  const now = Date.now();
+  let inserted = 0;
+  const fill = async (target: number, mine: number) => {
+    const em = rt.orm.em.fork();
+    while (inserted < target) {
+      const instances: Record<string, unknown>[] = [];
+      const tasks: Record<string, unknown>[] = [];
+      for (let k = 0; k < 250 && inserted < target; k++) {
+        const id = newId();
+        const at = new Date(now - (target - inserted) * 1000);
+        const done = inserted % 3 === 0;
+        instances.push({
+          id,
+          tenantId,
+          workflowId: `approval:bench:${id}`,
+          templateId: id,
+          templateKey: 'bench-fill',
+          templateVersion: 1,
+          templateName: 'Bench fill',
+          title: `Fill ${inserted}`,
+          initiatorId: assignees[inserted % assignees.length],
+          initiatorDepartmentId: null,
+          status: done ? 'approved' : 'running',
+          form: {},
+          currentStepIds: done ? [] : ['one'],
+          currentAssigneeIds: [],
+          round: 1,
+          projectedSeq: 1,
+          submittedAt: at,
+          finishedAt: done ? at : null,
+          createdAt: at,
+          updatedAt: at,
+        });
+        for (let j = 0; j < 2; j++) {
+          const isMine = mine > 0 && j === 0;
+          if (isMine) mine--;
+          tasks.push({
+            id: newId(),
+            tenantId,
+            instanceId: id,
+            position: j,
+            stepId: j === 0 ? 'one' : 'two',
+            stepName: j === 0 ? 'Step one' : 'Step two',
+            kind: 'approval',
+            assigneeId: isMine ? approver.id : assignees[(inserted * 2 + j) % assignees.length],
+            status: done ? 'approved' : j === 0 ? 'open' : 'waiting',
+            reason: null,
+            comment: null,
+            autoApproved: null,
+            round: 1,
+            openedAt: at,
+            actedAt: done ? at : null,
+            createdAt: at,
+            updatedAt: at,
+          });
+          inserted++;
+        }
+      }
+      await em.insertMany(ApprovalInstance, instances as never);
+      await em.insertMany(ApprovalTask, tasks as never);
+    }
+  };
+  const measure = async () => {
+    const svc: number[] = [];
+    const viaHttp: number[] = [];
+    const direct: number[] = [];
+    let count = 0;
+    for (let i = 0; i < 5; i++) await rt.services.approvalInbox.list(actor, { box: 'todo', limit: 20 } as never);
+    for (let i = 0; i < QUERIES; i++) {
+      const t0 = performance.now();
+      const page = await rt.services.approvalInbox.list(actor, { box: 'todo', limit: 20 } as never);
+      svc.push(performance.now() - t0);
+      count = page.items.length;
+      const h0 = performance.now();
+      const res = await fetch(`${api}/api/v1/approvals/inbox?box=todo&limit=20`, { headers: { authorization: `Bearer ${token}` } });
+      await res.json();
+      viaHttp.push(performance.now() - h0);
+      // The same page without the sub-select over the tenant's instances (only needed when the
+      // inbox filters by template, status or title): what the inbox costs once it skips it.
+      const d0 = performance.now();
+      const em = rt.orm.em.fork();
+      const rows = await em.find(ApprovalTask, { tenantId, assigneeId: approver.id, kind: 'approval', status: 'open' }, { orderBy: { openedAt: 'desc', id: 'desc' }, limit: 21 });
+      await em.find(ApprovalInstance, { tenantId, id: { $in: rows.map((r) => r.instanceId) } });
+      direct.push(performance.now() - d0);
+    }
+    return { svc: summarize(svc), http: summarize(viaHttp), direct: summarize(direct), count };
+  };
+  const lines = [`inbox to-do query of one approver (first page of 20; ${QUERIES} queries each)`];
+  for (const [target, mine] of [
+    [10_000, 50],
+    [100_000, 0],
+  ] as const) {
+    const t0 = performance.now();
+    await fill(target, mine);
+    const fillMs = performance.now() - t0;
+    const total = await rt.orm.em.fork().count(ApprovalTask, {});
+    const m = await measure();
+    lines.push(
+      `  ${String(total).padStart(6)} tasks: service p50/p95 ${ms(m.svc.p50)} / ${ms(m.svc.p95)}   HTTP p50/p95 ${ms(m.http.p50)} / ${ms(m.http.p95)}   without the instance sub-select p50/p95 ${ms(m.direct.p50)} / ${ms(m.direct.p95)}   (${m.count} items; bulk insert ${(fillMs / 1000).toFixed(1)} s)`,
+    );
+  }
+  return lines;
+}

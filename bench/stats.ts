@@ -1,0 +1,25 @@
+/** Small statistics helpers for the benchmark report. */
+export function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx];
+}
+
+export function summarize(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  const mean = s.reduce((a, b) => a + b, 0) / (s.length || 1);
+  return { n: s.length, mean, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s[s.length - 1] };
+}
+
+/** Run `task(i)` for i in [0, n) with at most `concurrency` in flight; returns wall time in ms. */
+export async function pool(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
+  const started = performance.now();
+  let next = 0;
+  const workers = Array.from({ length: Math.min(concurrency, n) }, async () => {
+    while (next < n) await task(next++);
+  });
+  await Promise.all(workers);
+  return performance.now() - started;
+}
+
+export const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a');
