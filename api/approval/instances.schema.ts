@@ -105,10 +105,14 @@ export const InboxQuery = z.object({
     .max(100)
     .transform((s) => s || undefined)
     .optional(),
+  /** Only items whose time (see `at`) is at or after this instant. */
+  from: z.iso.datetime({ offset: true }).optional(),
+  /** Only items whose time (see `at`) is before this instant. */
+  to: z.iso.datetime({ offset: true }).optional(),
   /** Opaque: the `nextCursor` of the previous page. */
   cursor: z.string().max(300).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-});
+}).refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after `from`' });
 export type InboxQuery = z.output<typeof InboxQuery>;
 
 export const InboxItem = z.object({

@@ -220,5 +220,21 @@ describe('approval flow and actions', () => {
     expect((await inbox(env, 'alice', 'started', `&templateKey=${key}`)).map((i) => i.instanceId).sort()).toEqual([...ids].sort());
     expect(await inbox(env, 'harry', 'todo', `&templateKey=${key}&q=no-such-title`)).toEqual([]);
     expect((await env.api.get(`${APPROVALS}/inbox?cursor=garbage`, env.tokens.harry)).status).toBe(400);
+
+    // A time window on when the task was opened: the two oldest / the rest / nothing in the future.
+    const all = await inbox(env, 'harry', 'todo', `&templateKey=${key}`);
+    const times = all.map((i) => i.at).sort();
+    const split = times[2];
+    const before = await inbox(env, 'harry', 'todo', `&templateKey=${key}&to=${encodeURIComponent(split)}`);
+    const after = await inbox(env, 'harry', 'todo', `&templateKey=${key}&from=${encodeURIComponent(split)}`);
+    expect(before.every((i) => i.at < split) && after.every((i) => i.at >= split)).toBe(true);
+    expect(before.length + after.length).toBe(5);
+    expect(after.length).toBeGreaterThanOrEqual(1);
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    expect(await inbox(env, 'harry', 'todo', `&from=${encodeURIComponent(future)}`)).toEqual([]);
+    const backwards = await env.api.get(`${APPROVALS}/inbox?from=${encodeURIComponent(future)}&to=${encodeURIComponent(split)}`, env.tokens.harry);
+    expect([backwards.status, backwards.body.code, backwards.body.errors?.[0]?.path]).toEqual([422, 'validation_failed', 'query.to']);
+    const notADate = await env.api.get(`${APPROVALS}/inbox?from=yesterday`, env.tokens.harry);
+    expect([notADate.status, notADate.body.errors?.[0]?.path]).toEqual([422, 'query.from']);
   });
 });
