@@ -11,6 +11,7 @@ import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../suppor
 import { APPROVALS, act, approval, openTaskOf, publish, startRuntimeEnv, submit, until } from './support';
 
 const HISTORY = join(__dirname, 'histories', 'approval-parallel-reject.json');
+const ACTIONS_HISTORY = join(__dirname, 'histories', 'approval-actions.json');
 
 describe('approval workflow replay', () => {
   recordingIt('records a finished approval history', async () => {
@@ -35,4 +36,39 @@ describe('approval workflow replay', () => {
   });
 
   itReplaysCommittedHistory(HISTORY);
+});
+
+/**
+ * Recorded with the engine's current patches (action steps, outcome hooks, ready strands):
+ * add-sign before, delegate and confirm, a take-back across steps, then approval to the end.
+ */
+describe('approval workflow replay: add-sign, delegate, take back', () => {
+  recordingIt('records an approval history with the holder actions', async () => {
+    const env = await startRuntimeEnv();
+    try {
+      const post = (who: Parameters<typeof act>[1], path: string, body: unknown) => env.api.post(`${APPROVALS}/${path}`, body, env.tokens[who]);
+      const key = await publish(env, [
+        approval('one', [env.id('pete')], { allowAddSign: true }),
+        approval('two', [env.id('fiona')], { allowDelegate: true }),
+      ]);
+      const id = await submit(env, key);
+      let d = await until(env, id, (x) => x.tasks.some((t: any) => t.status === 'open'));
+      const pete = openTaskOf(d, env.id('pete'));
+      d = (await post('pete', `${id}/tasks/${pete}/add-sign`, { userIds: [env.id('carol')], position: 'before' })).body;
+      d = (await act(env, 'carol', id, openTaskOf(d, env.id('carol')), 'approve')).body;
+      d = (await act(env, 'pete', id, pete, 'approve')).body;
+      d = (await post('pete', `${id}/tasks/${pete}/take-back`, {})).body;
+      d = (await act(env, 'pete', id, openTaskOf(d, env.id('pete')), 'approve')).body;
+      const fiona = openTaskOf(d, env.id('fiona'));
+      d = (await post('fiona', `${id}/tasks/${fiona}/delegate`, { toUserId: env.id('harry') })).body;
+      d = (await act(env, 'harry', id, openTaskOf(d, env.id('harry')), 'approve')).body;
+      d = (await post('fiona', `${id}/tasks/${fiona}/confirm`, {})).body;
+      expect(d.status).toBe('approved');
+      exportHistory(env.rt.config, d.workflowId, undefined, ACTIONS_HISTORY);
+    } finally {
+      await env.close();
+    }
+  });
+
+  itReplaysCommittedHistory(ACTIONS_HISTORY);
 });

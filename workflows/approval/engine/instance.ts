@@ -7,7 +7,7 @@
  * arriving together are serialised: the second one's validator already sees the first one's
  * effect. Changes are projected in order, one batch at a time, by the projection activity.
  */
-import { condition, proxyActivities, setCurrentDetails, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setCurrentDetails, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../../activities';
 import { SA } from '../../search-attributes';
 import type { ApprovalStep } from '../dsl';
@@ -92,11 +92,19 @@ export class ApprovalInstanceState {
   // Quiescence: an action answers once the flow has reacted to it (next step assigned…).
   private strands = 1;
   private kicks = 0;
-  private readonly waiters = new Map<number, number>();
+  private readonly waiters = new Map<number, { seen: number; ready: () => boolean }>();
   private nextWaiter = 0;
+  /**
+   * The SDK evaluates every blocked condition in one pass before any woken strand runs, so a
+   * strand whose wait is already satisfied still sits in `waiters` when an action asks "idle?".
+   * Such a strand is about to move: it must not count as waiting. Runs started before this rule
+   * answered their actions without it; they keep doing so on replay.
+   */
+  private readonly readyStrandsAreBusy: boolean;
 
   constructor(readonly input: ApprovalInput) {
     this.form = input.form;
+    this.readyStrandsAreBusy = patched('approval-ready-strands-are-busy');
   }
 
   // ─────────────────────────────────────────── timeline and tasks
@@ -492,7 +500,7 @@ export class ApprovalInstanceState {
     for (;;) {
       if (ready()) return true;
       const id = this.nextWaiter++;
-      this.waiters.set(id, this.kicks);
+      this.waiters.set(id, { seen: this.kicks, ready });
       const seen = this.kicks;
       const timeout = deadline === undefined ? undefined : Math.max(deadline - Date.now(), 1);
       let woke: boolean;
@@ -537,7 +545,10 @@ export class ApprovalInstanceState {
   idle(): boolean {
     if (this.flushing || this.events.length || this.dirty.size) return false;
     if (this.waiters.size < this.strands) return false;
-    for (const seen of this.waiters.values()) if (seen !== this.kicks) return false;
+    for (const w of this.waiters.values()) {
+      if (w.seen !== this.kicks) return false;
+      if (this.readyStrandsAreBusy && w.ready()) return false;
+    }
     return true;
   }
 }
