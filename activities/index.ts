@@ -7,6 +7,7 @@ import { createUserActivities } from './user/activities';
 import { createPermissionActivities } from './permission/activities';
 import { createSupportActivities } from './support/activities';
 import { createNotificationActivities } from './support/notification-activities';
+import { createDigestActivities } from './support/digest';
 import { createApprovalRuntimeActivities } from './approval/runtime/activities';
 import { createOnboardingActivities } from './onboarding/activities';
 
@@ -16,6 +17,7 @@ export function createActivities(rt: Runtime) {
     ...createPermissionActivities(rt),
     ...createSupportActivities(rt),
     ...createNotificationActivities(rt),
+    ...createDigestActivities(rt),
     ...createApprovalRuntimeActivities(rt),
     ...createOnboardingActivities(rt),
   };

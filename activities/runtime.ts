@@ -30,6 +30,8 @@ import { PlanService } from './support/plans';
 import { AnnouncementService } from './support/announcements';
 import { NotificationService } from './support/notify';
 import { ReminderService } from './support/reminders';
+import { DigestService } from './support/digest';
+import { DigestSchedules } from './support/digest-schedules';
 import { TemplateService } from './approval/templates';
 import { ApprovalInstanceService } from './approval/runtime/instances';
 import { ApprovalInbox } from './approval/runtime/inbox';
@@ -56,6 +58,8 @@ export interface Services {
   announcements: AnnouncementService;
   notifications: NotificationService;
   reminders: ReminderService;
+  digest: DigestService;
+  digestSchedules: DigestSchedules;
   templates: TemplateService;
   approvals: ApprovalInstanceService;
   approvalInbox: ApprovalInbox;
@@ -131,6 +135,8 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     announcements: new AnnouncementService(rt),
     notifications: new NotificationService(rt),
     reminders: new ReminderService(rt),
+    digest: new DigestService(rt),
+    digestSchedules: new DigestSchedules(rt),
     templates: new TemplateService(rt),
     approvals: new ApprovalInstanceService(rt),
     approvalInbox: new ApprovalInbox(rt),

@@ -16,6 +16,7 @@ import { todosModule } from './support/todos.router';
 import { plansModule } from './support/plans.router';
 import { announcementsModule } from './support/announcements.router';
 import { notificationPreferencesModule, notificationsModule } from './support/notifications.router';
+import { schedulesModule } from './support/schedules.router';
 
 export const modules: RouteModule[] = [
   authModule,
@@ -43,4 +44,5 @@ export const modules: RouteModule[] = [
   announcementsModule,
   notificationPreferencesModule,
   notificationsModule,
+  schedulesModule,
 ];

@@ -66,6 +66,12 @@ const EnvSchema = z
     LOGIN_FAILURE_WINDOW_SECONDS: int(900, 1),
     LOGIN_LOCK_SECONDS: int(900, 1),
 
+    /** Local time (tenant time zone) at which each tenant's daily digest goes out. */
+    DIGEST_TIME: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time like 08:00')
+      .default('08:00'),
+
     /** Audit-log rows older than this many days are purged. */
     AUDIT_RETENTION_DAYS: int(180, 1, 36500),
     /** Audit rows are buffered in memory and written in batches this often (ms)… */

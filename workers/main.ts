@@ -23,6 +23,12 @@ export async function runWorker(rt: Runtime, opts: { signal?: AbortSignal } = {}
   const worker = await createWorker(rt, { connection });
   rt.log.info({ taskQueue: rt.config.TEMPORAL_TASK_QUEUE, namespace: rt.config.TEMPORAL_NAMESPACE }, 'worker started');
   const running = worker.run();
+  // Schedules are data on the cluster: make sure every tenant has its digest schedule, aligned
+  // with its time zone. A failure here is logged, not fatal: the worker's own job is the queue.
+  rt.services.digestSchedules.ensureAll().then(
+    (done) => rt.log.info({ schedules: done }, 'digest schedules ensured'),
+    (err: unknown) => rt.log.warn({ err }, 'digest schedules could not be ensured'),
+  );
   // Bundling takes seconds: a stop requested meanwhile has already fired its abort event, and
   // a listener added now would never run. Check the flag as well as listening.
   if (opts.signal?.aborted) worker.shutdown();

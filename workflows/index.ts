@@ -4,3 +4,4 @@ export * from './approval/workflow';
 export * from './approval/grant-role-saga';
 export * from './onboarding/workflow';
 export * from './reminders/workflow';
+export * from './digest/workflow';

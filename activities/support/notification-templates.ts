@@ -20,9 +20,25 @@ export interface RenderedNotification {
   html: string;
 }
 
+/** One user's morning summary; every list is already cut to what the mail shows. */
+export interface DigestNotificationData {
+  /** The tenant's calendar date (`YYYY-MM-DD`). */
+  date: string;
+  planItems: string[];
+  dueToday: { title: string; dueAt: string }[];
+  overdue: { title: string; dueAt: string }[];
+  approvals: { title: string; stepName: string }[];
+  /** All approvals waiting for the user (the list shows at most a few). */
+  approvalsTotal: number;
+  timeZone: string;
+  tenantName: string;
+  recipientName: string;
+}
+
 export interface NotificationDataByType {
   todo_reminder: TodoNotificationData;
   todo_overdue: TodoNotificationData;
+  daily_digest: DigestNotificationData;
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -47,6 +63,7 @@ function layout(tenantName: string, paragraphs: string[]): string {
 }
 
 const TEMPLATES: { [T in NotificationType]: (d: NotificationDataByType[T]) => RenderedNotification } = {
+  daily_digest: (d) => renderDigest(d),
   todo_reminder: (d) => {
     const due = localTime(d.dueAt, d.timeZone);
     return {
@@ -65,6 +82,33 @@ const TEMPLATES: { [T in NotificationType]: (d: NotificationDataByType[T]) => Re
     };
   },
 };
+
+/** The digest's sections, each a heading and lines; empty sections are left out. */
+function digestSections(d: DigestNotificationData): { heading: string; lines: string[] }[] {
+  const at = (iso: string) => localTime(iso, d.timeZone);
+  const more = d.approvalsTotal - d.approvals.length;
+  return [
+    { heading: "Today's plan", lines: d.planItems },
+    { heading: 'Due today', lines: d.dueToday.map((t) => `${t.title} (due ${at(t.dueAt)})`) },
+    { heading: 'Overdue', lines: d.overdue.map((t) => `${t.title} (was due ${at(t.dueAt)})`) },
+    {
+      heading: `Approvals waiting for you (${d.approvalsTotal})`,
+      lines: [...d.approvals.map((a) => `${a.title}: ${a.stepName}`), ...(more > 0 ? [`…and ${more} more`] : [])],
+    },
+  ].filter((s) => s.lines.length);
+}
+
+function renderDigest(d: DigestNotificationData): RenderedNotification {
+  const sections = digestSections(d);
+  return {
+    subject: `Your day, ${d.date}: ${sections.map((s) => s.heading.replace(/ \(\d+\)$/, '').toLowerCase()).join(', ')}`,
+    text: [`Hello ${d.recipientName},`, '', ...sections.flatMap((s) => [`${s.heading}:`, ...s.lines.map((l) => `  - ${l}`), ''])].join('\n').trimEnd(),
+    html: layout(d.tenantName, [
+      `Hello ${escapeHtml(d.recipientName)},`,
+      ...sections.map((s) => `<strong>${escapeHtml(s.heading)}</strong><br>${s.lines.map((l) => `• ${escapeHtml(l)}`).join('<br>')}`),
+    ]),
+  };
+}
 
 export function renderNotification<T extends NotificationType>(type: T, data: NotificationDataByType[T]): RenderedNotification {
   return TEMPLATES[type](data);

@@ -28,7 +28,7 @@ export class TenantService {
    */
   async update(actor: Actor, raw: UpdateTenantInput): Promise<TenantView> {
     const input = parseInput(UpdateTenantInput, raw, 'The tenant cannot be changed');
-    return this.em.fork().transactional(async (tx) => {
+    const view = await this.em.fork().transactional(async (tx) => {
       const tenant = await lockTenant(tx, actor.tenantId);
       const usersCount = await tx.count(User, { tenantId: actor.tenantId, deletedAt: null });
       if (input.userQuota !== undefined && input.userQuota < usersCount) {
@@ -40,5 +40,13 @@ export class TenantService {
       await tx.flush();
       return toTenantView(tenant, usersCount);
     });
+    // The digest follows the tenant's clock. Should the scheduler be unreachable now, the next
+    // worker start aligns it: the setting itself is saved either way.
+    if (input.timeZone !== undefined) {
+      await this.rt.services.digestSchedules
+        .ensure({ id: actor.tenantId, code: view.code, timeZone: view.timeZone })
+        .catch((err: unknown) => this.rt.log.warn({ err, tenant: view.code }, 'digest schedule not updated'));
+    }
+    return view;
   }
 }

@@ -4,7 +4,7 @@ import { PageQuery } from '../../common/pagination';
 import type { NotificationDelivery, NotificationPreference } from '../../db/entities';
 import { iso, QueryBool } from './shared.schema';
 
-export const NOTIFICATION_TYPES = ['todo_reminder', 'todo_overdue'] as const;
+export const NOTIFICATION_TYPES = ['todo_reminder', 'todo_overdue', 'daily_digest'] as const;
 export const NotificationType = z.enum(NOTIFICATION_TYPES);
 export type NotificationType = z.infer<typeof NotificationType>;
 
@@ -15,6 +15,7 @@ export type NotificationChannel = z.infer<typeof NotificationChannel>;
 export const DEFAULT_CHANNELS: Record<NotificationType, NotificationChannel[]> = {
   todo_reminder: ['in_app', 'email'],
   todo_overdue: ['in_app', 'email'],
+  daily_digest: ['in_app', 'email'],
 };
 
 const Channels = z.array(NotificationChannel).max(2).transform((c) => [...new Set(c)]);

@@ -28,7 +28,7 @@ describe('notification preferences', () => {
     const res = await suite.api.get(P, t.tokens.alice);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      channels: { todo_reminder: ['in_app', 'email'], todo_overdue: ['in_app', 'email'] },
+      channels: { todo_reminder: ['in_app', 'email'], todo_overdue: ['in_app', 'email'], daily_digest: ['in_app', 'email'] },
       reminderLeadSeconds: 3600,
       overdueRepeatSeconds: null,
       maxOverdueReminders: 1,
@@ -41,7 +41,7 @@ describe('notification preferences', () => {
     expect(first.body).toMatchObject({ channels: { todo_reminder: ['in_app', 'email'], todo_overdue: ['email'] }, reminderLeadSeconds: 600 });
     const second = await suite.api.put(P, { channels: { todo_reminder: [] }, overdueRepeatSeconds: 300, maxOverdueReminders: 3 }, t.tokens.alice);
     expect(second.body).toEqual({
-      channels: { todo_reminder: [], todo_overdue: ['email'] },
+      channels: { todo_reminder: [], todo_overdue: ['email'], daily_digest: ['in_app', 'email'] },
       reminderLeadSeconds: 600,
       overdueRepeatSeconds: 300,
       maxOverdueReminders: 3,
