@@ -12,7 +12,7 @@ import { createTransport, type Transporter } from 'nodemailer';
 import type { Runtime } from '../runtime';
 import { ConflictError } from '../../common/errors';
 import { newId } from '../../common/ids';
-import { MailDelivery } from '../../db/entities';
+import { MailDelivery, Tenant } from '../../db/entities';
 
 export interface MailInput {
   tenantId: string;
@@ -35,7 +35,24 @@ interface TransportResult {
   messageId: string;
 }
 
-type Send = (mail: { from: string; to: string; subject: string; text: string; html?: string; messageId: string }) => Promise<TransportResult>;
+/** A sender as nodemailer takes it: it quotes and encodes the display name. */
+export interface Sender {
+  name: string;
+  address: string;
+}
+
+/**
+ * Each tenant's mail comes from "<tenant name> (Signoff)" at the platform's address: recipients
+ * see whose mail it is, while SPF/DKIM stay those of the one configured sending domain.
+ */
+export function tenantSender(mailFrom: string, tenantName: string | null): Sender {
+  const m = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(mailFrom);
+  const platform = m ? { name: m[1].trim(), address: m[2].trim() } : { name: '', address: mailFrom.trim() };
+  if (!tenantName) return platform;
+  return { name: `${tenantName} (${platform.name || 'Signoff'})`, address: platform.address };
+}
+
+type Send = (mail: { from: Sender; to: string; subject: string; text: string; html?: string; messageId: string }) => Promise<TransportResult>;
 
 /** Ledger columns have fixed lengths: keep what we store within them. */
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
@@ -64,8 +81,9 @@ export class Mailer {
     row.attempts += 1;
     await em.flush();
     try {
+      const tenant = await em.findOne(Tenant, { id: input.tenantId }, { fields: ['name'] });
       const { messageId } = await this.transport()({
-        from: this.rt.config.MAIL_FROM,
+        from: tenantSender(this.rt.config.MAIL_FROM, tenant?.name ?? null),
         to: input.to,
         subject: input.subject,
         text: input.text,

@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import type { Runtime } from '../../activities/runtime';
 import { calendarDateIn } from '../../activities/support/plans';
+import { tenantSender } from '../../activities/support/mailer';
 import { ApprovalInstance, ApprovalTask, InAppMessage, NotificationDelivery } from '../../db/entities';
 import { newId } from '../../common/ids';
 import { SA } from '../../workflows/search-attributes';
@@ -107,6 +108,9 @@ describe('daily digest schedule', () => {
     const [carolMail] = digestsTo(t.users.carol.email);
     expect(carolMail.text).toContain(`Approvals waiting for you (1):\n  - Leave of Alice ${tag}: Department head`);
     expect(digestsTo(t.users.harry.email)).toEqual([]);
+    // The tenant's own sender name, the platform's address.
+    expect(carolMail.headers.from).toContain(`Tenant ${t.tenantCode} (Signoff)`);
+    expect(carolMail.from).toBe(tenantSender(rt.config.MAIL_FROM, null).address);
     const inApp = await rt.orm.em.fork().find(InAppMessage, { tenantId: t.tenantId, userId: t.users.alice.id, category: 'daily-digest' });
     expect(inApp).toHaveLength(1);
 
