@@ -4,6 +4,7 @@ export * from './auth';
 export * from './support';
 export * from './approval';
 export * from './approval-runtime';
+export * from './onboarding';
 
 import { TenantSchema, DepartmentSchema, PositionSchema, UserSchema } from './user';
 import { PermissionSchema, RoleSchema, RolePermissionSchema, RoleDepartmentSchema, UserRoleSchema, MenuSchema } from './permission';
@@ -23,6 +24,7 @@ import {
 } from './support';
 import { ApprovalTemplateSchema, ApprovalTemplateVersionSchema } from './approval';
 import { ApprovalInstanceSchema, ApprovalTaskSchema, ApprovalEventSchema } from './approval-runtime';
+import { OnboardingTodoLinkSchema } from './onboarding';
 
 /** Every entity, registered explicitly (no folder scanning: works the same in ts, jest and dist). */
 export const allEntities = [
@@ -55,4 +57,5 @@ export const allEntities = [
   ApprovalInstanceSchema,
   ApprovalTaskSchema,
   ApprovalEventSchema,
+  OnboardingTodoLinkSchema,
 ];

@@ -9,6 +9,7 @@ import { createConnection } from 'mysql2/promise';
 import { initOrm, migrate, type Orm } from '../../db/orm';
 import { diffShapes, readSchemaShape } from '../../db/schema-compare';
 import { seedDemoData } from '../../db/seed';
+import { sqliteMigrations } from '../../db/migrations/sqlite';
 import { Department, Menu, Role, RolePermission, Tenant, User, UserRole } from '../../db/entities';
 
 async function counts(orm: Orm) {
@@ -47,7 +48,7 @@ describe('migrations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'signoff-sqlite-'));
     const orm = await initOrm({ kind: 'sqlite', file: join(dir, 'db.sqlite') });
     try {
-      expect(await migrate(orm)).toEqual(['Migration00000000000001_initial']);
+      expect(await migrate(orm)).toEqual(sqliteMigrations.map((m) => m.name));
       expect(await orm.getMigrator().checkMigrationNeeded()).toBe(false);
       await seedDemoData(orm.em.fork(), { scryptLogN: 12 });
       const first = await counts(orm);
@@ -55,6 +56,27 @@ describe('migrations', () => {
       expect(first.User).toBe(6);
       await seedDemoData(orm.em.fork(), { scryptLogN: 12 });
       expect(await counts(orm)).toEqual(first);
+    } finally {
+      await orm.close(true);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('SQLite: a database made by an older release upgrades in place and keeps its rows', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signoff-sqlite-'));
+    const file = join(dir, 'db.sqlite');
+    const older = await initOrm({ kind: 'sqlite', file });
+    try {
+      await older.getMigrator().up({ to: sqliteMigrations[0].name });
+      await seedDemoData(older.em.fork(), { scryptLogN: 12 });
+    } finally {
+      await older.close(true);
+    }
+    const orm = await initOrm({ kind: 'sqlite', file });
+    try {
+      expect(await migrate(orm)).toEqual(sqliteMigrations.slice(1).map((m) => m.name));
+      expect(await orm.getMigrator().checkMigrationNeeded()).toBe(false);
+      expect((await counts(orm)).User).toBe(6);
     } finally {
       await orm.close(true);
       rmSync(dir, { recursive: true, force: true });
