@@ -31,6 +31,7 @@ import { AnnouncementService } from './support/announcements';
 import { NotificationService } from './support/notify';
 import { ReminderService } from './support/reminders';
 import { DigestService } from './support/digest';
+import { reportChecklistTodo } from './onboarding/checklist-todos';
 import { DigestSchedules } from './support/digest-schedules';
 import { TemplateService } from './approval/templates';
 import { ApprovalInstanceService } from './approval/runtime/instances';
@@ -144,5 +145,6 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     approvalBatch: new ApprovalBatchService(rt),
   } satisfies Omit<Services, 'plans'>);
   rt.services.plans = new PlanService(rt, rt.services.todos);
+  rt.services.todos.events.subscribe((event) => reportChecklistTodo(rt, event));
   return rt;
 }

@@ -9,6 +9,7 @@ import { systemActor } from '../../common/actor';
 import { NotFoundError } from '../../common/errors';
 import { MailDelivery, Tenant, Todo, User } from '../../db/entities';
 import { asActivity } from '../support/failures';
+import { linkChecklistTodo } from './checklist-todos';
 import {
   CHECKLIST_TEMPLATES,
   activationMailKey,
@@ -115,9 +116,10 @@ export function createOnboardingActivities(rt: Runtime) {
             owner,
             checklistTag(workflowId, def.id),
             `${def.title} (${input.displayName})`,
-            `Onboarding of ${input.displayName} (${input.username}), starting ${input.startDate.slice(0, 10)}. Report it done through the onboarding.`,
+            `Onboarding of ${input.displayName} (${input.username}), starting ${input.startDate.slice(0, 10)}. Completing this to-do reports the item done.`,
             input.startDate,
           );
+          await linkChecklistTodo(rt, { tenantId: input.tenantId, todoId, workflowId, itemId: def.id });
           items.push({ id: def.id, title: def.title, assignee: def.assignee, userId: owner, todoId, done: false, doneAt: null, doneBy: null });
         }
         return items;

@@ -87,6 +87,8 @@ async function startOnboarding(rt: Runtime, actor: Actor, body: StartOnboardingR
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    // Who may read the progress besides HR: the new hire, their manager, IT (see mayView).
+    memo: { managerId: body.managerId, itUserId },
     staticSummary: `Onboard ${body.displayName} (${body.username}) in ${tenant.code}`,
     staticDetails: `Requested by \`${actor.userId}\`; manager \`${body.managerId}\`; start ${input.startDate}; checklist \`${checklistTemplate}\``,
     typedSearchAttributes: [
@@ -130,8 +132,26 @@ async function liveProgress(client: Client, query: () => Promise<OnboardingProgr
   }
 }
 
-async function viewOf(rt: Runtime, actor: Actor, id: string): Promise<OnboardingView> {
-  const { client, desc, handle } = await locate(rt, actor, id);
+/**
+ * Progress is HR's (onboarding:manage) and the people it is about: the new hire, their manager
+ * and IT, and whoever holds a checklist item or check-in. To anyone else it does not exist (404).
+ */
+function mayView(actor: Actor, desc: WorkflowExecutionDescription, progress: OnboardingProgress | null, username: string | null): boolean {
+  if (can(actor, PERMISSIONS.onboardingManage)) return true;
+  const memo = (desc.memo ?? {}) as { managerId?: string; itUserId?: string };
+  const people = new Set([memo.managerId, memo.itUserId, progress?.userId, ...(progress?.checklist ?? []).map((i) => i.userId)]);
+  if (progress?.checkIns.length && memo.managerId) people.add(memo.managerId);
+  return people.has(actor.userId) || (username !== null && parseOnboardingWorkflowId(desc.workflowId)?.username === username);
+}
+
+async function viewOf(rt: Runtime, actor: Actor, id: string, username: string | null = null): Promise<OnboardingView> {
+  const located = await locate(rt, actor, id);
+  const view = await progressView(id, located);
+  if (!mayView(actor, located.desc, view.progress, username)) throw new NotFoundError('onboarding', id);
+  return view;
+}
+
+async function progressView(id: string, { client, desc, handle }: Awaited<ReturnType<typeof locate>>): Promise<OnboardingView> {
   const base = { id, startedAt: desc.startTime.toISOString(), closedAt: desc.closeTime?.toISOString() ?? null, error: null };
   const execution = executionOf(desc.status.name);
   if (execution === 'running') return { ...base, execution, progress: await liveProgress(client, () => handle.query(progressQuery)) };
@@ -263,9 +283,22 @@ export const onboardingModule: RouteModule = {
     }),
     route({
       method: 'get',
+      path: '/mine',
+      summary: 'My own onboarding, as the new hire',
+      description: 'The onboarding that created my account (404 when there is none).',
+      response: OnboardingView,
+      errors: [404],
+      handler: async ({ rt, actor }) => {
+        const me = await rt.services.users.get(actor, actor.userId);
+        const tenant = await rt.services.tenants.current(actor);
+        return viewOf(rt, actor, onboardingWorkflowId(tenant.code, me.username), me.username);
+      },
+    }),
+    route({
+      method: 'get',
       path: '/:id',
       summary: 'Progress of an onboarding (steps done, waiting on whom)',
-      permission: PERMISSIONS.onboardingManage,
+      description: 'For HR (`onboarding:manage`), the new hire, their manager and IT, and whoever holds a checklist item; 404 for anyone else.',
       params: OnboardingIdParams,
       response: OnboardingView,
       errors: [404],

@@ -73,8 +73,19 @@ describe('onboarding workflow', () => {
     expect(own.body).toMatchObject({ id: 'read-handbook', done: true, doneBy: userId });
     expect((await em().findOneOrFail(Todo, { id: own.body.todoId })).status).toBe('done');
     expect((await env.api.post(url(id, '/checklist/equipment/done'), undefined, env.tokens.pete)).status).toBe(200);
-    expect((await env.api.post(url(id, '/checklist/buddy/done'), undefined, env.tokens.pete)).status).toBe(200);
+    // Completing the checklist to-do in the to-do list reports the item too.
+    const buddyTodo = checklist.find((i: any) => i.id === 'buddy').todoId;
+    expect((await env.api.post(`/api/v1/todos/${buddyTodo}/complete`, {}, env.tokens.pete)).status).toBe(200);
+    const reported = await until(env, id, (v) => v.progress.checklist.find((i: any) => i.id === 'buddy').done);
+    expect(reported.progress.checklist.find((i: any) => i.id === 'buddy')).toMatchObject({ done: true, doneBy: env.t.users.pete.id });
     expect((await env.api.post(url(id, '/checklist/accounts/done'), undefined, env.tokens.harry)).status).toBe(200);
+
+    // The progress is readable by the people it is about: the new hire (also as "mine") and the manager.
+    const mine = await env.api.get(`${ONB}/mine`, nina);
+    expect([mine.status, mine.body.id]).toEqual([200, id]);
+    expect(mine.body.progress.checklist.filter((i: any) => i.done).map((i: any) => i.id).sort()).toEqual(['accounts', 'buddy', 'equipment', 'read-handbook']);
+    expect((await env.api.get(url(id), env.tokens.pete)).status).toBe(200);
+    expect((await env.api.get(`${ONB}/mine`, env.tokens.pete)).status).toBe(404);
     const beforeLast = await until(env, id, () => true);
     expect(beforeLast.execution).toBe('running');
     expect((await env.api.post(url(id, '/checklist/hr-forms/done'), undefined, nina)).status).toBe(200);
@@ -103,9 +114,9 @@ describe('onboarding workflow', () => {
     } while (Date.now() < deadline);
     expect(listed.items.find((i: any) => i.id === id)).toMatchObject({ username: 'nina', status: 'completed', execution: 'completed' });
     expect(listed.total).toBeGreaterThanOrEqual(1);
-    // Without onboarding:manage there is no listing or progress.
+    // Without onboarding:manage there is no listing, and the progress of someone else's onboarding does not exist.
     expect((await env.api.get(ONB, env.tokens.alice)).status).toBe(403);
-    expect((await env.api.get(url(id), env.tokens.alice)).status).toBe(403);
+    expect((await env.api.get(url(id), env.tokens.alice)).status).toBe(404);
   });
 
   it('reminds with fresh links and escalates to HR after the activation deadline; HR cancels', async () => {
