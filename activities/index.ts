@@ -8,6 +8,7 @@ import { createPermissionActivities } from './permission/activities';
 import { createSupportActivities } from './support/activities';
 import { createNotificationActivities } from './support/notification-activities';
 import { createDigestActivities } from './support/digest';
+import { createAuditPurgeActivities } from './support/audit-purge';
 import { createApprovalRuntimeActivities } from './approval/runtime/activities';
 import { createOnboardingActivities } from './onboarding/activities';
 
@@ -18,6 +19,7 @@ export function createActivities(rt: Runtime) {
     ...createSupportActivities(rt),
     ...createNotificationActivities(rt),
     ...createDigestActivities(rt),
+    ...createAuditPurgeActivities(rt),
     ...createApprovalRuntimeActivities(rt),
     ...createOnboardingActivities(rt),
   };

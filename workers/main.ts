@@ -9,6 +9,7 @@ import { loadConfig, ConfigError } from '../common/config';
 import { createRuntime, type Runtime } from '../activities/runtime';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createWorker } from './create-worker';
+import { ensureAuditPurgeSchedule } from '../activities/support/audit-purge';
 
 export async function runWorker(rt: Runtime, opts: { signal?: AbortSignal } = {}) {
   const address = rt.config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
@@ -25,9 +26,9 @@ export async function runWorker(rt: Runtime, opts: { signal?: AbortSignal } = {}
   const running = worker.run();
   // Schedules are data on the cluster: make sure every tenant has its digest schedule, aligned
   // with its time zone. A failure here is logged, not fatal: the worker's own job is the queue.
-  rt.services.digestSchedules.ensureAll().then(
-    (done) => rt.log.info({ schedules: done }, 'digest schedules ensured'),
-    (err: unknown) => rt.log.warn({ err }, 'digest schedules could not be ensured'),
+  Promise.all([rt.services.digestSchedules.ensureAll(), ensureAuditPurgeSchedule(rt)]).then(
+    ([digests, auditPurge]) => rt.log.info({ digests, auditPurge }, 'schedules ensured'),
+    (err: unknown) => rt.log.warn({ err }, 'schedules could not be ensured'),
   );
   // Bundling takes seconds: a stop requested meanwhile has already fired its abort event, and
   // a listener added now would never run. Check the flag as well as listening.

@@ -5,3 +5,4 @@ export * from './approval/grant-role-saga';
 export * from './onboarding/workflow';
 export * from './reminders/workflow';
 export * from './digest/workflow';
+export * from './maintenance/audit-purge';

@@ -92,8 +92,19 @@ export class AuditLogService {
   }
 
   /**
-   * Retention: delete rows older than `days` days, across all tenants (a platform job, run by a
-   * Temporal Schedule later). Returns how many rows went.
+   * Retention, one batch: delete up to `limit` rows created before `cutoff`, across all tenants.
+   * Ids first, then a delete by id: portable (SQLite has no DELETE … LIMIT) and short locks.
+   */
+  async purgeBatch(cutoff: Date, limit: number): Promise<number> {
+    const em = this.rt.orm.em.fork();
+    const rows = await em.find(AuditLog, { createdAt: { $lt: cutoff } }, { fields: ['id'], orderBy: { createdAt: 'asc' }, limit });
+    if (!rows.length) return 0;
+    return em.nativeDelete(AuditLog, { id: { $in: rows.map((r) => r.id) } });
+  }
+
+  /**
+   * Retention in one go: delete rows older than `days` days, across all tenants. The scheduled
+   * purge (auditPurgeWorkflow) goes batch by batch instead. Returns how many rows went.
    */
   async purgeAuditLogsOlderThan(days: number = this.rt.config.AUDIT_RETENTION_DAYS, now: Date = new Date()): Promise<number> {
     if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
