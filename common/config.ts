@@ -65,6 +65,9 @@ const EnvSchema = z
     LOGIN_MAX_FAILURES_PER_IP: int(30, 1),
     LOGIN_FAILURE_WINDOW_SECONDS: int(900, 1),
     LOGIN_LOCK_SECONDS: int(900, 1),
+    /** Account activations (public, one scrypt hash each) per client IP and window. */
+    ACTIVATION_MAX_PER_IP: int(20, 1),
+    ACTIVATION_WINDOW_SECONDS: int(900, 1),
 
     /** Local time (tenant time zone) at which each tenant's daily digest goes out. */
     DIGEST_TIME: z

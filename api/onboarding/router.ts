@@ -32,6 +32,7 @@ import {
 } from '../../workflows/onboarding/contract';
 import type { onboardingWorkflow } from '../../workflows/onboarding/workflow';
 import { publicRoute, route, type RouteModule } from '../route';
+import { limitPerIp } from '../middleware/rate-limit';
 import {
   ActivateRequest,
   CancelRequest,
@@ -275,11 +276,16 @@ export const onboardingModule: RouteModule = {
       path: '/activate',
       auth: false,
       summary: 'Activate an onboarded account (public, single-use token from the mail)',
-      description: 'Sets the password and profile, then tells the workflow. An unknown, used or superseded token is 404 `invalid_activation_token`.',
+      description:
+        'Sets the password and profile, then tells the workflow. An unknown, used or superseded token is 404 `invalid_activation_token`. ' +
+        'At most ACTIVATION_MAX_PER_IP attempts per client address and window (429 `rate_limited` with Retry-After).',
       body: ActivateRequest,
       response: z.object({ activated: z.boolean(), username: z.string(), tenant: z.string() }),
-      errors: [404, 422],
-      handler: async ({ rt, body }) => activate(rt, body),
+      errors: [404, 422, 429],
+      handler: async ({ rt, body, ctx }) => {
+        await limitPerIp(rt, ctx, 'activate', rt.config.ACTIVATION_MAX_PER_IP, rt.config.ACTIVATION_WINDOW_SECONDS);
+        return activate(rt, body);
+      },
     }),
     route({
       method: 'get',
