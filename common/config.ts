@@ -69,6 +69,9 @@ const EnvSchema = z
     ACTIVATION_MAX_PER_IP: int(20, 1),
     ACTIVATION_WINDOW_SECONDS: int(900, 1),
 
+    /** Hosts approval webhooks may call (comma list, `*.example.com` allowed); unset = any host. */
+    WEBHOOK_ALLOWED_HOSTS: z.string().optional(),
+
     /** Local time (tenant time zone) at which each tenant's daily digest goes out. */
     DIGEST_TIME: z
       .string()

@@ -131,7 +131,7 @@ export class TemplateService {
   /** Deep validation of the draft, without publishing: what publish would say. */
   async validateDraft(actor: Actor, id: string): Promise<ValidationReport> {
     const row = await this.find(this.em, actor.tenantId, id);
-    const { errors } = await validateTemplate(this.em, actor.tenantId, row.draft);
+    const { errors } = await validateTemplate(this.em, actor.tenantId, row.draft, { webhookHosts: this.rt.config.WEBHOOK_ALLOWED_HOSTS });
     return { valid: errors.length === 0, errors };
   }
 
@@ -148,7 +148,7 @@ export class TemplateService {
         if (row.latestVersion > 0 && !row.draftDirty) {
           throw new ConflictError('template_unchanged', `The draft equals version ${row.latestVersion}; change it before publishing again`);
         }
-        const { template, errors } = await validateTemplate(tx, tenantId, row.draft);
+        const { template, errors } = await validateTemplate(tx, tenantId, row.draft, { webhookHosts: this.rt.config.WEBHOOK_ALLOWED_HOSTS });
         if (!template || errors.length) throw new ValidationError('The template cannot be published', errors, 'template_invalid');
         const version = tx.create(ApprovalTemplateVersion, {
           id: newId(),
@@ -220,7 +220,7 @@ export class TemplateService {
       const v = await this.version(actor, id, input.version);
       return dryRun(this.rt, actor, { templateId: row.id, version: v.version, definition: v.definition }, input);
     }
-    const { template, errors } = await validateTemplate(this.em, actor.tenantId, input.definition ?? row.draft);
+    const { template, errors } = await validateTemplate(this.em, actor.tenantId, input.definition ?? row.draft, { webhookHosts: this.rt.config.WEBHOOK_ALLOWED_HOSTS });
     if (!template || errors.length) {
       const prefix = input.definition ? 'definition.' : '';
       throw new ValidationError('The template is not valid: fix it before a dry-run', errors.map((e) => ({ ...e, path: prefix + e.path })), 'template_invalid');

@@ -17,6 +17,8 @@ import { INITIATOR_ATTRIBUTES, OPS_BY_KIND, isInitiatorAttribute, operandKindOf,
 import { DurationError, parseDuration } from '../../workflows/approval/durations';
 import { iterateSteps, returnTargets, type PathPart } from '../../workflows/approval/flow';
 import { refProblem } from '../../workflows/approval/values';
+import { HOOK_WORKFLOW_TYPES, isSystemActivity, SYSTEM_ACTIVITIES } from '../../workflows/approval/system-actions';
+import { webhookHostAllowed } from './runtime/system-actions';
 
 export type TemplateProblem = FieldError & { code: string };
 
@@ -146,7 +148,7 @@ function checkSources(mapping: Record<string, ValueSource | undefined>, at: Path
   }
 }
 
-function checkStep(step: Step, at: PathPart[], ctx: { fields: Map<string, FormField>; fieldIds: Set<string>; targets: Map<string, Set<string>>; allIds: Set<string> }, p: Problems) {
+function checkStep(step: Step, at: PathPart[], ctx: { fields: Map<string, FormField>; fieldIds: Set<string>; targets: Map<string, Set<string>>; allIds: Set<string>; webhookHosts?: string }, p: Problems) {
   const { fields } = ctx;
   switch (step.kind) {
     case 'approval': {
@@ -211,14 +213,31 @@ function checkStep(step: Step, at: PathPart[], ctx: { fields: Map<string, FormFi
       break;
     case 'action':
       if (step.action === 'grantRole') checkSources(step.args, [...at, 'args'], ctx.fieldIds, p);
-      if (step.action === 'webhook') checkSources(step.args.body, [...at, 'args', 'body'], ctx.fieldIds, p);
-      if (step.action === 'activity') checkSources(step.args.input, [...at, 'args', 'input'], ctx.fieldIds, p);
+      if (step.action === 'webhook') {
+        checkSources(step.args.body, [...at, 'args', 'body'], ctx.fieldIds, p);
+        if (!webhookHostAllowed(ctx.webhookHosts, step.args.url)) p.add([...at, 'args', 'url'], 'webhook_host_not_allowed', `webhooks to ${new URL(step.args.url).hostname} are not allowed here`);
+      }
+      if (step.action === 'activity') {
+        checkSources(step.args.input, [...at, 'args', 'input'], ctx.fieldIds, p);
+        checkSystemActivity(step.args.name, step.args.input, [...at, 'args'], 'input', p);
+      }
       break;
   }
 }
 
+/** A named system activity exists, and its required inputs are mapped and no others. */
+function checkSystemActivity(name: string, mapping: ValueMapping, at: PathPart[], mappingKey: string, p: Problems) {
+  if (!isSystemActivity(name)) {
+    p.add([...at, 'name'], 'unknown_activity', `no system activity "${name}" (known: ${Object.keys(SYSTEM_ACTIVITIES).join(', ')})`);
+    return;
+  }
+  const inputs: Record<string, { required: boolean }> = SYSTEM_ACTIVITIES[name].inputs;
+  for (const [input, spec] of Object.entries(inputs)) if (spec.required && !mapping[input]) p.add([...at, mappingKey, input], 'missing_input', `${name} needs "${input}"`);
+  for (const input of Object.keys(mapping)) if (!inputs[input]) p.add([...at, mappingKey, input], 'unknown_input', `${name} takes no "${input}"`);
+}
+
 /** Every semantic problem of a parsed template (no database needed). */
-export function checkTemplate(t: Template): TemplateProblem[] {
+export function checkTemplate(t: Template, opts: { webhookHosts?: string } = {}): TemplateProblem[] {
   const p = new Problems();
   const fields = checkForm(t, p);
   const fieldIds = new Set(fields.keys());
@@ -243,13 +262,17 @@ export function checkTemplate(t: Template): TemplateProblem[] {
     }
   }
 
-  const ctx = { fields, fieldIds, targets: returnTargets(t.flow), allIds: new Set(locations.map((l) => l.step.id)) };
+  const ctx = { fields, fieldIds, targets: returnTargets(t.flow), allIds: new Set(locations.map((l) => l.step.id)), webhookHosts: opts.webhookHosts };
   for (const { step, path } of locations) checkStep(step, path, ctx, p);
 
   for (const event of ['onApproved', 'onRejected'] as const) {
     for (const [i, hook] of t.hooks[event].entries()) {
       const mapping: ValueMapping = hook.kind === 'childWorkflow' ? hook.input : hook.args;
       checkSources(mapping, ['hooks', event, i, hook.kind === 'childWorkflow' ? 'input' : 'args'], fieldIds, p);
+      if (hook.kind === 'activity') checkSystemActivity(hook.name, hook.args, ['hooks', event, i], 'args', p);
+      else if (!HOOK_WORKFLOW_TYPES.includes(hook.workflowType)) {
+        p.add(['hooks', event, i, 'workflowType'], 'unknown_workflow', `no workflow "${hook.workflowType}" can be started by a hook (known: ${HOOK_WORKFLOW_TYPES.join(', ')})`);
+      }
     }
   }
   return p.list;
@@ -345,9 +368,14 @@ export async function checkReferences(em: EntityManager, tenantId: string, t: Te
 // ───────────────────────────────────────────── all together
 
 /** Shape, then semantics and references together: every problem, or the parsed template. */
-export async function validateTemplate(em: EntityManager, tenantId: string, raw: unknown): Promise<{ template: Template | null; errors: TemplateProblem[] }> {
+export async function validateTemplate(
+  em: EntityManager,
+  tenantId: string,
+  raw: unknown,
+  opts: { webhookHosts?: string } = {},
+): Promise<{ template: Template | null; errors: TemplateProblem[] }> {
   const parsed = parseTemplate(raw);
   if (!parsed.template) return parsed;
-  const errors = [...checkTemplate(parsed.template), ...(await checkReferences(em, tenantId, parsed.template))];
+  const errors = [...checkTemplate(parsed.template, opts), ...(await checkReferences(em, tenantId, parsed.template))];
   return { template: parsed.template, errors };
 }

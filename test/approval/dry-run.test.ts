@@ -197,11 +197,11 @@ describe('dry-run', () => {
       expect(route(approve.body.path)).toEqual(['a:autoApproved', 'b:assigned:alice']);
 
       const reject = await tryDefinition([approval('a', { ...nobody, emptyAssignee: { type: 'autoReject' } }), approval('b', { assignees: { type: 'initiator' } })], {}, {
-        hooks: { onRejected: [{ kind: 'activity', name: 'notifyRejection', args: { who: { ref: 'initiator.id' }, outcome: { ref: 'instance.outcome' } } }] },
+        hooks: { onRejected: [{ kind: 'activity', name: 'postMessage', args: { userId: { ref: 'initiator.id' }, title: { const: 'Outcome' }, body: { ref: 'instance.outcome' } } }] },
       });
       expect(reject.body.result).toBe('rejected');
       expect(route(reject.body.path)).toEqual(['a:autoRejected']);
-      expect(reject.body.hooks).toEqual([{ event: 'onRejected', kind: 'activity', target: 'notifyRejection', input: { who: t.users.alice.id, outcome: 'rejected' } }]);
+      expect(reject.body.hooks).toEqual([{ event: 'onRejected', kind: 'activity', target: 'postMessage', input: { userId: t.users.alice.id, title: 'Outcome', body: 'rejected' } }]);
 
       const fail = await tryDefinition([approval('a', { ...nobody })]);
       expect(fail.body.result).toBe('failed');

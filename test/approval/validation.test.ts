@@ -237,8 +237,21 @@ describe('template validation', () => {
         'flow[1].args.userId.ref unknown_reference',
         'flow[2].args.body.b.ref unknown_reference',
         'hooks.onApproved[0].input.x.ref unknown_field',
+        'hooks.onApproved[0].workflowType unknown_workflow',
         'hooks.onRejected[0].args.y.ref unknown_reference',
+        'hooks.onRejected[0].name unknown_activity',
       ],
+    ],
+    [
+      'system activities by name, with their inputs',
+      () => ({
+        flow: [
+          approval('a'),
+          { kind: 'action', id: 'todo', name: 'todo', action: 'activity', args: { name: 'createTodo', input: { notes: { const: 'x' }, colour: { const: 'red' } } } } as Step,
+        ],
+        hooks: { onApproved: [{ kind: 'activity', name: 'postMessage', args: { title: { const: 'Approved' } } }], onRejected: [] },
+      }),
+      ['flow[1].args.input.colour unknown_input', 'flow[1].args.input.title missing_input', 'hooks.onApproved[0].args.body missing_input'],
     ],
   ];
 
@@ -364,10 +377,14 @@ describe('template validation', () => {
           { kind: 'cc', id: 'c', name: 'c', recipients: { type: 'formField', fieldId: 'boss' } } as Step,
           condition('cond', { all: [{ field: 'form.kind', op: 'in', value: ['a'] }, { field: 'form.start', op: 'between', value: ['2025-01-01', '2025-12-31'] }] }, [approval('b', { onReject: { type: 'returnToStep', stepId: 'a' } })]),
           { kind: 'parallel', id: 'p', name: 'p', branches: [{ id: 'l', name: 'l', steps: [approval('l1')] }, { id: 'r', name: 'r', steps: [{ kind: 'delay', id: 'wait', name: 'wait', untilField: 'period' } as Step, approval('r1')] }] } as Step,
-          { kind: 'action', id: 'act', name: 'act', action: 'activity', args: { name: 'recordThing', input: { amount: { ref: 'form.amount' }, by: { ref: 'initiator.id' } } } } as Step,
+          { kind: 'action', id: 'act', name: 'act', action: 'activity', args: { name: 'postMessage', input: { title: { const: 'Amount' }, body: { ref: 'form.amount' }, userId: { ref: 'initiator.id' } } } } as Step,
+          { kind: 'action', id: 'call', name: 'call', action: 'webhook', args: { url: 'https://hooks.example.com/approved', body: { amount: { ref: 'form.amount' } } } } as Step,
         ],
       }),
     );
     expect(checkTemplate(full.template!)).toEqual([]);
+    // WEBHOOK_ALLOWED_HOSTS: only the listed hosts (and *.subdomains) may be called.
+    expect(checkTemplate(full.template!, { webhookHosts: '*.example.com' })).toEqual([]);
+    expect(checkTemplate(full.template!, { webhookHosts: 'erp.internal' }).map((e) => `${e.path} ${e.code}`)).toEqual(['flow[5].args.url webhook_host_not_allowed']);
   });
 });

@@ -31,12 +31,13 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../../activities';
 import { SA } from '../search-attributes';
-import type { ActionStep, ApprovalStep, CcStep, ConditionStep, DelayStep, ParallelStep, Step } from './dsl';
+import type { ActionStep, ApprovalStep, CcStep, ConditionStep, DelayStep, Hook, ParallelStep, Step } from './dsl';
 import { resolveMapping, resolveValue, type ValueScope } from './values';
 import { GRANT_ROLE_PROCESS, grantRoleSagaWorkflow, grantRoleSagaWorkflowId } from './grant-role-saga';
 import { chooseBranch, iterateSteps } from './flow';
 import { describeCondition } from './conditions';
 import { parseDuration } from './durations';
+import { HOOK_WORKFLOW_TYPES } from './system-actions';
 import {
   APPROVAL_PROCESS,
   addSignUpdate,
@@ -139,8 +140,7 @@ export async function approvalWorkflow(input: ApprovalInput, carry?: ApprovalCar
   return { status: s.status as ApprovalResult['status'], rounds: s.round, reason: s.reason };
 }
 
-/** Child workflows a template's outcome hooks may start (by the names templates use). */
-const HOOK_WORKFLOWS = new Set(['grantRoleSaga', 'grantRoleSagaWorkflow']);
+const HOOK_WORKFLOWS = new Set(HOOK_WORKFLOW_TYPES);
 
 /**
  * Outcome hooks: durable follow-up work started as child workflows with business-key ids. They
@@ -153,7 +153,13 @@ async function runOutcomeHooks(s: ApprovalInstanceState, which: 'onApproved' | '
   if (!hooks.length || !patched('approval-outcome-hooks')) return;
   const scope = valueScope(s);
   scope.instance.outcome = s.status;
+  // Activity hooks were skipped before they were supported; requests that finished so keep it.
+  const activityHooks = hooks.some((h) => h.kind === 'activity') && patched('approval-activity-hooks');
   for (const [index, hook] of hooks.entries()) {
+    if (hook.kind === 'activity' && activityHooks) {
+      await runActivityHook(s, which, index, hook, scope);
+      continue;
+    }
     if (hook.kind !== 'childWorkflow' || !HOOK_WORKFLOWS.has(hook.workflowType)) {
       s.event('hook_skipped', { data: { index, kind: hook.kind, name: hook.kind === 'childWorkflow' ? hook.workflowType : hook.name, reason: 'not supported by this engine version' } });
       continue;
@@ -184,6 +190,19 @@ async function runOutcomeHooks(s: ApprovalInstanceState, which: 'onApproved' | '
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     s.event('hook_started', { data: { index, workflowType: hook.workflowType, workflowId, userId, roleCode } });
+  }
+}
+
+/** An activity hook: the request is already decided, so a failure is recorded, not fatal. */
+async function runActivityHook(s: ApprovalInstanceState, which: string, index: number, hook: Extract<Hook, { kind: 'activity' }>, scope: ValueScope) {
+  try {
+    const { ref } = await systemSteps.runApprovalSystemActivity.executeWithOptions({ summary: `${which} hook: ${hook.name}` }, [
+      { tenantId: s.input.tenantId, name: hook.name, input: resolveMapping(hook.args, scope), initiatorId: s.input.initiator.userId, key: `${s.workflowId}:hook:${which}:${index}` },
+    ]);
+    s.event('hook_done', { data: { index, kind: 'activity', name: hook.name, ref } });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    s.event('hook_failed', { data: { index, kind: 'activity', name: hook.name, reason: err.cause?.message ?? err.message } });
   }
 }
 
@@ -252,9 +271,13 @@ function valueScope(s: ApprovalInstanceState): ValueScope {
   };
 }
 
-/** A system step: grantRole runs here; webhooks and arbitrary activities are not offered yet. */
+/** A system step: grant a role, call a webhook, or run one of the named system activities. */
 async function runAction(s: ApprovalInstanceState, step: ActionStep, approvers: string[]): Promise<Outcome> {
-  if (step.action !== 'grantRole') return fail(s, step, `Step "${step.name}": ${step.action} action steps are not supported yet`);
+  if (step.action !== 'grantRole') {
+    // Runs that reached a webhook or activity step before these were supported failed there; they still do.
+    if (!patched('approval-webhook-activity-steps')) return fail(s, step, `Step "${step.name}": ${step.action} action steps are not supported yet`);
+    return step.action === 'webhook' ? runWebhookStep(s, step, approvers) : runActivityStep(s, step, approvers);
+  }
   const scope = valueScope(s);
   const roleCode = resolveValue(step.args.roleCode, scope);
   const userId = step.args.userId ? resolveValue(step.args.userId, scope) : s.input.initiator.userId;
@@ -270,6 +293,40 @@ async function runAction(s: ApprovalInstanceState, step: ActionStep, approvers: 
   }
   if (s.interruptedFor(null)) return { kind: 'aborted' };
   s.event('action_done', { stepId: step.id, data: { stepName: step.name, action: step.action, userId, roleCode, granted: result.granted } });
+  await s.flush();
+  return { kind: 'passed', approvers };
+}
+
+async function runWebhookStep(s: ApprovalInstanceState, step: Extract<ActionStep, { action: 'webhook' }>, approvers: string[]): Promise<Outcome> {
+  const { url, method } = step.args;
+  let result;
+  try {
+    result = await systemSteps.callApprovalWebhook.executeWithOptions({ summary: `${method} ${url}` }, [
+      { tenantId: s.input.tenantId, url, method, body: resolveMapping(step.args.body, valueScope(s)), key: `${s.workflowId}:${step.id}:${s.round}`, instanceId: s.input.instanceId, stepId: step.id },
+    ]);
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    return fail(s, step, `Step "${step.name}": the webhook failed: ${err.cause?.message ?? err.message}`);
+  }
+  if (s.interruptedFor(null)) return { kind: 'aborted' };
+  s.event('action_done', { stepId: step.id, data: { stepName: step.name, action: 'webhook', url, status: result.status } });
+  await s.flush();
+  return { kind: 'passed', approvers };
+}
+
+async function runActivityStep(s: ApprovalInstanceState, step: Extract<ActionStep, { action: 'activity' }>, approvers: string[]): Promise<Outcome> {
+  const { name } = step.args;
+  let result;
+  try {
+    result = await systemSteps.runApprovalSystemActivity.executeWithOptions({ summary: `${name} (${step.name})` }, [
+      { tenantId: s.input.tenantId, name, input: resolveMapping(step.args.input, valueScope(s)), initiatorId: s.input.initiator.userId, key: `${s.workflowId}:${step.id}:${s.round}` },
+    ]);
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    return fail(s, step, `Step "${step.name}": ${name} failed: ${err.cause?.message ?? err.message}`);
+  }
+  if (s.interruptedFor(null)) return { kind: 'aborted' };
+  s.event('action_done', { stepId: step.id, data: { stepName: step.name, action: 'activity', name, ref: result.ref } });
   await s.flush();
   return { kind: 'passed', approvers };
 }

@@ -7,11 +7,13 @@ import type { ProjectionBatch } from '../../../workflows/approval/contract';
 import { applyProjection } from './projection';
 import { createPeopleActivities } from './people';
 import { createApprovalActionActivities } from './actions';
+import { createSystemActionActivities } from './system-actions';
 
 export function createApprovalRuntimeActivities(rt: Runtime) {
   return {
     projectApproval: (batch: ProjectionBatch) => applyProjection(rt, batch),
     ...createPeopleActivities(rt),
     ...createApprovalActionActivities(rt),
+    ...createSystemActionActivities(rt),
   };
 }
