@@ -5,7 +5,7 @@
  * closed task or rolls the instance back. Event keys (`<workflowId>:<seq>`) are unique as a
  * backstop.
  */
-import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { DeadlockException, LockMode, LockWaitTimeoutException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Runtime } from '../../runtime';
 import { newId } from '../../../common/ids';
@@ -28,8 +28,12 @@ export async function applyProjection(rt: Runtime, batch: ProjectionBatch): Prom
   const attempt = () =>
     rt.orm.em.fork().transactional(async (tx) => {
       const { tenantId, instanceId } = batch;
-      // The row lock orders concurrent attempts of the same instance.
-      const instance = await tx.findOne(ApprovalInstance, { id: instanceId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      // The row lock orders concurrent attempts of the same instance. Only once the row exists:
+      // on InnoDB a locking read of a missing key takes a gap lock, and two first batches of
+      // different instances falling into the same gap then deadlock on their inserts. A first
+      // batch inserts without that read; a racing duplicate hits the unique key (see below).
+      const exists = await tx.count(ApprovalInstance, { id: instanceId });
+      const instance = exists ? await tx.findOne(ApprovalInstance, { id: instanceId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
       if (instance && (instance.tenantId !== tenantId || instance.workflowId !== batch.workflowId)) {
         throw ApplicationFailure.nonRetryable(`Instance ${instanceId} belongs to another workflow`, 'projection_mismatch');
       }
@@ -62,11 +66,16 @@ export async function applyProjection(rt: Runtime, batch: ProjectionBatch): Prom
       await tx.flush();
       return { applied: true };
     });
-  try {
-    return await attempt();
-  } catch (err) {
-    // Two attempts raced to create the first rows: the second look finds them and decides.
-    if (err instanceof UniqueConstraintViolationException) return attempt();
-    throw err;
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      // Two attempts raced to create the first rows: the second look finds them and decides.
+      if (err instanceof UniqueConstraintViolationException && tries === 1) continue;
+      // The database picked this transaction as a deadlock victim: nothing was applied, so
+      // trying again at once is safe and cheaper than an activity retry a second later.
+      if ((err instanceof DeadlockException || err instanceof LockWaitTimeoutException) && tries < 4) continue;
+      throw err;
+    }
   }
 }
