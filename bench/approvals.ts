@@ -15,6 +15,7 @@ import type { Actor } from '../common/actor';
 import { newId } from '../common/ids';
 import { ApprovalInstance, ApprovalTask, User } from '../db/entities';
 import { ms, pool, summarize } from './stats';
+import type { BaselinePhase } from './workflows';
 
 const N = Number(process.env.BENCH_APPROVALS_N ?? 100);
 const C = Number(process.env.BENCH_APPROVALS_C ?? 20);
@@ -109,7 +110,7 @@ export async function runApprovalBench(ctx: ApprovalBenchContext): Promise<strin
   for (let i = 0; i < 3; i++) await one(-2 - i, false);
   await client.workflow.getHandle(warmWf).result();
   const phases = await activityPhases(client, warmWf);
-  const baseN = phases.reduce((a, b) => a + b, 0);
+  const baseN = phases.reduce((a, p) => a + p.remote + p.local, 0);
 
   const oursWall = await pool(N, C, async (i) => {
     await one(i, true);
@@ -146,7 +147,7 @@ export async function runApprovalBench(ctx: ApprovalBenchContext): Promise<strin
   const be = summarize(bE2e);
   const trio = (x: { p50: number; p95: number; p99: number }) => `${ms(x.p50)} / ${ms(x.p95)} / ${ms(x.p99)}`;
   return [
-    `two-step approval via HTTP (start + 2 approves)  vs  bare Temporal workflow (${baseN} no-op activities in phases [${phases.join(', ')}] around ${phases.length - 1} Updates) — N=${N}, C=${C}`,
+    `two-step approval via HTTP (start + 2 approves)  vs  bare Temporal workflow (${baseN} no-op activities in phases [${phases.map((p) => `${p.remote}+${p.local}L`).join(', ')}] around ${phases.length - 1} Updates) — N=${N}, C=${C}`,
     `  throughput             ${oursRate.toFixed(1)} /s          vs  ${baseRate.toFixed(1)} /s      ratio ours/baseline (time per instance) ${(baseRate / oursRate).toFixed(2)}`,
     `  start   p50/p95/p99    ${trio(s)}   vs  ${trio(bs)}`,
     `  approve p50/p95/p99    ${trio(a)}   vs  ${trio(ba)}   ratio p95 ${(a.p95 / ba.p95).toFixed(2)}`,
@@ -156,13 +157,15 @@ export async function runApprovalBench(ctx: ApprovalBenchContext): Promise<strin
   ];
 }
 
-/** Activities scheduled before the first accepted Update, between Updates, and after the last. */
-async function activityPhases(client: Client, workflowId: string): Promise<number[]> {
+/** Activities (through the queue, and local) before the first accepted Update, between Updates, and after the last. */
+async function activityPhases(client: Client, workflowId: string): Promise<BaselinePhase[]> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const phases = [0];
+  const phases: BaselinePhase[] = [{ remote: 0, local: 0 }];
   for (const ev of history.events ?? []) {
-    if (ev.workflowExecutionUpdateAcceptedEventAttributes) phases.push(0);
-    else if (ev.activityTaskScheduledEventAttributes) phases[phases.length - 1]++;
+    const last = phases[phases.length - 1];
+    if (ev.workflowExecutionUpdateAcceptedEventAttributes) phases.push({ remote: 0, local: 0 });
+    else if (ev.activityTaskScheduledEventAttributes) last.remote++;
+    else if (ev.markerRecordedEventAttributes?.markerName === 'core_local_activity') last.local++;
   }
   return phases;
 }

@@ -7,7 +7,7 @@
  * arriving together are serialised: the second one's validator already sees the first one's
  * effect. Changes are projected in order, one batch at a time, by the projection activity.
  */
-import { condition, patched, proxyActivities, setCurrentDetails, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../../activities';
 import { SA } from '../../search-attributes';
 import type { ApprovalStep } from '../dsl';
@@ -18,6 +18,18 @@ const { projectApproval } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',
   // The read model must catch up eventually: retry long, but not forever.
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 60 },
+});
+
+/**
+ * The same projection as a local activity: it runs in the worker that holds the workflow, with
+ * no round trip through the server's task queue, so an action is answered as soon as the read
+ * model is written. Same retry budget; past a minute of local retries the SDK backs off with
+ * durable timers.
+ */
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '30s',
+  localRetryThreshold: '1 minute',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 60 },
 });
 
 /** How a task added by a holder relates to the holder's own task (their "seat"). */
@@ -101,10 +113,13 @@ export class ApprovalInstanceState {
    * answered their actions without it; they keep doing so on replay.
    */
   private readonly readyStrandsAreBusy: boolean;
+  /** Runs started before the projection went local keep projecting through the task queue. */
+  private readonly projectLocally: boolean;
 
   constructor(readonly input: ApprovalInput) {
     this.form = input.form;
     this.readyStrandsAreBusy = patched('approval-ready-strands-are-busy');
+    this.projectLocally = patched('approval-local-projection');
   }
 
   // ─────────────────────────────────────────── timeline and tasks
@@ -451,7 +466,9 @@ export class ApprovalInstanceState {
       if (!batch) return;
       this.flushing++;
       try {
-        await projectApproval.executeWithOptions({ summary: `Timeline up to #${batch.seq}` }, [batch]);
+        const summary = `Timeline up to #${batch.seq}`;
+        if (this.projectLocally) await local.projectApproval.executeWithOptions({ summary }, [batch]);
+        else await projectApproval.executeWithOptions({ summary }, [batch]);
       } finally {
         this.flushing--;
       }
