@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Runtime } from '../../activities/runtime';
 import { ensureAuditPurgeSchedule } from '../../activities/support/audit-purge';
-import type { AuditEntry } from '../../activities/support/audit';
+import { auditEntry } from './support';
 import { AuditLog } from '../../db/entities';
 import { SA } from '../../workflows/search-attributes';
 import { AUDIT_PURGE_SCHEDULE_ID, type AuditPurgeResult } from '../../workflows/maintenance/contract';
@@ -21,23 +21,7 @@ import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../suppor
 const HISTORY = join(__dirname, 'histories', 'audit-purge.json');
 const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
 
-const entry = (tenantId: string, requestId: string, createdAt: Date): AuditEntry => ({
-  tenantId,
-  userId: '00000000-0000-4000-8000-000000000001',
-  via: 'access_token',
-  apiKeyId: null,
-  method: 'POST',
-  action: 'POST /api/v1/things',
-  targetId: null,
-  params: null,
-  status: 201,
-  success: true,
-  errorCode: null,
-  requestId,
-  ip: '127.0.0.1',
-  durationMs: 3,
-  createdAt,
-});
+const entry = (tenantId: string, requestId: string, createdAt: Date) => auditEntry(tenantId, { requestId, createdAt });
 
 async function seedRows(rt: Runtime, marker: string) {
   const audit = rt.services.audit;

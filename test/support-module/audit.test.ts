@@ -1,31 +1,12 @@
 /** Audit log: what the middleware records, the listing with filters, the bounded buffer, retention. */
-import type { AuditEntry } from '../../activities/support/audit';
 import { loadConfig } from '../../common/config';
 import { AuditLog } from '../../db/entities';
 import { createTestRuntime, uniqueCode } from '../support/harness';
-import { tenantWithTokens, useSuite, type TenantWithTokens } from './support';
+import { auditEntry as entry, tenantWithTokens, useSuite, type TenantWithTokens } from './support';
 
 const suite = useSuite({ AUDIT_FLUSH_INTERVAL_MS: '50' });
 const A = '/api/v1/audit-logs';
 
-const entry = (tenantId: string, extra: Partial<AuditEntry> = {}): AuditEntry => ({
-  tenantId,
-  userId: '00000000-0000-4000-8000-000000000001',
-  via: 'access_token',
-  apiKeyId: null,
-  method: 'POST',
-  action: 'POST /api/v1/things',
-  targetId: null,
-  params: null,
-  status: 201,
-  success: true,
-  errorCode: null,
-  requestId: uniqueCode('req'),
-  ip: '127.0.0.1',
-  durationMs: 3,
-  createdAt: new Date(),
-  ...extra,
-});
 
 describe('audit log', () => {
   let t: TenantWithTokens;

@@ -1,6 +1,7 @@
 /** Shared set-up for the support-module suites: one runtime + API per file, tokens per demo user. */
 import type { Runtime } from '../../activities/runtime';
-import { createTenant, createTestRuntime, startTestApi, tokenFor, type TenantFixture, type TestApi } from '../support/harness';
+import type { AuditEntry } from '../../activities/support/audit';
+import { createTenant, createTestRuntime, startTestApi, tokenFor, uniqueCode, type TenantFixture, type TestApi } from '../support/harness';
 
 export interface Suite {
   rt: Runtime;
@@ -32,3 +33,23 @@ export async function tenantWithTokens(rt: Runtime): Promise<TenantWithTokens> {
 }
 
 export const ids = (page: { items: { id: string }[] }) => page.items.map((i) => i.id);
+
+/** An audit row as the middleware would record it (a fresh request id, now), with overrides. */
+export const auditEntry = (tenantId: string, extra: Partial<AuditEntry> = {}): AuditEntry => ({
+  tenantId,
+  userId: '00000000-0000-4000-8000-000000000001',
+  via: 'access_token',
+  apiKeyId: null,
+  method: 'POST',
+  action: 'POST /api/v1/things',
+  targetId: null,
+  params: null,
+  status: 201,
+  success: true,
+  errorCode: null,
+  requestId: uniqueCode('req'),
+  ip: '127.0.0.1',
+  durationMs: 3,
+  createdAt: new Date(),
+  ...extra,
+});
