@@ -107,7 +107,10 @@ export const ApprovalTaskSchema = new EntitySchema<ApprovalTask>({
   class: ApprovalTask,
   tableName: 'approval_tasks',
   indexes: [
-    { name: 'approval_tasks_inbox_idx', properties: ['tenantId', 'assigneeId', 'status', 'openedAt'] },
+    // Inbox pages are keyset-ordered by (time, id): with id in the index a page reads only its
+    // own rows, however many tasks the person has. To-do and cc by openedAt, done by actedAt.
+    { name: 'approval_tasks_inbox_idx', properties: ['tenantId', 'assigneeId', 'status', 'openedAt', 'id'] },
+    { name: 'approval_tasks_done_idx', properties: ['tenantId', 'assigneeId', 'actedAt', 'id'] },
     { name: 'approval_tasks_instance_idx', properties: ['instanceId'] },
   ],
   properties: {

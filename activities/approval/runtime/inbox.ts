@@ -38,7 +38,8 @@ function textContains(column: string, text: string) {
 /** Task filter of a box: whose, which kind, which states, and the column it is ordered by. */
 function taskBox(box: Exclude<InboxBox, 'started'>, userId: string) {
   if (box === 'todo') return { where: { assigneeId: userId, kind: 'approval', status: 'open' }, order: 'openedAt' as const };
-  if (box === 'cc') return { where: { assigneeId: userId, kind: 'cc' }, order: 'openedAt' as const };
+  // A cc task's status is always 'cc': naming it lets the inbox index serve this box too.
+  if (box === 'cc') return { where: { assigneeId: userId, kind: 'cc', status: 'cc' }, order: 'openedAt' as const };
   // Automatic approvals were never the person's own act: not in their "done".
   return { where: { assigneeId: userId, kind: 'approval', status: { $in: DONE }, autoApproved: null }, order: 'actedAt' as const };
 }
