@@ -5,7 +5,7 @@
 import { loadConfig } from '../common/config';
 import { createLogger } from '../common/logger';
 import { initOrm, migrate } from './orm';
-import { seedDemoData } from './seed';
+import { seedDemoData, syncPermissionCatalog } from './seed';
 
 async function main() {
   const [command, name] = process.argv.slice(2);
@@ -16,6 +16,7 @@ async function main() {
     switch (command) {
       case 'migrate':
         log.info({ applied: await migrate(orm) }, 'migrations applied');
+        log.info(await syncPermissionCatalog(orm.em.fork()), 'permission catalogue in sync');
         break;
       case 'seed': {
         await migrate(orm);

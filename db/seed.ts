@@ -34,6 +34,37 @@ async function upsert<T extends object>(em: EntityManager, entity: new () => T, 
   return row as T;
 }
 
+/**
+ * Bring existing data up to the code's permission catalogue, for every tenant: new catalogue
+ * entries are added, and built-in roles that hold "all" permissions (tenant_admin) are granted
+ * the codes a newer release introduced. Other roles are the admins' to shape: a code they
+ * removed stays removed, and new codes reach them only when an admin grants them. Idempotent;
+ * run after migrations (db CLI `migrate`, `npm start`). Cached permission sets catch up within
+ * their TTL (10 min).
+ */
+export async function syncPermissionCatalog(em: EntityManager): Promise<{ permissionsAdded: number; grantsAdded: number }> {
+  let permissionsAdded = 0;
+  for (const p of PERMISSION_CATALOG) {
+    if (await em.findOne(Permission, { code: p.code })) continue;
+    em.create(Permission, { code: p.code, name: p.name, module: p.module });
+    permissionsAdded++;
+  }
+  await em.flush();
+  const allCodes = PERMISSION_CATALOG.map((p) => p.code);
+  const allRoles = BUILTIN_ROLES.filter((r) => r.permissions === 'all').map((r) => r.code);
+  let grantsAdded = 0;
+  for (const role of await em.find(Role, { code: { $in: allRoles }, builtin: true })) {
+    const held = new Set((await em.find(RolePermission, { tenantId: role.tenantId, roleId: role.id })).map((g) => g.permissionCode));
+    for (const code of allCodes) {
+      if (held.has(code)) continue;
+      em.create(RolePermission, { id: newId(), tenantId: role.tenantId, roleId: role.id, permissionCode: code });
+      grantsAdded++;
+    }
+  }
+  await em.flush();
+  return { permissionsAdded, grantsAdded };
+}
+
 /** Permission catalogue (global) and, per tenant, built-in roles and the default menu tree. */
 export async function seedTenantBasics(em: EntityManager, tenantId: string): Promise<Record<string, Role>> {
   for (const p of PERMISSION_CATALOG) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import { initOrm, migrate, type Orm } from '../../db/orm';
 import { diffShapes, readSchemaShape } from '../../db/schema-compare';
-import { seedDemoData } from '../../db/seed';
+import { seedDemoData, syncPermissionCatalog } from '../../db/seed';
 import { sqliteMigrations } from '../../db/migrations/sqlite';
 import { Department, Menu, Role, RolePermission, Tenant, User, UserRole } from '../../db/entities';
 
@@ -77,6 +77,30 @@ describe('migrations', () => {
       expect(await migrate(orm)).toEqual(sqliteMigrations.slice(1).map((m) => m.name));
       expect(await orm.getMigrator().checkMigrationNeeded()).toBe(false);
       expect((await counts(orm)).User).toBe(6);
+    } finally {
+      await orm.close(true);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('catalogue sync: tenant_admin gets codes a newer release added; codes removed from other roles stay removed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signoff-sqlite-'));
+    const orm = await initOrm({ kind: 'sqlite', file: join(dir, 'db.sqlite') });
+    try {
+      await migrate(orm);
+      await seedDemoData(orm.em.fork(), { scryptLogN: 12 });
+      expect(await syncPermissionCatalog(orm.em.fork())).toEqual({ permissionsAdded: 0, grantsAdded: 0 });
+      const em = orm.em.fork();
+      const admin = await em.findOneOrFail(Role, { code: 'tenant_admin' });
+      const hr = await em.findOneOrFail(Role, { code: 'hr' });
+      // As if the database predates 'onboarding:manage', and an admin took 'message:send' from HR.
+      await em.nativeDelete(RolePermission, { roleId: admin.id, permissionCode: 'onboarding:manage' });
+      await em.nativeDelete(RolePermission, { roleId: hr.id, permissionCode: 'message:send' });
+      expect(await syncPermissionCatalog(orm.em.fork())).toEqual({ permissionsAdded: 0, grantsAdded: 1 });
+      const codes = async (roleId: string) => (await orm.em.fork().find(RolePermission, { roleId })).map((g) => g.permissionCode);
+      expect(await codes(admin.id)).toContain('onboarding:manage');
+      expect(await codes(hr.id)).not.toContain('message:send');
+      expect(await syncPermissionCatalog(orm.em.fork())).toEqual({ permissionsAdded: 0, grantsAdded: 0 });
     } finally {
       await orm.close(true);
       rmSync(dir, { recursive: true, force: true });
