@@ -9,15 +9,17 @@ import { Runtime as TemporalRuntime } from '@temporalio/worker';
 import { loadConfig, ConfigError } from '../common/config';
 import { createRuntime } from '../activities/runtime';
 import { migrate } from '../db/orm';
-import { seedDemoData, DEMO } from '../db/seed';
+import { seedDemoData, syncPermissionCatalog, DEMO } from '../db/seed';
 import { startApi } from '../api/main';
 import { runWorker } from '../workers/main';
 import { ensureTemporalCli, TemporalCliNotFound } from './cli';
 import { startDevServer, type DevServer } from './dev-server';
 
+/** The dev server this process launched: stopped on any way out, a failed start included. */
+let devServer: DevServer | undefined;
+
 async function main() {
   const config = loadConfig();
-  let devServer: DevServer | undefined;
   let uiUrl = config.TEMPORAL_UI_URL;
   if (!config.TEMPORAL_ADDRESS) {
     const cliPath = ensureTemporalCli({ install: true, log: (m) => console.log(m) });
@@ -38,6 +40,8 @@ async function main() {
   const rt = await createRuntime(config, { name: 'signoff' });
   const applied = await migrate(rt.orm);
   if (applied.length) rt.log.info({ applied }, 'migrations applied');
+  const synced = await syncPermissionCatalog(rt.orm.em.fork());
+  if (synced.permissionsAdded || synced.grantsAdded) rt.log.info(synced, 'permission catalogue brought up to date');
   const seeded = await seedDemoData(rt.orm.em.fork(), { scryptLogN: config.SCRYPT_LOG_N });
 
   const workerStop = new AbortController();
@@ -91,7 +95,9 @@ async function main() {
   });
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
   console.error(err instanceof ConfigError || err instanceof TemporalCliNotFound ? err.message : err);
+  // A start that failed half way (port taken, database down…) must not leave the server behind.
+  await devServer?.stop().catch(() => undefined);
   process.exit(1);
 });
