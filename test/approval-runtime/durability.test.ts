@@ -5,7 +5,7 @@
  */
 import type { TemplateInput } from '../../workflows/approval/dsl';
 import { startTestWorker, uniqueCode, type TestWorker } from '../support/harness';
-import { act, approval, openTaskOf, startRuntimeEnv, statuses, submit, until, type RuntimeEnv } from './support';
+import { act, approval, openTaskOf, publish, startRuntimeEnv, statuses, submit, until, type RuntimeEnv } from './support';
 
 const TEMPLATES = '/api/v1/approval-templates';
 
@@ -57,16 +57,7 @@ describe('approval durability', () => {
   });
 
   it('worker restart: an approval sent while no worker runs is applied when one is back; the flow carries on', async () => {
-    const key = await (async () => {
-      const k = uniqueCode('tpl-');
-      const created = await env.api.post(
-        TEMPLATES,
-        { key: k, name: 'Restart', category: 'general', formSchema: { fields: [{ id: 'amount', label: 'Amount', type: 'number', required: true }] }, flow: [approval('a', [env.id('pete')]), approval('b', [env.id('fiona')])] },
-        env.tokens.admin,
-      );
-      await env.api.post(`${TEMPLATES}/${created.body.id}/publish`, undefined, env.tokens.admin);
-      return k;
-    })();
+    const key = await publish(env, [approval('a', [env.id('pete')]), approval('b', [env.id('fiona')])]);
     const id = await submit(env, key);
     const d = await until(env, id, assigned);
 

@@ -1,38 +1,9 @@
 /** Helpers shared by the approval-template tests. */
-import { createTestRuntime, startTestApi, createTenant, tokenFor, type TestApi, type TenantFixture } from '../support/harness';
-import type { Runtime } from '../../activities/runtime';
 import type { TemplateInput } from '../../workflows/approval/dsl';
 
 export const TEMPLATES = '/api/v1/approval-templates';
 
-export interface TplEnv {
-  rt: Runtime;
-  api: TestApi;
-  close(): Promise<void>;
-}
-
-export async function startEnv(): Promise<TplEnv> {
-  const rt = await createTestRuntime();
-  const api = await startTestApi(rt);
-  return {
-    rt,
-    api,
-    async close() {
-      await api.close();
-      await rt.close();
-    },
-  };
-}
-
-export type TenantWithTokens = TenantFixture & { tokens: Record<'admin' | 'alice' | 'pete' | 'fiona' | 'harry' | 'carol', string> };
-
-/** A fresh demo tenant (with the preset templates) and tokens of its people. */
-export async function tenantWithTokens(rt: Runtime): Promise<TenantWithTokens> {
-  const t = await createTenant(rt);
-  const names = ['admin', 'alice', 'pete', 'fiona', 'harry', 'carol'] as const;
-  const tokens = Object.fromEntries(await Promise.all(names.map(async (n) => [n, await tokenFor(rt, t.users[n])]))) as TenantWithTokens['tokens'];
-  return { ...t, tokens };
-}
+export { startApiEnv as startEnv, tenantWithTokens, type ApiEnv as TplEnv, type TenantWithTokens } from '../support/harness';
 
 /** A small valid template: a form with one field of most types and one approval step. */
 export function baseTemplate(key = 'base', extra: Partial<TemplateInput> = {}): TemplateInput {

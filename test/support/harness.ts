@@ -108,6 +108,51 @@ export async function tokenFor(rt: Runtime, user: { id: string; tenantId: string
   return (await rt.tokens.issue(user)).token;
 }
 
+export type DemoUser = keyof TenantFixture['users'];
+export type TenantWithTokens = TenantFixture & { tokens: Record<DemoUser, string> };
+
+/** A fresh tenant with the demo org chart and an access token for each of its users. */
+export async function tenantWithTokens(rt: Runtime): Promise<TenantWithTokens> {
+  const t = await createTenant(rt);
+  const tokens = {} as Record<DemoUser, string>;
+  for (const [name, user] of Object.entries(t.users)) tokens[name as DemoUser] = await tokenFor(rt, user);
+  return { ...t, tokens };
+}
+
+/** A runtime and the API on a free port (no worker), closed together. */
+export interface ApiEnv {
+  rt: Runtime;
+  api: TestApi;
+  close(): Promise<void>;
+}
+
+export async function startApiEnv(overrides: Record<string, string> = {}): Promise<ApiEnv> {
+  const rt = await createTestRuntime(overrides);
+  const api = await startTestApi(rt);
+  return {
+    rt,
+    api,
+    async close() {
+      await api.close();
+      await rt.close();
+    },
+  };
+}
+
+/** The same, started in beforeAll and closed in afterAll of the calling test file; filled in then. */
+export function useSuite(overrides: Record<string, string> = {}): { rt: Runtime; api: TestApi } {
+  const suite = {} as { rt: Runtime; api: TestApi };
+  let env: ApiEnv | undefined;
+  beforeAll(async () => {
+    env = await startApiEnv(overrides);
+    Object.assign(suite, { rt: env.rt, api: env.api });
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+  return suite;
+}
+
 export interface TestWorker {
   worker: Worker;
   taskQueue: string;

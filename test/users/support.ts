@@ -3,36 +3,10 @@ import { newId } from '../../common/ids';
 import type { Runtime } from '../../activities/runtime';
 import type { DataScope } from '../../db/entities';
 import { Role, RoleDepartment, RolePermission, UserRole } from '../../db/entities';
-import { createTenant, createTestRuntime, startTestApi, tokenFor, uniqueCode, type TenantFixture, type TestApi } from '../support/harness';
+import { uniqueCode, type useSuite } from '../support/harness';
 
-export interface Suite {
-  rt: Runtime;
-  api: TestApi;
-}
-
-/** Start a runtime and the API for a test file; returns a getter filled in by beforeAll. */
-export function useSuite(): Suite {
-  const suite = {} as Suite;
-  beforeAll(async () => {
-    suite.rt = await createTestRuntime();
-    suite.api = await startTestApi(suite.rt);
-  });
-  afterAll(async () => {
-    await suite.api?.close();
-    await suite.rt?.close();
-  });
-  return suite;
-}
-
-export type DemoUser = keyof TenantFixture['users'];
-
-/** A tenant with the demo org chart and an access token for each of its users. */
-export async function tenantWithTokens(rt: Runtime) {
-  const t = await createTenant(rt);
-  const tokens = {} as Record<DemoUser, string>;
-  for (const [name, user] of Object.entries(t.users)) tokens[name as DemoUser] = await tokenFor(rt, user);
-  return { ...t, tokens };
-}
+export { useSuite, tenantWithTokens, type DemoUser } from '../support/harness';
+export type Suite = ReturnType<typeof useSuite>;
 
 /** A valid create-user body with unique username and email. */
 export const newUserBody = (extra: Record<string, unknown> = {}) => {
