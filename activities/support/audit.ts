@@ -10,6 +10,7 @@ import type { Actor } from '../../common/actor';
 import { newId } from '../../common/ids';
 import { offsetOf, pageOf, type Page } from '../../common/pagination';
 import { AuditLog } from '../../db/entities';
+import { AUDIT_PURGE_BATCH } from '../../workflows/maintenance/contract';
 import { textContains } from './query';
 import { toDate } from '../../api/support/shared.schema';
 import { toAuditLogView, type AuditLogQuery, type AuditLogView } from '../../api/support/audit.schema';
@@ -102,14 +103,24 @@ export class AuditLogService {
     return em.nativeDelete(AuditLog, { id: { $in: rows.map((r) => r.id) } });
   }
 
+  /** The instant before which rows are past a retention of `days` days. */
+  retentionCutoff(days: number = this.rt.config.AUDIT_RETENTION_DAYS, now: Date = new Date()): Date {
+    if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
+    return new Date(now.getTime() - days * 86_400_000);
+  }
+
   /**
-   * Retention in one go: delete rows older than `days` days, across all tenants. The scheduled
-   * purge (auditPurgeWorkflow) goes batch by batch instead. Returns how many rows went.
+   * Retention in one call, batch after batch until nothing is left (the scheduled purge,
+   * auditPurgeWorkflow, runs the same batches as activities). Returns how many rows went.
    */
   async purgeAuditLogsOlderThan(days: number = this.rt.config.AUDIT_RETENTION_DAYS, now: Date = new Date()): Promise<number> {
-    if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be a positive integer, got ${days}`);
-    const cutoff = new Date(now.getTime() - days * 86_400_000);
-    const deleted = await this.rt.orm.em.fork().nativeDelete(AuditLog, { createdAt: { $lt: cutoff } });
+    const cutoff = this.retentionCutoff(days, now);
+    let deleted = 0;
+    for (;;) {
+      const n = await this.purgeBatch(cutoff, AUDIT_PURGE_BATCH);
+      deleted += n;
+      if (n < AUDIT_PURGE_BATCH) break;
+    }
     this.rt.log.info({ days, cutoff: cutoff.toISOString(), deleted }, 'audit log purged');
     return deleted;
   }

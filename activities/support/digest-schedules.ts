@@ -5,8 +5,9 @@
  * run it after a time-zone change. Admins read, pause, resume and trigger it here; ops do the
  * same in the Temporal UI (Schedules → `digest:<tenant>`).
  */
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
+import { ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
 import type { Runtime } from '../runtime';
+import { createScheduleIfMissing } from '../../temporal/schedules';
 import type { Actor } from '../../common/actor';
 import { AppError } from '../../common/errors';
 import { Tenant } from '../../db/entities';
@@ -43,35 +44,31 @@ export class DigestSchedules {
     const client = await this.rt.temporal();
     const spec = { calendars: [{ ...this.time, comment: 'daily digest' }], timezone: tenant.timeZone };
     const args: [DailyDigestInput] = [{ tenantId: tenant.id, tenantCode: tenant.code }];
-    try {
-      await client.schedule.create({
-        scheduleId: digestScheduleId(tenant.code),
-        spec,
-        action: {
-          type: 'startWorkflow',
-          workflowType: 'dailyDigestWorkflow',
-          workflowId: digestScheduleId(tenant.code),
-          taskQueue: this.rt.config.TEMPORAL_TASK_QUEUE,
-          args,
-          staticSummary: `Daily digest — ${tenant.code}`,
-          typedSearchAttributes: [
-            { key: SA.tenant, value: tenant.code },
-            { key: SA.process, value: DIGEST_PROCESS },
-            { key: SA.businessKey, value: tenant.code },
-          ],
-        },
-        // A digest that could not run while the cluster was down is still worth sending that morning.
-        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2 hours' },
+    const created = await createScheduleIfMissing(client, {
+      scheduleId: digestScheduleId(tenant.code),
+      spec,
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'dailyDigestWorkflow',
+        workflowId: digestScheduleId(tenant.code),
+        taskQueue: this.rt.config.TEMPORAL_TASK_QUEUE,
+        args,
+        staticSummary: `Daily digest — ${tenant.code}`,
         typedSearchAttributes: [
           { key: SA.tenant, value: tenant.code },
           { key: SA.process, value: DIGEST_PROCESS },
+          { key: SA.businessKey, value: tenant.code },
         ],
-        state: { note: `Daily digest of ${tenant.code} at ${this.rt.config.DIGEST_TIME} ${tenant.timeZone}` },
-      });
-      return 'created';
-    } catch (err) {
-      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    }
+      },
+      // A digest that could not run while the cluster was down is still worth sending that morning.
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2 hours' },
+      typedSearchAttributes: [
+        { key: SA.tenant, value: tenant.code },
+        { key: SA.process, value: DIGEST_PROCESS },
+      ],
+      state: { note: `Daily digest of ${tenant.code} at ${this.rt.config.DIGEST_TIME} ${tenant.timeZone}` },
+    });
+    if (created) return 'created';
     const handle = await this.handle(tenant.code);
     const current = await handle.describe();
     const calendar = current.spec.calendars?.[0];

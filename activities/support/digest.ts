@@ -16,6 +16,15 @@ const SHOWN = 10;
 /** Open to-dos due within this window are looked at to find those due "today" in any zone. */
 const TODAY_WINDOW_MS = 36 * 3_600_000;
 
+/** One page of recipients, with the day (and its zone) the workflow fixed at its start. */
+export interface DigestPageInput {
+  tenantId: string;
+  userIds: string[];
+  date: string;
+  timeZone: string;
+  dedupeBase: string;
+}
+
 export type DigestContent = Omit<DigestNotificationData, 'tenantName' | 'recipientName' | 'timeZone'>;
 
 export class DigestService {
@@ -75,19 +84,19 @@ export class DigestService {
    * Send the digests of a page of users. Every user is tried; if any delivery failed, the first
    * error is rethrown afterwards so the activity retries and the ledger skips those already sent.
    */
-  async sendPage(input: { tenantId: string; userIds: string[]; date: string; dedupeBase: string }, at: Date): Promise<DigestPageResult> {
-    const { timeZone } = await this.dayOf(input.tenantId, at);
+  async sendPage(input: DigestPageInput, at: Date): Promise<DigestPageResult> {
+    const { tenantId, date, timeZone } = input;
     let sent = 0;
     let skipped = 0;
     let firstError: unknown;
     for (const userId of input.userIds) {
-      const content = await this.contentFor(input.tenantId, userId, input.date, timeZone, at);
+      const content = await this.contentFor(tenantId, userId, date, timeZone, at);
       if (!content) {
         skipped++;
         continue;
       }
       try {
-        await this.rt.services.notifications.notify({ tenantId: input.tenantId, userId, type: 'daily_digest', dedupeBase: input.dedupeBase, data: content });
+        await this.rt.services.notifications.notify({ tenantId, userId, type: 'daily_digest', dedupeBase: input.dedupeBase, data: content });
         sent++;
       } catch (err) {
         firstError ??= err;
@@ -108,7 +117,7 @@ export function createDigestActivities(rt: Runtime) {
     async listDigestRecipients(input: { tenantId: string; after: string | null; limit: number }): Promise<DigestRecipientsPage> {
       return asActivity(() => digest().recipients(input.tenantId, input.after, input.limit));
     },
-    async sendDailyDigests(input: { tenantId: string; userIds: string[]; date: string; dedupeBase: string }): Promise<DigestPageResult> {
+    async sendDailyDigests(input: DigestPageInput): Promise<DigestPageResult> {
       // "Now" for overdue/due-today is the attempt's time: a retry an hour later reports then.
       return asActivity(() => digest().sendPage(input, new Date()));
     },

@@ -20,7 +20,7 @@ const PAGE = 100;
 
 export async function dailyDigestWorkflow(input: DailyDigestInput): Promise<DailyDigestResult> {
   // "Today" is fixed once, from the moment the schedule fired, in the tenant's time zone.
-  const { date } = await digest.digestDay.executeWithOptions({ summary: 'Which day, in the tenant time zone' }, [{ tenantId: input.tenantId, at: Date.now() }]);
+  const { date, timeZone } = await digest.digestDay.executeWithOptions({ summary: 'Which day, in the tenant time zone' }, [{ tenantId: input.tenantId, at: Date.now() }]);
   const dedupeBase = `digest:${input.tenantCode}:${date}`;
   let after: string | null = null;
   let recipients = 0;
@@ -29,7 +29,7 @@ export async function dailyDigestWorkflow(input: DailyDigestInput): Promise<Dail
     const page: DigestRecipientsPage = await digest.listDigestRecipients.executeWithOptions({ summary: `Recipients after ${after ?? 'the start'}` }, [{ tenantId: input.tenantId, after, limit: PAGE }]);
     if (page.userIds.length) {
       const result = await digest.sendDailyDigests.executeWithOptions({ summary: `Digest to ${page.userIds.length} people` }, [
-        { tenantId: input.tenantId, userIds: page.userIds, date, dedupeBase },
+        { tenantId: input.tenantId, userIds: page.userIds, date, timeZone, dedupeBase },
       ]);
       recipients += page.userIds.length;
       sent += result.sent;

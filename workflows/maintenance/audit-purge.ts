@@ -5,25 +5,23 @@
  */
 import { proxyActivities, setCurrentDetails } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import type { AuditPurgeResult } from './contract';
+import { AUDIT_PURGE_BATCH, type AuditPurgeResult } from './contract';
 
 const maintenance = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
 });
 
-const BATCH = 5000;
-
 export async function auditPurgeWorkflow(): Promise<AuditPurgeResult> {
   const { cutoff } = await maintenance.auditRetentionCutoff.executeWithOptions({ summary: 'Retention cutoff' }, [{ at: Date.now() }]);
   let deleted = 0;
   let batches = 0;
   for (;;) {
-    const n = await maintenance.purgeAuditLogBatch.executeWithOptions({ summary: `Batch ${batches + 1}` }, [{ cutoff, limit: BATCH }]);
+    const n = await maintenance.purgeAuditLogBatch.executeWithOptions({ summary: `Batch ${batches + 1}` }, [{ cutoff, limit: AUDIT_PURGE_BATCH }]);
     deleted += n;
     batches++;
     setCurrentDetails(`Deleted ${deleted} audit rows created before ${cutoff} (${batches} batches).`);
-    if (n < BATCH) break;
+    if (n < AUDIT_PURGE_BATCH) break;
   }
   return { cutoff, deleted, batches };
 }
