@@ -1,31 +1,17 @@
 /** Shared set-up of the auth tests: a runtime with its own Redis key space, and login helpers. */
-import { createTestRuntime, startTestApi, uniqueCode, type TestApi, type TenantFixture } from '../support/harness';
-import type { Runtime } from '../../activities/runtime';
+import { startApiEnv, uniqueCode, type ApiEnv, type TestApi, type TenantFixture } from '../support/harness';
 import { DEMO } from '../../db/seed';
 
 export { DEMO };
 
-export interface AuthTestEnv {
-  rt: Runtime;
-  api: TestApi;
-  close(): Promise<void>;
-}
+export type AuthTestEnv = ApiEnv;
 
 /**
  * Every login in these suites comes from 127.0.0.1, so the per-IP failure counter would be
  * shared with every other suite of the run. A private Redis prefix keeps it to this suite.
  */
-export async function startAuthEnv(overrides: Record<string, string> = {}): Promise<AuthTestEnv> {
-  const rt = await createTestRuntime({ REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX ?? 'signoff-test:'}${uniqueCode('auth-')}:`, ...overrides });
-  const api = await startTestApi(rt);
-  return {
-    rt,
-    api,
-    async close() {
-      await api.close();
-      await rt.close();
-    },
-  };
+export function startAuthEnv(overrides: Record<string, string> = {}): Promise<AuthTestEnv> {
+  return startApiEnv({ REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX ?? 'signoff-test:'}${uniqueCode('auth-')}:`, ...overrides });
 }
 
 export interface LoginOptions {

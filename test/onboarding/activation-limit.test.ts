@@ -2,30 +2,18 @@
  * The public activation endpoint is limited per client address: every attempt costs a scrypt
  * hash, so a flood is refused with 429 `rate_limited` and a Retry-After before any work.
  */
-import type { Runtime } from '../../activities/runtime';
-import { createTestRuntime, startTestApi, uniqueCode, type TestApi } from '../support/harness';
+import { uniqueCode, useSuite } from '../support/harness';
 import { ONB } from './support';
 import { makeActivationToken } from '../../activities/onboarding/activities';
 
 describe('activation rate limit', () => {
-  let rt: Runtime;
-  let api: TestApi;
-
-  beforeAll(async () => {
-    // Its own key space: other suites' activations from 127.0.0.1 do not count here.
-    rt = await createTestRuntime({ REDIS_KEY_PREFIX: `${uniqueCode('rl-')}:`, ACTIVATION_MAX_PER_IP: '3', ACTIVATION_WINDOW_SECONDS: '60' });
-    api = await startTestApi(rt);
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await rt?.close();
-  });
+  // Its own key space: other suites' activations from 127.0.0.1 do not count here.
+  const suite = useSuite({ REDIS_KEY_PREFIX: `${uniqueCode('rl-')}:`, ACTIVATION_MAX_PER_IP: '3', ACTIVATION_WINDOW_SECONDS: '60' });
 
   it('answers the first attempts, then 429 with Retry-After until the window ends', async () => {
     // Well-formed but unknown: each one is looked up (404); malformed bodies fail validation first.
     const token = makeActivationToken('onboarding:nobody:nobody').token;
-    const attempt = () => api.post(`${ONB}/activate`, { token, password: 'Correct-horse-9-battery' });
+    const attempt = () => suite.api.post(`${ONB}/activate`, { token, password: 'Correct-horse-9-battery' });
     const first = await Promise.all([attempt(), attempt(), attempt()]);
     expect(first.map((r) => r.status)).toEqual([404, 404, 404]);
     const refused = await attempt();
@@ -35,7 +23,7 @@ describe('activation rate limit', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(refused.headers.get('content-type')).toContain('application/problem+json');
     // Counted in Redis under this runtime's prefix, with the window as its lifetime.
-    const keys = await rt.redis.keys(`${rt.config.REDIS_KEY_PREFIX}ratelimit:activate:*`);
+    const keys = await suite.rt.redis.keys(`${suite.rt.config.REDIS_KEY_PREFIX}ratelimit:activate:*`);
     expect(keys).toHaveLength(1);
   });
 });
