@@ -10,8 +10,7 @@ import { systemActor, type Actor } from '../../common/actor';
 import { NotFoundError, ValidationError, type FieldError } from '../../common/errors';
 import { Department, Position, Role, User, UserRole } from '../../db/entities';
 import { ancestorsNearestFirst } from '../user/org-chart';
-import type { ApprovalStep, AssigneeRule, CcStep, TemplateSettings } from '../../workflows/approval/dsl';
-import type { InitiatorFacts } from '../../workflows/approval/conditions';
+import type { ApprovalStep, AssigneeRule, CcStep, TemplateSettings, InitiatorFacts } from '../../workflows/approval/dsl';
 
 export interface Person {
   userId: string;

@@ -8,12 +8,7 @@ import type { Runtime } from '../runtime';
 import type { Actor } from '../../common/actor';
 import { ValidationError, type FieldError } from '../../common/errors';
 import { Department, User } from '../../db/entities';
-import type { Hook, Step, Template } from '../../workflows/approval/dsl';
-import { describeCondition } from '../../workflows/approval/conditions';
-import { formatDuration, parseDuration } from '../../workflows/approval/durations';
-import { planFlow, selectionSteps } from '../../workflows/approval/flow';
-import { formReferences, validateForm } from '../../workflows/approval/form';
-import { resolveMapping, resolveValue, type ValueScope } from '../../workflows/approval/values';
+import { type Hook, type Step, type Template, describeCondition, formatDuration, parseDuration, planFlow, selectionSteps, formReferences, validateForm, resolveMapping, resolveValue, type ValueScope } from '../../workflows/approval/dsl';
 import type { DryRunInput, DryRunResult, DryRunStep } from '../../api/approval/schema';
 import { AssigneeResolver, type Initiator } from './assignees';
 

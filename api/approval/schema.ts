@@ -1,6 +1,6 @@
 /**
  * Request and response shapes of the approval-template API. The template itself is the DSL's
- * `TemplateDefinition` (workflows/approval/dsl.ts): the same schema validates a draft here,
+ * `TemplateDefinition` (workflows/approval/dsl/template.ts): the same schema validates a draft here,
  * types the stored JSON and the workflow input, and documents the API.
  */
 import { z } from 'zod';

@@ -4,8 +4,7 @@
  */
 import { z } from 'zod';
 import { INSTANCE_STATUSES } from '../../db/entities';
-import { TemplateKey } from '../../workflows/approval/dsl';
-import { tryParseDuration } from '../../workflows/approval/durations';
+import { TemplateKey, tryParseDuration } from '../../workflows/approval/dsl';
 import { Instant } from '../support/shared.schema';
 
 export const StatsQuery = z

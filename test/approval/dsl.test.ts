@@ -1,10 +1,5 @@
 /** Pure parts of the DSL: durations, conditions, the flow walker, form validation. No services. */
-import { DurationError, formatDuration, parseDuration, tryParseDuration } from '../../workflows/approval/durations';
-import { describeCondition, evaluateCondition, type ConditionContext } from '../../workflows/approval/conditions';
-import { TemplateDefinition, formatPath, type Condition, type TemplateInput } from '../../workflows/approval/dsl';
-import { findStep, planFlow, returnTargets, selectionSteps } from '../../workflows/approval/flow';
-import { validateForm } from '../../workflows/approval/form';
-import { resolveMapping } from '../../workflows/approval/values';
+import { DurationError, formatDuration, parseDuration, tryParseDuration, describeCondition, evaluateCondition, type ConditionContext, TemplateDefinition, formatPath, type Condition, type TemplateInput, findStep, planFlow, returnTargets, selectionSteps, validateForm, resolveMapping } from '../../workflows/approval/dsl';
 
 const H = 3_600_000;
 const D = 24 * H;

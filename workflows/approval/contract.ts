@@ -5,8 +5,8 @@
  * Safe to import from workflow code.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ApprovalStep, CcStep, Template, TemplateSettings } from './dsl';
-import type { InitiatorFacts } from './conditions';
+import type { ApprovalStep, CcStep, Template, TemplateSettings } from './dsl/template';
+import type { InitiatorFacts } from './dsl/conditions';
 
 export const APPROVAL_PROCESS = 'approval';
 export const APPROVAL_WORKFLOW_TYPE = 'approvalWorkflow';

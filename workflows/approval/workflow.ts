@@ -31,13 +31,13 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../../activities';
 import { SA } from '../search-attributes';
-import type { ActionStep, ApprovalStep, CcStep, ConditionStep, DelayStep, Hook, ParallelStep, Step } from './dsl';
-import { resolveMapping, resolveValue, type ValueScope } from './values';
+import type { ActionStep, ApprovalStep, CcStep, ConditionStep, DelayStep, Hook, ParallelStep, Step } from './dsl/template';
+import { resolveMapping, resolveValue, type ValueScope } from './dsl/values';
 import { GRANT_ROLE_PROCESS, grantRoleSagaWorkflow, grantRoleSagaWorkflowId } from './grant-role-saga';
-import { chooseBranch, iterateSteps } from './flow';
-import { describeCondition } from './conditions';
-import { parseDuration } from './durations';
-import { HOOK_WORKFLOW_TYPES } from './system-actions';
+import { chooseBranch, iterateSteps } from './dsl/flow';
+import { describeCondition } from './dsl/conditions';
+import { parseDuration } from './dsl/durations';
+import { HOOK_WORKFLOW_TYPES } from './dsl/system-actions';
 import {
   APPROVAL_PROCESS,
   addSignUpdate,

@@ -15,8 +15,7 @@ import { newId } from '../../../common/ids';
 import { ApprovalEvent, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, User } from '../../../db/entities';
 import { PERMISSIONS } from '../../permission/catalog';
 import { SA } from '../../../workflows/search-attributes';
-import { selectionSteps } from '../../../workflows/approval/flow';
-import type { Template } from '../../../workflows/approval/dsl';
+import { selectionSteps, type Template } from '../../../workflows/approval/dsl';
 import {
   APPROVAL_PROCESS,
   APPROVAL_WORKFLOW_TYPE,

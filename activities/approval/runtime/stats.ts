@@ -11,8 +11,7 @@ import type { EntityManager } from '@mikro-orm/knex';
 import type { Runtime } from '../../runtime';
 import type { Actor } from '../../../common/actor';
 import { ApprovalInstance, ApprovalTask, ApprovalTemplateVersion, INSTANCE_STATUSES, type ApprovalInstanceStatus, type ApprovalTaskStatus } from '../../../db/entities';
-import { findStep } from '../../../workflows/approval/flow';
-import { tryParseDuration } from '../../../workflows/approval/durations';
+import { findStep, tryParseDuration } from '../../../workflows/approval/dsl';
 import type { ApprovalStats, StatsQuery, Timing } from '../../../api/approval/stats.schema';
 
 /** What the holder did themselves (their waiting time ended by their own act). */

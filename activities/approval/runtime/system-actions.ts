@@ -10,7 +10,7 @@ import type { Runtime } from '../../runtime';
 import { systemActor } from '../../../common/actor';
 import { Todo } from '../../../db/entities';
 import { asActivity } from '../../support/failures';
-import { isSystemActivity } from '../../../workflows/approval/system-actions';
+import { isSystemActivity } from '../../../workflows/approval/dsl';
 
 export interface WebhookCall {
   tenantId: string;

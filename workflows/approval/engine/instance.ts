@@ -10,9 +10,9 @@
 import { condition, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../../activities';
 import { SA } from '../../search-attributes';
-import type { ApprovalStep } from '../dsl';
+import type { ApprovalStep } from '../dsl/template';
 import type { ApprovalInput, ActionResult, EventRow, InstanceStatus, ProjectionBatch, TaskRow, TaskStatus } from '../contract';
-import { cancelReason, decide, type Vote } from './modes';
+import { cancelReason, decide, type Vote } from '../dsl/modes';
 
 const { projectApproval } = proxyActivities<Activities>({
   startToCloseTimeout: '30s',

@@ -3,8 +3,8 @@
  * Pure bookkeeping on workflow time: the workflow asks for the next due moment, sleeps until
  * then (or until someone acts), and asks what is due.
  */
-import { parseDuration } from '../durations';
-import type { StepTime } from '../dsl';
+import { parseDuration } from '../dsl/durations';
+import type { StepTime } from '../dsl/template';
 
 export class StepTimers {
   private remindAt: number | null = null;

@@ -3,7 +3,7 @@
  * (`form.roleCode`, `initiator.id`, `instance.id`) or constants. This module says which
  * references exist and turns a mapping into concrete values. Pure.
  */
-import type { ValueMapping, ValueSource } from './dsl';
+import type { ValueMapping, ValueSource } from './template';
 
 /** Attributes each reference scope offers (`form` offers the template's field ids instead). */
 export const REF_ATTRIBUTES = {

@@ -7,7 +7,7 @@
  *  - any (or-sign): the first approval passes, the first reject rejects.
  *  - vote: passes at `threshold`% approvals; rejected as soon as that can no longer be reached.
  */
-import type { ApprovalMode } from '../dsl';
+import type { ApprovalMode } from './template';
 
 /** Each assignee's current say: a vote, or still pending. Transferred/cancelled seats are left out. */
 export type Vote = 'approved' | 'rejected' | 'pending';

@@ -5,7 +5,7 @@
  * Pure and deterministic: the dry-run and the workflow interpret a template the same way.
  */
 import { evaluateCondition, type ConditionContext } from './conditions';
-import { formatPath, type ApprovalStep, type CcStep, type ConditionBranch, type ConditionStep, type DefaultBranch, type Step } from './dsl';
+import { formatPath, type ApprovalStep, type CcStep, type ConditionBranch, type ConditionStep, type DefaultBranch, type Step } from './template';
 
 export type PathPart = string | number;
 

@@ -4,7 +4,7 @@
  * Pure (references to users and departments are checked against the database by the caller).
  */
 import { z } from 'zod';
-import { formatPath, type FormField, type FormSchema } from './dsl';
+import { formatPath, type FormField, type FormSchema } from './template';
 import { isIsoDate } from './conditions';
 
 const IsoDate = z.string().refine(isIsoDate, 'a calendar date as YYYY-MM-DD');

@@ -5,7 +5,7 @@
  * The typing rules (which operators suit which field, what the value must look like) also live
  * here, next to the evaluator they protect; the publish-time validator applies them.
  */
-import type { CompareOp, Comparison, Condition, ConditionValue, FormField } from './dsl';
+import type { CompareOp, Comparison, Condition, ConditionValue, FormField } from './template';
 
 /** What a condition may know about the initiator, captured when the instance starts. */
 export interface InitiatorFacts {
