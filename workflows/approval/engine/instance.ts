@@ -11,6 +11,7 @@ import { condition, patched, proxyActivities, proxyLocalActivities, setCurrentDe
 import type { Activities } from '../../../activities';
 import { SA } from '../../search-attributes';
 import type { ApprovalStep } from '../dsl/template';
+import type { ValueScope } from '../dsl/values';
 import type { ApprovalInput, ActionResult, EventRow, InstanceStatus, ProjectionBatch, TaskRow, TaskStatus } from '../contract';
 import { cancelReason, decide, type Vote } from '../dsl/modes';
 
@@ -410,6 +411,17 @@ export class ApprovalInstanceState {
 
   currentAssigneeIds(): string[] {
     return [...new Set(this.openTasks().map((t) => t.assigneeId))];
+  }
+
+  /** What the template's value references (`form.x`, `initiator.id`, …) read in this instance. */
+  valueScope(): ValueScope {
+    const { input } = this;
+    return {
+      form: this.form,
+      initiator: { id: input.initiator.userId, department: input.initiator.departmentId, position: input.initiator.positionCode, roles: input.initiator.roleCodes },
+      instance: { id: input.instanceId },
+      template: { key: input.definition.key, version: input.templateVersion },
+    };
   }
 
   result(): ActionResult {

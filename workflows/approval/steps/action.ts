@@ -1,0 +1,66 @@
+/** A system step: grant a role, call a webhook, or run one of the named system activities. */
+import { ActivityFailure, patched } from '@temporalio/workflow';
+import type { ActionStep } from '../dsl/template';
+import { resolveMapping, resolveValue } from '../dsl/values';
+import type { ApprovalInstanceState } from '../engine/instance';
+import { systemSteps } from '../proxies';
+import { fail, type Outcome } from './outcome';
+
+export async function runAction(s: ApprovalInstanceState, step: ActionStep, approvers: string[]): Promise<Outcome> {
+  const key = `${s.workflowId}:${step.id}:${s.round}`;
+  switch (step.action) {
+    case 'grantRole': {
+      const scope = s.valueScope();
+      const roleCode = resolveValue(step.args.roleCode, scope);
+      const userId = step.args.userId ? resolveValue(step.args.userId, scope) : s.input.initiator.userId;
+      if (typeof roleCode !== 'string' || !roleCode || typeof userId !== 'string' || !userId) {
+        return fail(s, step, `Step "${step.name}": no role or user to grant (role ${JSON.stringify(roleCode)}, user ${JSON.stringify(userId)})`);
+      }
+      return systemStep(s, step, approvers, 'the role could not be granted', async () => {
+        const { granted } = await systemSteps.grantApprovalRole.executeWithOptions({ summary: `Grant role ${roleCode}` }, [{ tenantId: s.input.tenantId, userId, roleCode, grantedBy: s.workflowId }]);
+        return { userId, roleCode, granted };
+      });
+    }
+    case 'webhook':
+    case 'activity':
+      // Runs that reached a webhook or activity step before these were supported failed there; they still do.
+      if (!patched('approval-webhook-activity-steps')) return fail(s, step, `Step "${step.name}": ${step.action} action steps are not supported yet`);
+      if (step.action === 'webhook') {
+        const { url, method } = step.args;
+        const body = resolveMapping(step.args.body, s.valueScope());
+        return systemStep(s, step, approvers, 'the webhook failed', async () => {
+          const { status } = await systemSteps.callApprovalWebhook.executeWithOptions({ summary: `${method} ${url}` }, [
+            { tenantId: s.input.tenantId, url, method, body, key, instanceId: s.input.instanceId, stepId: step.id },
+          ]);
+          return { url, status };
+        });
+      } else {
+        const { name } = step.args;
+        const input = resolveMapping(step.args.input, s.valueScope());
+        return systemStep(s, step, approvers, `${name} failed`, async () => {
+          const { ref } = await systemSteps.runApprovalSystemActivity.executeWithOptions({ summary: `${name} (${step.name})` }, [
+            { tenantId: s.input.tenantId, name, input, initiatorId: s.input.initiator.userId, key },
+          ]);
+          return { name, ref };
+        });
+      }
+  }
+}
+
+/**
+ * Run a system step's activity: its failure fails the request (with `failure` as the reason),
+ * its result goes on the timeline as `action_done`, and the flow moves on.
+ */
+async function systemStep(s: ApprovalInstanceState, step: ActionStep, approvers: string[], failure: string, call: () => Promise<Record<string, unknown>>): Promise<Outcome> {
+  let result;
+  try {
+    result = await call();
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    return fail(s, step, `Step "${step.name}": ${failure}: ${err.cause?.message ?? err.message}`);
+  }
+  if (s.interruptedFor(null)) return { kind: 'aborted' };
+  s.event('action_done', { stepId: step.id, data: { stepName: step.name, action: step.action, ...result } });
+  await s.flush();
+  return { kind: 'passed', approvers };
+}
