@@ -23,11 +23,12 @@ import {
 } from './contract';
 import type { ApprovalInstanceState } from './engine/instance';
 import { enforce, mayAddSign, mayComment, mayConfirm, mayDecide, mayDelegate, mayRemoveSign, mayResubmit, mayTakeBack, mayTransfer, mayUrge, mayWithdraw } from './engine/rules';
+import { addSigners, decideTask, delegateTask, removeSigner, takeBack, transferTask } from './engine/task-actions';
 import { notify } from './proxies';
 
 export function handleActions(s: ApprovalInstanceState) {
   const settled = async (): Promise<ActionResult> => {
-    s.kick();
+    s.strands.kick();
     await s.flush();
     await condition(() => s.idle());
     return s.result();
@@ -36,7 +37,7 @@ export function handleActions(s: ApprovalInstanceState) {
   setHandler(
     approveUpdate,
     (a) => {
-      s.decideTask(a, 'approved');
+      decideTask(s, a, 'approved');
       return settled();
     },
     { validator: (a) => enforce(mayDecide(s, a)) },
@@ -45,7 +46,7 @@ export function handleActions(s: ApprovalInstanceState) {
   setHandler(
     rejectUpdate,
     (a) => {
-      s.decideTask(a, 'rejected');
+      decideTask(s, a, 'rejected');
       return settled();
     },
     { validator: (a) => enforce(mayDecide(s, a)) },
@@ -54,7 +55,7 @@ export function handleActions(s: ApprovalInstanceState) {
   setHandler(
     transferUpdate,
     (a) => {
-      s.transferTask(a, a.toUserId);
+      transferTask(s, a, a.toUserId);
       return settled();
     },
     { validator: (a) => enforce(mayTransfer(s, a)) },
@@ -63,7 +64,7 @@ export function handleActions(s: ApprovalInstanceState) {
   setHandler(
     addSignUpdate,
     (a) => {
-      s.addSigners(a, a.userIds, a.position);
+      addSigners(s, a, a.userIds, a.position);
       return settled();
     },
     { validator: (a) => enforce(mayAddSign(s, a)) },
@@ -72,7 +73,7 @@ export function handleActions(s: ApprovalInstanceState) {
   setHandler(
     removeSignUpdate,
     (a) => {
-      s.removeSigner(a);
+      removeSigner(s, a);
       return settled();
     },
     { validator: (a) => enforce(mayRemoveSign(s, a)) },
@@ -81,7 +82,7 @@ export function handleActions(s: ApprovalInstanceState) {
   setHandler(
     delegateUpdate,
     (a) => {
-      s.delegateTask(a, a.toUserId);
+      delegateTask(s, a, a.toUserId);
       return settled();
     },
     { validator: (a) => enforce(mayDelegate(s, a)) },
@@ -90,7 +91,7 @@ export function handleActions(s: ApprovalInstanceState) {
   setHandler(
     takeBackUpdate,
     (a) => {
-      s.takeBack(a);
+      takeBack(s, a);
       return settled();
     },
     { validator: (a) => enforce(mayTakeBack(s, a)) },
@@ -102,7 +103,7 @@ export function handleActions(s: ApprovalInstanceState) {
       const seat = s.tasks.get(a.taskId)!;
       const delegation = s.delegationOf(seat)!;
       s.event('confirmed', { stepId: seat.stepId, taskId: seat.id, actorId: a.actorId, data: { delegateId: delegation.assigneeId, vote: delegation.status } });
-      s.decideTask({ ...a, comment: a.comment ?? delegation.comment ?? undefined }, delegation.status as 'approved' | 'rejected');
+      decideTask(s, { ...a, comment: a.comment ?? delegation.comment ?? undefined }, delegation.status as 'approved' | 'rejected');
       return settled();
     },
     { validator: (a) => enforce(mayConfirm(s, a)) },

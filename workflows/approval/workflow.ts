@@ -73,21 +73,21 @@ export async function approvalWorkflow(input: ApprovalInput, carry?: ApprovalCar
     s.setStatus('returned', `Returned at ${stepName(input, outcome.stepId)}`);
     s.event('returned', { stepId: outcome.stepId, data: { stepName: stepName(input, outcome.stepId) } });
     await s.flush();
-    await s.waitFor(() => s.status !== 'returned');
+    await s.strands.waitFor(() => s.status !== 'returned');
     if (s.isWithdrawn()) break;
     startAt = settings.resubmitFrom === 'returningStep' ? outcome.stepId : null;
 
     if (workflowInfo().continueAsNewSuggested) {
       // A round boundary: no task is open, so counters are all there is to carry.
       await s.flush();
-      s.done();
+      s.strands.done();
       await condition(allHandlersFinished);
       await continueAsNew<typeof approvalWorkflow>({ ...input, form: s.form }, { seq: s.seq, round: s.round, startAt });
     }
   }
 
   await s.flush();
-  s.done();
+  s.strands.done();
   await condition(allHandlersFinished);
   return { status: s.status as ApprovalResult['status'], rounds: s.round, reason: s.reason };
 }

@@ -1,37 +1,21 @@
 /**
  * The in-workflow state of one approval instance: its tasks, the approval steps waiting for
- * people, the timeline events not yet projected, and the plumbing that keeps the read model,
- * the search attributes and the Temporal UI in step with it.
+ * people, its status, and the timeline events not yet projected. Around it, one module per
+ * concern: step-runs.ts (an approval step's tasks decided under its mode), task-actions.ts
+ * (what holders do), rules.ts (who may do what), projection.ts (the read model follows),
+ * visibility.ts (search attributes, UI details), strands.ts (when an action is answered).
  *
  * Every state change is synchronous (no await between a check and its effect), so two actions
  * arriving together are serialised: the second one's validator already sees the first one's
  * effect. Changes are projected in order, one batch at a time, by the projection activity.
  */
-import { condition, patched, proxyActivities, proxyLocalActivities, setCurrentDetails, upsertSearchAttributes, uuid4, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../../../activities';
-import { SA } from '../../search-attributes';
+import { patched, uuid4, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalStep } from '../dsl/template';
 import type { ValueScope } from '../dsl/values';
 import type { ApprovalInput, ActionResult, EventRow, InstanceStatus, ProjectionBatch, TaskRow, TaskStatus } from '../contract';
-import { cancelReason, decide, type Vote } from '../dsl/modes';
-
-const { projectApproval } = proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  // The read model must catch up eventually: retry long, but not forever.
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 60 },
-});
-
-/**
- * The same projection as a local activity: it runs in the worker that holds the workflow, with
- * no round trip through the server's task queue, so an action is answered as soon as the read
- * model is written. Same retry budget; past a minute of local retries the SDK backs off with
- * durable timers.
- */
-const local = proxyLocalActivities<Activities>({
-  startToCloseTimeout: '30s',
-  localRetryThreshold: '1 minute',
-  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 60 },
-});
+import { Projection } from './projection';
+import { Strands } from './strands';
+import { Visibility } from './visibility';
 
 /** How a task added by a holder relates to the holder's own task (their "seat"). */
 export type AddedRole = 'before' | 'after' | 'delegate';
@@ -44,7 +28,8 @@ export interface TaskState extends TaskRow {
   role?: AddedRole;
 }
 
-const pending = (t: TaskState) => t.status === 'open' || t.status === 'waiting';
+/** Still to act: asked now, or queued. */
+export const isPending = (t: TaskState) => t.status === 'open' || t.status === 'waiting';
 
 /** An approval step waiting for people. */
 export interface StepRun {
@@ -95,48 +80,32 @@ export class ApprovalInstanceState {
   /** How many parallel steps are running (take-back across steps only outside them). */
   parallelDepth = 0;
 
-  private events: EventRow[] = [];
-  private dirty = new Set<string>();
-  private chain: Promise<void> = Promise.resolve();
-  private flushing = 0;
-  private shownStatus: InstanceStatus | null = null;
-  private shownAssignees = '';
-
-  // Quiescence: an action answers once the flow has reacted to it (next step assigned…).
-  private strands = 1;
-  private kicks = 0;
-  private readonly waiters = new Map<number, { seen: number; ready: () => boolean }>();
-  private nextWaiter = 0;
-  /**
-   * The SDK evaluates every blocked condition in one pass before any woken strand runs, so a
-   * strand whose wait is already satisfied still sits in `waiters` when an action asks "idle?".
-   * Such a strand is about to move: it must not count as waiting. Runs started before this rule
-   * answered their actions without it; they keep doing so on replay.
-   */
-  private readonly readyStrandsAreBusy: boolean;
-  /** Runs started before the projection went local keep projecting through the task queue. */
-  private readonly projectLocally: boolean;
+  /** The flow's strands: an action is answered once they all wait again. */
+  readonly strands: Strands;
+  private readonly projection: Projection;
+  private readonly visibility = new Visibility();
 
   constructor(readonly input: ApprovalInput) {
     this.form = input.form;
-    this.readyStrandsAreBusy = patched('approval-ready-strands-are-busy');
-    this.projectLocally = patched('approval-local-projection');
+    this.strands = new Strands(patched('approval-ready-strands-are-busy'));
+    this.projection = new Projection(patched('approval-local-projection'), (events, taskIds) => this.composeBatch(events, taskIds));
   }
 
   // ─────────────────────────────────────────── timeline and tasks
 
   event(type: string, e: Partial<Omit<EventRow, 'seq' | 'type' | 'at'>> = {}): void {
-    this.events.push({ seq: ++this.seq, type, stepId: e.stepId ?? null, taskId: e.taskId ?? null, actorId: e.actorId ?? null, data: e.data ?? {}, at: Date.now() });
+    this.projection.record({ seq: ++this.seq, type, stepId: e.stepId ?? null, taskId: e.taskId ?? null, actorId: e.actorId ?? null, data: e.data ?? {}, at: Date.now() });
   }
 
   private putTask(task: TaskState) {
     this.tasks.set(task.id, task);
-    this.dirty.add(task.id);
+    this.projection.taskChanged(task.id);
   }
 
-  private setTask(task: TaskState, status: TaskStatus, patch: Partial<TaskRow> = {}) {
+  /** Every change of a task goes through here, so the next batch carries it. */
+  setTask(task: TaskState, status: TaskStatus, patch: Partial<TaskRow> = {}) {
     Object.assign(task, { status, ...patch });
-    this.dirty.add(task.id);
+    this.projection.taskChanged(task.id);
   }
 
   newTask(step: { id: string; name: string }, kind: TaskRow['kind'], assigneeId: string, status: TaskStatus, order = 0, extra: Partial<TaskState> = {}): TaskState {
@@ -174,128 +143,11 @@ export class ApprovalInstanceState {
     return run && run.taskIds.includes(task.id) ? run : undefined;
   }
 
-  // ─────────────────────────────────────────── approval steps
-
-  /**
-   * Put the resolved people to work. Approvals given automatically (initiator, repeated
-   * approver) are recorded as such; in sequential mode only the first pending person is asked.
-   */
-  openStep(step: ApprovalStep, assignees: { userId: string; displayName: string; autoApproved: string | null }[]): StepRun {
-    const run: StepRun = { step, taskIds: [], enteredAt: Date.now(), decision: null, decidedBySystem: false };
-    if (this.lastPassed && this.parallelDepth === 0) run.after = this.lastPassed;
-    this.lastPassed = null;
-    this.runs.set(step.id, run);
-    let asked = false;
-    assignees.forEach((a, order) => {
-      let status: TaskStatus = 'open';
-      if (a.autoApproved) status = 'approved';
-      else if (step.mode === 'sequential' && asked) status = 'waiting';
-      if (status === 'open') asked = true;
-      const task = this.newTask(step, 'approval', a.userId, status, order, a.autoApproved ? { autoApproved: a.autoApproved, actedAt: Date.now(), reason: `approved automatically (${a.autoApproved})` } : {});
-      run.taskIds.push(task.id);
-    });
-    this.event('assigned', {
-      stepId: step.id,
-      data: { stepName: step.name, mode: step.mode, assignees: assignees.map((a) => ({ userId: a.userId, displayName: a.displayName, autoApproved: a.autoApproved })) },
-    });
-    this.settle(run);
-    return run;
-  }
-
-  /** A holder approves or rejects their task; the step is re-evaluated at once. */
-  decideTask(d: Decision, vote: 'approved' | 'rejected'): void {
-    const task = this.tasks.get(d.taskId)!;
-    this.setTask(task, vote, { actedAt: Date.now(), comment: d.comment ?? null });
-    this.event(vote, { stepId: task.stepId, taskId: task.id, actorId: d.actorId, data: { comment: d.comment ?? null, ...(task.role ? { role: task.role } : {}) } });
-    const parent = task.parentId ? this.tasks.get(task.parentId) : undefined;
-    if (parent && task.role === 'delegate') {
-      // The delegate has spoken: the task comes back to its holder to confirm (or decide otherwise).
-      this.setTask(parent, 'open', { reason: null });
-      this.event('delegation_returned', { stepId: task.stepId, taskId: parent.id, data: { delegateId: task.assigneeId, vote } });
-    } else if (parent && task.role === 'before' && vote === 'approved' && parent.status === 'waiting' && !this.pendingAdded(parent, 'before').length) {
-      this.setTask(parent, 'open', { reason: null });
-      this.event('turn', { stepId: task.stepId, taskId: parent.id, data: { assigneeId: parent.assigneeId, after: 'added signers' } });
-    } else if (!parent && vote === 'approved') {
-      // Signers added "after" act once the holder has approved.
-      for (const t of this.pendingAdded(task, 'after')) if (t.status === 'waiting') this.setTask(t, 'open', { openedAt: Date.now() });
-    }
-    const run = this.runOf(task);
-    if (run) this.settle(run);
-  }
+  // ─────────────────────────────────────────── steps and strands
 
   /** Tasks added for a seat (add-sign, delegation) still waiting for their holder. */
   pendingAdded(seat: TaskState, role?: AddedRole): TaskState[] {
-    return [...this.tasks.values()].filter((t) => t.parentId === seat.id && (!role || t.role === role) && pending(t));
-  }
-
-  /**
-   * Add signers to a seat's task: "before" = they act first and the task comes back to the
-   * holder; "after" = they act once the holder has approved. Their rejection is the seat's.
-   */
-  addSigners(d: Decision, userIds: string[], position: 'before' | 'after'): TaskState[] {
-    const seat = this.tasks.get(d.taskId)!;
-    const run = this.runOf(seat)!;
-    if (position === 'before') this.setTask(seat, 'waiting', { reason: 'waiting for added signers' });
-    const added = userIds.map((userId) =>
-      this.newTask({ id: seat.stepId, name: seat.stepName }, 'approval', userId, position === 'before' ? 'open' : 'waiting', seat.order, {
-        parentId: seat.id,
-        role: position,
-        reason: `added ${position} ${seat.assigneeId}`,
-      }),
-    );
-    run.taskIds.push(...added.map((t) => t.id));
-    this.event('sign_added', { stepId: seat.stepId, taskId: seat.id, actorId: d.actorId, data: { position, userIds, taskIds: added.map((t) => t.id), comment: d.comment ?? null } });
-    this.settle(run);
-    return added;
-  }
-
-  /** The holder removes a signer they added who has not acted yet. */
-  removeSigner(d: Decision): void {
-    const task = this.tasks.get(d.taskId)!;
-    const seat = this.tasks.get(task.parentId!)!;
-    this.setTask(task, 'cancelled', { reason: 'cancelled: removed by the holder' });
-    this.event('sign_removed', { stepId: task.stepId, taskId: task.id, actorId: d.actorId, data: { userId: task.assigneeId, position: task.role, comment: d.comment ?? null } });
-    if (task.role === 'before' && seat.status === 'waiting' && !this.pendingAdded(seat, 'before').length) {
-      this.setTask(seat, 'open', { reason: null });
-      this.event('turn', { stepId: seat.stepId, taskId: seat.id, data: { assigneeId: seat.assigneeId, after: 'added signers' } });
-    }
-    const run = this.runOf(seat);
-    if (run) this.settle(run);
-  }
-
-  /** Another person acts for the holder; the task then comes back to the holder to confirm. */
-  delegateTask(d: Decision, toUserId: string): TaskState {
-    const seat = this.tasks.get(d.taskId)!;
-    const run = this.runOf(seat)!;
-    this.setTask(seat, 'waiting', { reason: `delegated to ${toUserId}` });
-    const delegate = this.newTask({ id: seat.stepId, name: seat.stepName }, 'approval', toUserId, 'open', seat.order, { parentId: seat.id, role: 'delegate', reason: `delegated by ${seat.assigneeId}` });
-    run.taskIds.push(delegate.id);
-    this.event('delegated', { stepId: seat.stepId, taskId: seat.id, actorId: d.actorId, data: { from: seat.assigneeId, to: toUserId, delegateTaskId: delegate.id, comment: d.comment ?? null } });
-    return delegate;
-  }
-
-  /**
-   * Take back an approval. While its step is undecided, the task simply opens again (in
-   * sequential mode whoever was asked next waits again). Once the step has passed, and while
-   * nobody in the next approval step has acted, that step is called off and the flow returns
-   * to the step taken back from (`takenBackTo`), where the approvers are asked again.
-   */
-  takeBack(d: Decision): void {
-    const task = this.tasks.get(d.taskId)!;
-    const run = this.runOf(task);
-    if (run && !run.decision) {
-      this.setTask(task, 'open', { actedAt: null, comment: null, openedAt: Date.now() });
-      if (run.step.mode === 'sequential') {
-        for (const t of this.tasksOf(run)) if (t.id !== task.id && !t.parentId && t.status === 'open') this.setTask(t, 'waiting');
-      }
-      this.event('taken_back', { stepId: task.stepId, taskId: task.id, actorId: d.actorId, data: { comment: d.comment ?? null, reopened: true } });
-      return;
-    }
-    const next = this.takeBackTarget(task)!;
-    next.takenBackTo = task.stepId;
-    next.decision = 'rejected';
-    for (const t of this.tasksOf(next)) if (pending(t)) this.setTask(t, 'cancelled', { reason: 'cancelled: approval taken back' });
-    this.event('taken_back', { stepId: task.stepId, taskId: task.id, actorId: d.actorId, data: { comment: d.comment ?? null, calledOff: next.step.id } });
+    return [...this.tasks.values()].filter((t) => t.parentId === seat.id && (!role || t.role === role) && isPending(t));
   }
 
   /** The current step a take-back of an earlier step's approval would call off, if nobody there acted yet. */
@@ -303,80 +155,13 @@ export class ApprovalInstanceState {
     if (this.parallelDepth) return undefined;
     const next = [...this.runs.values()].find((r) => !r.decision && r.after?.taskIds.includes(task.id));
     if (!next) return undefined;
-    const untouched = this.tasksOf(next).every((t) => !t.parentId && (pending(t) || (t.status === 'approved' && t.autoApproved)));
+    const untouched = this.tasksOf(next).every((t) => !t.parentId && (isPending(t) || (t.status === 'approved' && t.autoApproved)));
     return untouched ? next : undefined;
   }
 
   /** The latest decided delegation of a seat (what "confirm" takes over). */
   delegationOf(seat: TaskState): TaskState | undefined {
     return [...this.tasks.values()].filter((t) => t.parentId === seat.id && t.role === 'delegate' && (t.status === 'approved' || t.status === 'rejected')).pop();
-  }
-
-  /** A seat's say in the step, counting the signers added for it. */
-  private voteOf(seat: TaskState): Vote {
-    const added = [...this.tasks.values()].filter((t) => t.parentId === seat.id && t.role !== 'delegate');
-    if (added.some((t) => t.status === 'rejected')) return 'rejected';
-    if (seat.status === 'approved') return added.some((t) => t.role === 'after' && pending(t)) ? 'pending' : 'approved';
-    return seat.status === 'rejected' ? 'rejected' : 'pending';
-  }
-
-  /** Is a seat being worked on now (its holder, someone added for it, or its delegate)? */
-  private busy(seat: TaskState): boolean {
-    if (seat.status === 'open') return true;
-    if (seat.status !== 'waiting' && seat.status !== 'approved') return false;
-    return this.pendingAdded(seat).some((t) => seat.status === 'waiting' ? t.role !== 'after' : t.role === 'after');
-  }
-
-  /** The task moves to someone else; the original holder sees it done as "transferred". */
-  transferTask(d: Decision, toUserId: string, reason = 'transferred'): TaskState {
-    const task = this.tasks.get(d.taskId)!;
-    this.setTask(task, 'transferred', { actedAt: Date.now(), comment: d.comment ?? null, reason: `${reason} to ${toUserId}` });
-    const next = this.newTask({ id: task.stepId, name: task.stepName }, task.kind, toUserId, 'open', task.order, task.parentId ? { parentId: task.parentId, role: task.role } : {});
-    this.runOf(task)?.taskIds.push(next.id);
-    this.event('transferred', { stepId: task.stepId, taskId: task.id, actorId: d.actorId, data: { from: task.assigneeId, to: toUserId, newTaskId: next.id, comment: d.comment ?? null, reason } });
-    return next;
-  }
-
-  /** The system decides a step (timeout): the people still asked are released. */
-  decideStepBySystem(run: StepRun, outcome: 'approved' | 'rejected', why: string): void {
-    run.decidedBySystem = true;
-    this.closeStep(run, outcome, `cancelled: ${why}`);
-  }
-
-  /**
-   * Re-evaluate a step after a change. Decided: close the remaining tasks (they were not acted
-   * on: "cancelled", never "done"). A rejection also ends every other strand of the flow.
-   * Sequential and still pending: ask the next person in line.
-   */
-  settle(run: StepRun): void {
-    if (run.decision) return;
-    // Signers added by a holder and delegates are not seats of their own: they count through the holder's.
-    const seats = this.tasksOf(run).filter((t) => !t.parentId && t.status !== 'transferred' && t.status !== 'cancelled');
-    const votes: Vote[] = seats.map((t) => this.voteOf(t));
-    const outcome = decide(run.step.mode, votes, run.step.voteThreshold ?? 100);
-    if (outcome) {
-      this.closeStep(run, outcome, cancelReason(run.step.mode, outcome));
-      return;
-    }
-    if (run.step.mode === 'sequential' && !seats.some((t) => this.busy(t))) {
-      const next = seats.filter((t) => t.status === 'waiting').sort((a, b) => a.order - b.order)[0];
-      if (next) {
-        this.setTask(next, 'open', { openedAt: Date.now() });
-        this.event('turn', { stepId: run.step.id, taskId: next.id, data: { assigneeId: next.assigneeId } });
-      }
-    }
-  }
-
-  private closeStep(run: StepRun, outcome: 'approved' | 'rejected', reason: string) {
-    run.decision = outcome;
-    for (const t of this.tasksOf(run)) if (t.status === 'open' || t.status === 'waiting') this.setTask(t, 'cancelled', { reason });
-    this.event(outcome === 'approved' ? 'step_approved' : 'step_rejected', { stepId: run.step.id, data: { stepName: run.step.name, mode: run.step.mode, bySystem: run.decidedBySystem } });
-    if (outcome === 'rejected') this.interrupt(run.step.id, `cancelled: ${run.step.name} rejected`);
-  }
-
-  /** Step finished (whatever the outcome): it no longer counts as current. */
-  leaveStep(run: StepRun): void {
-    if (this.runs.get(run.step.id) === run) this.runs.delete(run.step.id);
   }
 
   /** End every other strand: their open tasks are cancelled now, in the same projection. */
@@ -433,10 +218,10 @@ export class ApprovalInstanceState {
     };
   }
 
-  // ─────────────────────────────────────────── projection
+  // ─────────────────────────────────────────── projection and quiescence
 
-  private takeBatch(): ProjectionBatch | null {
-    if (!this.events.length && !this.dirty.size) return null;
+  /** The next projection batch: the instance's summary, the changed tasks and the new events. */
+  private composeBatch(events: EventRow[], taskIds: string[]): ProjectionBatch {
     const { input } = this;
     const batch: ProjectionBatch = {
       tenantId: input.tenantId,
@@ -459,125 +244,23 @@ export class ApprovalInstanceState {
         submittedAt: Date.parse(input.submittedAt),
         finishedAt: this.finishedAt,
       },
-      tasks: [...this.dirty].map((id) => {
+      tasks: taskIds.map((id) => {
         const { order: _order, parentId: _parent, role: _role, ...row } = this.tasks.get(id)!;
         return row;
       }),
-      events: this.events,
+      events,
     };
-    this.events = [];
-    this.dirty = new Set();
-    this.publishVisibility();
+    this.visibility.publish(this);
     return batch;
   }
 
   /** Write what changed to the read model; batches go out one at a time, in order. */
   flush(): Promise<void> {
-    const run = async () => {
-      const batch = this.takeBatch();
-      if (!batch) return;
-      this.flushing++;
-      try {
-        const summary = `Timeline up to #${batch.seq}`;
-        if (this.projectLocally) await local.projectApproval.executeWithOptions({ summary }, [batch]);
-        else await projectApproval.executeWithOptions({ summary }, [batch]);
-      } finally {
-        this.flushing--;
-      }
-    };
-    this.chain = this.chain.then(run);
-    return this.chain;
-  }
-
-  /** Search attributes and the UI's current details follow the state. */
-  private publishVisibility() {
-    const assignees = this.currentAssigneeIds();
-    const key = assignees.join(',');
-    if (this.shownStatus !== this.status || this.shownAssignees !== key) {
-      upsertSearchAttributes([
-        { key: SA.status, value: this.status },
-        { key: SA.assignees, value: assignees.length ? assignees : null },
-      ]);
-      this.shownStatus = this.status;
-      this.shownAssignees = key;
-    }
-    setCurrentDetails(this.describe());
-  }
-
-  private describe(): string {
-    const { input } = this;
-    const lines = [`**${input.title}** (${input.definition.name} v${input.templateVersion}): ${this.status}${this.round > 1 ? `, round ${this.round}` : ''}`];
-    const runs = [...this.runs.values()].filter((r) => !r.decision);
-    if (runs.length) {
-      lines.push('', '**Waiting for**');
-      for (const run of runs) {
-        const holders = this.tasksOf(run).filter((t) => t.status === 'open').map((t) => `\`${t.assigneeId}\``);
-        lines.push(`- ⏳ ${run.step.name} (${run.step.mode}): ${holders.join(', ') || '—'}`);
-      }
-    }
-    if (this.reason) lines.push('', this.reason);
-    return lines.join('\n');
-  }
-
-  // ─────────────────────────────────────────── quiescence
-
-  /**
-   * Wait until `ready()` holds or `deadline` (epoch ms) passes; false on the deadline. While
-   * waiting, this strand counts as idle, and any action (a kick) makes it re-check.
-   */
-  async waitFor(ready: () => boolean, deadline?: number): Promise<boolean> {
-    for (;;) {
-      if (ready()) return true;
-      const id = this.nextWaiter++;
-      this.waiters.set(id, { seen: this.kicks, ready });
-      const seen = this.kicks;
-      const timeout = deadline === undefined ? undefined : Math.max(deadline - Date.now(), 1);
-      let woke: boolean;
-      try {
-        woke = timeout === undefined ? (await condition(() => ready() || this.kicks !== seen), true) : await condition(() => ready() || this.kicks !== seen, timeout);
-      } finally {
-        this.waiters.delete(id);
-      }
-      if (!woke) return ready();
-    }
-  }
-
-  /** An action changed the state: every waiting strand looks again. */
-  kick(): void {
-    this.kicks++;
-  }
-
-  /**
-   * Parallel branches: the strand count follows them, so "idle" means every branch still
-   * running is waiting. The parent strand hands over to `n` branches…
-   */
-  fork(n: number): void {
-    this.strands += n - 1;
-  }
-
-  /** …each finished branch stops counting… */
-  branchDone(): void {
-    this.strands--;
-  }
-
-  /** …and the parent carries on once all have finished. */
-  join(): void {
-    this.strands++;
-  }
-
-  /** The main flow is over: nothing more will wait. */
-  done(): void {
-    this.strands = 0;
+    return this.projection.flush();
   }
 
   /** Every strand waits (having seen the latest action) and the read model is written. */
   idle(): boolean {
-    if (this.flushing || this.events.length || this.dirty.size) return false;
-    if (this.waiters.size < this.strands) return false;
-    for (const w of this.waiters.values()) {
-      if (w.seen !== this.kicks) return false;
-      if (this.readyStrandsAreBusy && w.ready()) return false;
-    }
-    return true;
+    return !this.projection.busy() && this.strands.allWaiting();
   }
 }

@@ -5,6 +5,8 @@
 import { ActivityFailure } from '@temporalio/workflow';
 import type { ApprovalStep } from '../dsl/template';
 import type { ApprovalInstanceState, StepRun } from '../engine/instance';
+import { decideStepBySystem, leaveStep, openStep, settle } from '../engine/step-runs';
+import { transferTask } from '../engine/task-actions';
 import { StepTimers } from '../engine/timers';
 import { notify, people } from '../proxies';
 import { fail, type Outcome } from './outcome';
@@ -39,16 +41,16 @@ export async function runApproval(s: ApprovalInstanceState, step: ApprovalStep, 
       }
   }
 
-  const run = s.openStep(step, resolution.assignees);
+  const run = openStep(s, step, resolution.assignees);
   if (resolution.notes.length) s.event('note', { stepId: step.id, data: { notes: resolution.notes } });
   await s.flush();
 
   const timers = new StepTimers(step.time, run.enteredAt);
   while (!run.decision && !s.interruptedFor(step.id)) {
-    const acted = await s.waitFor(() => run.decision !== null || s.interruptedFor(step.id), timers.next());
+    const acted = await s.strands.waitFor(() => run.decision !== null || s.interruptedFor(step.id), timers.next());
     if (!acted) await onStepTimer(s, run, timers);
   }
-  s.leaveStep(run);
+  leaveStep(s, run);
   if (s.interruptedFor(step.id)) return { kind: 'aborted' };
   // An approver of the step before took their approval back: the flow returns there.
   if (run.takenBackTo) return { kind: 'returnTo', stepId: step.id, target: run.takenBackTo };
@@ -84,15 +86,15 @@ async function onStepTimer(s: ApprovalInstanceState, run: StepRun, timers: StepT
     const action = step.time?.timeoutAction ?? { type: 'notifyAdmin' as const };
     s.event('timed_out', { stepId: step.id, data: { action: action.type, holders: holders.map((t) => t.assigneeId) } });
     if (action.type === 'approve' || action.type === 'reject') {
-      s.decideStepBySystem(run, action.type === 'approve' ? 'approved' : 'rejected', `timed out, ${action.type === 'approve' ? 'approved' : 'rejected'} automatically`);
+      decideStepBySystem(s, run, action.type === 'approve' ? 'approved' : 'rejected', `timed out, ${action.type === 'approve' ? 'approved' : 'rejected'} automatically`);
     } else if (action.type === 'escalate') {
       const targets = await people.resolveEscalation({ tenantId: s.input.tenantId, holderIds: holders.map((t) => t.assigneeId), to: action.to, roleCode: action.roleCode ?? null });
       for (const task of holders) {
         const to = targets[task.assigneeId];
         const taken = s.tasksOf(run).some((t) => t.assigneeId === to && (t.status === 'open' || t.status === 'waiting'));
-        if (to && to !== task.assigneeId && !taken) s.transferTask({ taskId: task.id, actorId: null }, to, 'escalated');
+        if (to && to !== task.assigneeId && !taken) transferTask(s, { taskId: task.id, actorId: null }, to, 'escalated');
       }
-      s.settle(run);
+      settle(s, run);
     } else {
       await people.notifyTenantAdmins({
         tenantId: s.input.tenantId,

@@ -9,7 +9,7 @@ export async function runDelay(s: ApprovalInstanceState, step: DelayStep, approv
   if (until !== null && until > Date.now()) {
     s.event('waiting', { stepId: step.id, data: { until: new Date(until).toISOString() } });
     await s.flush();
-    await s.waitFor(() => s.interruptedFor(null), until);
+    await s.strands.waitFor(() => s.interruptedFor(null), until);
     if (s.interruptedFor(null)) return { kind: 'aborted' };
   }
   return { kind: 'passed', approvers };

@@ -9,12 +9,12 @@ import type { Outcome, RunSequence } from './outcome';
 export async function runParallel(s: ApprovalInstanceState, step: ParallelStep, runSequence: RunSequence): Promise<Outcome> {
   s.event('parallel', { stepId: step.id, data: { branches: step.branches.map((b) => b.id) } });
   const n = step.branches.length;
-  s.fork(n);
+  s.strands.fork(n);
   s.parallelDepth++;
   s.lastPassed = null;
-  const outcomes = await Promise.all(step.branches.map((b) => runSequence(s, b.steps, []).finally(() => s.branchDone())));
+  const outcomes = await Promise.all(step.branches.map((b) => runSequence(s, b.steps, []).finally(() => s.strands.branchDone())));
   s.parallelDepth--;
-  s.join();
+  s.strands.join();
   // The branch that ended the flow decides; the others merely unwound.
   const decisive = outcomes.find((o) => o.kind !== 'passed' && o.kind !== 'aborted') ?? outcomes.find((o) => o.kind === 'aborted');
   if (decisive) return decisive;
