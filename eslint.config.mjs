@@ -36,6 +36,8 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' }, { name: 'setInterval', message: 'Use a loop with sleep().' }, { name: 'process', message: 'No process access in workflows.' }],
+      // Patch ids live in one module per workflow (workflows/approval/patches.ts), each with what it changed.
+      'no-restricted-syntax': ['error', { selector: 'CallExpression[callee.name=/^(patched|deprecatePatch)$/] > Literal', message: "Use a constant from the workflow's patches module (e.g. PATCHES in workflows/approval/patches.ts), not a string." }],
     },
   },
 );

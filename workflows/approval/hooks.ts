@@ -12,6 +12,7 @@ import { resolveMapping, type ValueScope } from './dsl/values';
 import { HOOK_WORKFLOW_TYPES } from './dsl/system-actions';
 import { GRANT_ROLE_PROCESS, grantRoleSagaWorkflow, grantRoleSagaWorkflowId } from './grant-role-saga';
 import type { ApprovalInstanceState } from './engine/instance';
+import { PATCHES } from './patches';
 import { systemSteps } from './proxies';
 
 const HOOK_WORKFLOWS = new Set(HOOK_WORKFLOW_TYPES);
@@ -20,11 +21,11 @@ export async function runOutcomeHooks(s: ApprovalInstanceState, which: 'onApprov
   const { input } = s;
   const hooks = input.definition.hooks?.[which] ?? [];
   // Requests that finished before hooks were run did not run them; on replay they still do not.
-  if (!hooks.length || !patched('approval-outcome-hooks')) return;
+  if (!hooks.length || !patched(PATCHES.outcomeHooks)) return;
   const scope = s.valueScope();
   scope.instance.outcome = s.status;
   // Activity hooks were skipped before they were supported; requests that finished so keep it.
-  const activityHooks = hooks.some((h) => h.kind === 'activity') && patched('approval-activity-hooks');
+  const activityHooks = hooks.some((h) => h.kind === 'activity') && patched(PATCHES.activityHooks);
   for (const [index, hook] of hooks.entries()) {
     if (hook.kind === 'activity' && activityHooks) {
       await runActivityHook(s, which, index, hook, scope);

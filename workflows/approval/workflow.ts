@@ -20,17 +20,23 @@
  * handlers.ts (the Updates and the Query), hooks.ts (outcome hooks), engine/ (the instance's
  * state, the action rules, timers) and dsl/ (the template language, pure).
  */
-import { allHandlersFinished, condition, continueAsNew, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SA } from '../search-attributes';
 import { iterateSteps } from './dsl/flow';
 import { APPROVAL_PROCESS, type ApprovalCarry, type ApprovalInput, type ApprovalResult } from './contract';
 import { ApprovalInstanceState } from './engine/instance';
 import { handleActions } from './handlers';
 import { runOutcomeHooks } from './hooks';
+import { PATCHES } from './patches';
 import { runSequence } from './steps/sequence';
 
 export async function approvalWorkflow(input: ApprovalInput, carry?: ApprovalCarry): Promise<ApprovalResult> {
-  const s = new ApprovalInstanceState(input);
+  // The two engine patches are read first, in this order, as the runs in the histories did.
+  const s = new ApprovalInstanceState(input, {
+    workflowId: workflowInfo().workflowId,
+    readyStrandsAreBusy: patched(PATCHES.readyStrandsAreBusy),
+    projectLocally: patched(PATCHES.localProjection),
+  });
   const { settings, flow } = input.definition;
   if (carry) {
     s.seq = carry.seq;

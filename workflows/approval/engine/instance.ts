@@ -9,7 +9,7 @@
  * arriving together are serialised: the second one's validator already sees the first one's
  * effect. Changes are projected in order, one batch at a time, by the projection activity.
  */
-import { patched, uuid4, workflowInfo } from '@temporalio/workflow';
+import { uuid4 } from '@temporalio/workflow';
 import type { ApprovalStep } from '../dsl/template';
 import type { ValueScope } from '../dsl/values';
 import type { ApprovalInput, ActionResult, EventRow, InstanceStatus, ProjectionBatch, TaskRow, TaskStatus } from '../contract';
@@ -59,8 +59,17 @@ export interface Decision {
   comment?: string;
 }
 
+/** What the state needs from its run; the workflow passes its patch flags (tests pass their own). */
+export interface InstanceOptions {
+  workflowId: string;
+  /** PATCHES.readyStrandsAreBusy (strands.ts). */
+  readyStrandsAreBusy: boolean;
+  /** PATCHES.localProjection (projection.ts). */
+  projectLocally: boolean;
+}
+
 export class ApprovalInstanceState {
-  readonly workflowId = workflowInfo().workflowId;
+  readonly workflowId: string;
   status: InstanceStatus = 'running';
   round = 1;
   seq = 0;
@@ -85,10 +94,14 @@ export class ApprovalInstanceState {
   private readonly projection: Projection;
   private readonly visibility = new Visibility();
 
-  constructor(readonly input: ApprovalInput) {
+  constructor(
+    readonly input: ApprovalInput,
+    options: InstanceOptions,
+  ) {
+    this.workflowId = options.workflowId;
     this.form = input.form;
-    this.strands = new Strands(patched('approval-ready-strands-are-busy'));
-    this.projection = new Projection(patched('approval-local-projection'), (events, taskIds) => this.composeBatch(events, taskIds));
+    this.strands = new Strands(options.readyStrandsAreBusy);
+    this.projection = new Projection(options.projectLocally, (events, taskIds) => this.composeBatch(events, taskIds));
   }
 
   // ─────────────────────────────────────────── timeline and tasks

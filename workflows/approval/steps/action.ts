@@ -3,6 +3,7 @@ import { ActivityFailure, patched } from '@temporalio/workflow';
 import type { ActionStep } from '../dsl/template';
 import { resolveMapping, resolveValue } from '../dsl/values';
 import type { ApprovalInstanceState } from '../engine/instance';
+import { PATCHES } from '../patches';
 import { systemSteps } from '../proxies';
 import { fail, type Outcome } from './outcome';
 
@@ -24,7 +25,7 @@ export async function runAction(s: ApprovalInstanceState, step: ActionStep, appr
     case 'webhook':
     case 'activity':
       // Runs that reached a webhook or activity step before these were supported failed there; they still do.
-      if (!patched('approval-webhook-activity-steps')) return fail(s, step, `Step "${step.name}": ${step.action} action steps are not supported yet`);
+      if (!patched(PATCHES.webhookActivitySteps)) return fail(s, step, `Step "${step.name}": ${step.action} action steps are not supported yet`);
       if (step.action === 'webhook') {
         const { url, method } = step.args;
         const body = resolveMapping(step.args.body, s.valueScope());

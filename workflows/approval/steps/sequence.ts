@@ -6,6 +6,7 @@ import { patched } from '@temporalio/workflow';
 import type { Step } from '../dsl/template';
 import { iterateSteps } from '../dsl/flow';
 import type { ApprovalInstanceState } from '../engine/instance';
+import { PATCHES } from '../patches';
 import type { Outcome } from './outcome';
 import { runApproval } from './approval';
 import { runCc } from './cc';
@@ -52,7 +53,7 @@ function runStep(s: ApprovalInstanceState, step: Step, approvers: string[]): Pro
       return runDelay(s, step, approvers);
     case 'action':
       // Runs that reached an action step before it was supported failed there; they still do.
-      if (patched('approval-action-steps')) return runAction(s, step, approvers);
+      if (patched(PATCHES.actionSteps)) return runAction(s, step, approvers);
       return Promise.resolve({ kind: 'failed', stepId: step.id, reason: `Step "${step.name}": action steps (${step.action}) are not supported yet` });
   }
 }

@@ -1,0 +1,25 @@
+/**
+ * Every patch id of the approval workflow, with what it changed. Logic that running approvals
+ * execute changes only behind `patched(PATCHES.x)`: a run recorded before the change replays
+ * the old way, a new run takes the new way (and records the marker). The committed histories in
+ * test/approval-runtime/histories replay with these markers present or absent.
+ *
+ * Retiring one: once no open run predates it, switch its call to `deprecatePatch(id)` for a
+ * release, then drop it and the old branch. Never reuse or rename an id.
+ */
+export const PATCHES = {
+  /** Outcome hooks run when a request is approved or rejected (the role-grant saga as a child workflow); runs without the marker finish without them. */
+  outcomeHooks: 'approval-outcome-hooks',
+  /** Activity hooks (a named system activity) run; runs without the marker skip them, as the first engine did. */
+  activityHooks: 'approval-activity-hooks',
+  /** Action steps run (grantRole); runs without the marker fail when they reach one ("not supported yet"). */
+  actionSteps: 'approval-action-steps',
+  /** Webhook and named-activity action steps run; runs without the marker fail when they reach one. */
+  webhookActivitySteps: 'approval-webhook-activity-steps',
+  /** A strand whose wait is already satisfied counts as busy, so an action is answered only once the flow has reacted to it. */
+  readyStrandsAreBusy: 'approval-ready-strands-are-busy',
+  /** The read model is written by a local activity (no round trip through the task queue); runs without the marker keep the queued activity. */
+  localProjection: 'approval-local-projection',
+} as const;
+
+export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];
