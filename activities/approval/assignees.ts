@@ -10,7 +10,7 @@ import { systemActor, type Actor } from '../../common/actor';
 import { NotFoundError, ValidationError, type FieldError } from '../../common/errors';
 import { Department, Position, Role, User, UserRole } from '../../db/entities';
 import { ancestorsNearestFirst } from '../user/org-chart';
-import type { ApprovalStep, AssigneeRule, CcStep, TemplateSettings, InitiatorFacts } from '../../workflows/approval/dsl';
+import { decide, type Vote, type ApprovalStep, type AssigneeRule, type CcStep, type TemplateSettings, type InitiatorFacts } from '../../workflows/approval/dsl';
 
 export interface Person {
   userId: string;
@@ -240,9 +240,10 @@ export class AssigneeResolver {
       }
     }
 
-    const auto = assignees.filter((a) => a.autoApproved).length;
-    const satisfied =
-      step.mode === 'any' ? auto > 0 : step.mode === 'vote' ? (auto * 100) / assignees.length >= (step.voteThreshold ?? 100) : auto === assignees.length;
+    // The step's own rule (dsl/modes.ts, the one the workflow decides steps with), asked with
+    // the automatic approvals given and everyone else still to act.
+    const votes = assignees.map((a): Vote => (a.autoApproved ? 'approved' : 'pending'));
+    const satisfied = decide(step.mode, votes, step.voteThreshold ?? 100) === 'approved';
     if (satisfied) notes.push('the automatic approvals already satisfy the step');
     return { outcome: satisfied ? 'autoApproved' : 'assigned', assignees, notes };
   }
