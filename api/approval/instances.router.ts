@@ -6,7 +6,8 @@
  */
 import type { Context } from 'koa';
 import type { z } from 'zod';
-import { APPROVALS_PREFIX, type ActionKind } from '../../activities/approval/runtime/instances';
+import { APPROVALS_PREFIX } from '../../activities/approval/runtime/instances';
+import type { UserActionKind } from '../../workflows/approval/contract';
 import { route, type Route, type RouteModule } from '../route';
 import {
   ActionBody,
@@ -34,7 +35,7 @@ const IDEMPOTENCY = ' Send an `Idempotency-Key` header so a retried request has 
  * body, the new detail back. Declared once here; the table below says what differs.
  */
 interface ActionRoute<B extends z.ZodType> {
-  action: ActionKind;
+  action: UserActionKind;
   /** `task` actions live under /:id/tasks/:taskId/, the others under /:id/. */
   on: 'task' | 'instance';
   segment: string;

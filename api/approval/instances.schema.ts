@@ -1,10 +1,10 @@
 /**
  * Request and response shapes of the approval API (instances, actions, inbox). Statuses and
- * task states come from the runtime's entities, so the API cannot promise one the workflow
+ * task states come from the workflow's contract, so the API cannot promise one the workflow
  * does not produce.
  */
 import { z } from 'zod';
-import { INSTANCE_STATUSES, TASK_STATUSES } from '../../db/entities';
+import { INSTANCE_STATUSES, TASK_STATUSES } from '../../workflows/approval/contract';
 import { StepId, TemplateKey } from '../../workflows/approval/dsl';
 
 const Comment = z.string().trim().max(2000);

@@ -3,7 +3,7 @@
  * entities; durations are milliseconds; `olderThan` reuses the template duration syntax.
  */
 import { z } from 'zod';
-import { INSTANCE_STATUSES } from '../../db/entities';
+import { INSTANCE_STATUSES } from '../../workflows/approval/contract';
 import { TemplateKey, tryParseDuration } from '../../workflows/approval/dsl';
 import { Instant } from '../support/shared.schema';
 

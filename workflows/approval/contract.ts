@@ -1,8 +1,9 @@
 /**
- * The approval workflow's contract, shared by the workflow, its activities and the API: input,
- * the user actions (each a Temporal Update with a synchronous validator), the rejection codes
- * those validators answer with, and the read-model projection the activities write.
- * Safe to import from workflow code.
+ * The approval workflow's contract, shared by the workflow, its activities, the read model and
+ * the API: input, the statuses of instances and tasks, the user actions (each a Temporal Update
+ * with a synchronous validator), the rejection codes those validators answer with, and the
+ * read-model projection the activities write. The one source of these names: the database
+ * entities and the API schemas take them from here. Safe to import from workflow code.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalStep, CcStep, Template, TemplateSettings } from './dsl/template';
@@ -46,11 +47,34 @@ export interface ApprovalCarry {
   /** Comment history is in the read model; only counters need to survive. */
 }
 
-export type InstanceStatus = 'running' | 'returned' | 'approved' | 'rejected' | 'withdrawn' | 'failed';
-export const FINISHED_STATUSES: readonly InstanceStatus[] = ['approved', 'rejected', 'withdrawn', 'failed'];
+// ───────────────────────────────────────────── statuses
+
+/** `running`; `returned` to the initiator (who resubmits or withdraws); or finished (the other four). */
+export const INSTANCE_STATUSES = ['running', 'returned', 'approved', 'rejected', 'withdrawn', 'failed'] as const;
+export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
+
+/** Finished: nothing can happen to the request any more. */
+export const FINISHED_STATUSES = ['approved', 'rejected', 'withdrawn', 'failed'] as const satisfies readonly InstanceStatus[];
+export type FinishedStatus = (typeof FINISHED_STATUSES)[number];
+export const isFinished = (status: InstanceStatus): status is FinishedStatus => (FINISHED_STATUSES as readonly InstanceStatus[]).includes(status);
+
+/**
+ * `open`: the holder must act. `waiting`: queued behind someone (sequential mode, added signers,
+ * a delegation). `approved`, `rejected`, `returned`, `transferred`: the holder acted (their
+ * "done" list). `cancelled`: the step or instance ended without them (never in "done").
+ * `cc`: a read-only copy.
+ */
+export const TASK_STATUSES = ['open', 'waiting', 'approved', 'rejected', 'returned', 'transferred', 'cancelled', 'cc'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** The holder acted: what their "done" list shows. */
+export const DONE_TASK_STATUSES = ['approved', 'rejected', 'returned', 'transferred'] as const satisfies readonly TaskStatus[];
+
+export const TASK_KINDS = ['approval', 'cc'] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
 
 export interface ApprovalResult {
-  status: Extract<InstanceStatus, 'approved' | 'rejected' | 'withdrawn' | 'failed'>;
+  status: FinishedStatus;
   rounds: number;
   reason: string | null;
 }
@@ -116,6 +140,27 @@ export const urgeUpdate = defineUpdate<ActionResult, [ActionBase]>('approval.urg
 export const stateQuery = defineQuery<ActionResult>('approval.state');
 
 /**
+ * Every user action, by the name the API and the timeline use, with its Update: the one list
+ * of what people can do to a request.
+ */
+export const USER_ACTIONS = {
+  approve: approveUpdate,
+  reject: rejectUpdate,
+  transfer: transferUpdate,
+  addSign: addSignUpdate,
+  removeSign: removeSignUpdate,
+  delegate: delegateUpdate,
+  confirm: confirmUpdate,
+  takeBack: takeBackUpdate,
+  comment: commentUpdate,
+  withdraw: withdrawUpdate,
+  resubmit: resubmitUpdate,
+  urge: urgeUpdate,
+} as const;
+/** A user's action on a request (approve, reject, …); system steps have `SystemActionKind` (dsl). */
+export type UserActionKind = keyof typeof USER_ACTIONS;
+
+/**
  * Why a validator refused an action: the ApplicationFailure type, which the API turns into the
  * problem `code`. `conflict` ones mean "the state moved on" (409); the others are "you cannot do
  * this" (422).
@@ -177,15 +222,13 @@ export interface NotifyArgs {
 
 // ───────────────────────────────────────────── the projection (read model)
 
-export type TaskStatus = 'open' | 'waiting' | 'approved' | 'rejected' | 'returned' | 'transferred' | 'cancelled' | 'cc';
-
 export interface TaskRow {
   id: string;
   /** Creation order within the instance: how the detail lists tasks. */
   position: number;
   stepId: string;
   stepName: string;
-  kind: 'approval' | 'cc';
+  kind: TaskKind;
   assigneeId: string;
   status: TaskStatus;
   reason: string | null;

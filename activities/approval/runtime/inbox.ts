@@ -8,11 +8,9 @@ import type { EntityManager } from '@mikro-orm/knex';
 import type { Runtime } from '../../runtime';
 import type { Actor } from '../../../common/actor';
 import { BadRequestError } from '../../../common/errors';
-import { ApprovalInstance, ApprovalTask, User, type ApprovalTaskStatus } from '../../../db/entities';
+import { ApprovalInstance, ApprovalTask, User } from '../../../db/entities';
+import { DONE_TASK_STATUSES } from '../../../workflows/approval/contract';
 import type { InboxBox, InboxCounts, InboxItem, InboxPage, InboxQuery } from '../../../api/approval/instances.schema';
-
-/** Task states that count as "I did this". */
-const DONE: ApprovalTaskStatus[] = ['approved', 'rejected', 'returned', 'transferred'];
 
 interface Cursor {
   at: string;
@@ -41,7 +39,7 @@ function taskBox(box: Exclude<InboxBox, 'started'>, userId: string) {
   // A cc task's status is always 'cc': naming it lets the inbox index serve this box too.
   if (box === 'cc') return { where: { assigneeId: userId, kind: 'cc', status: 'cc' }, order: 'openedAt' as const };
   // Automatic approvals were never the person's own act: not in their "done".
-  return { where: { assigneeId: userId, kind: 'approval', status: { $in: DONE }, autoApproved: null }, order: 'actedAt' as const };
+  return { where: { assigneeId: userId, kind: 'approval', status: { $in: [...DONE_TASK_STATUSES] }, autoApproved: null }, order: 'actedAt' as const };
 }
 
 /** The `from` (inclusive) / `to` (exclusive) window on the column a box is ordered by. */

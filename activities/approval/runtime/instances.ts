@@ -35,6 +35,7 @@ import {
   withdrawUpdate,
   type ActionResult,
   type ApprovalInput,
+  type UserActionKind,
 } from '../../../workflows/approval/contract';
 import type { approvalWorkflow } from '../../../workflows/approval/workflow';
 import type { ApprovalStarted, InstanceDetail, StartApprovalRequest, TaskView, TimelineEvent } from '../../../api/approval/instances.schema';
@@ -59,8 +60,6 @@ function formDigest(def: Template, form: Record<string, unknown>): string {
     .map((f) => `${f.label}: ${String(form[f.id])}`);
   return parts.join(', ');
 }
-
-export type ActionKind = 'approve' | 'reject' | 'transfer' | 'comment' | 'withdraw' | 'resubmit' | 'urge' | 'addSign' | 'removeSign' | 'delegate' | 'confirm' | 'takeBack';
 
 export class ApprovalInstanceService {
   constructor(private readonly rt: Runtime) {}
@@ -222,7 +221,7 @@ export class ApprovalInstanceService {
   async act(
     actor: Actor,
     id: string,
-    action: ActionKind,
+    action: UserActionKind,
     args: { taskId?: string; comment?: string; toUserId?: string; form?: Record<string, unknown>; userIds?: string[]; position?: 'before' | 'after' },
     idempotencyKey?: string,
   ): Promise<InstanceDetail> {
@@ -278,6 +277,11 @@ export class ApprovalInstanceService {
         case 'takeBack':
           await run(takeBackUpdate, { ...base, taskId: args.taskId! });
           break;
+        default: {
+          // Every user action of the contract has a case above: adding one to USER_ACTIONS fails here until it does.
+          const unhandled: never = action;
+          throw new Error(`Unknown approval action ${String(unhandled)}`);
+        }
       }
     } catch (err) {
       throw refusalOf(err);

@@ -10,13 +10,11 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Runtime } from '../../runtime';
 import type { Actor } from '../../../common/actor';
-import { ApprovalInstance, ApprovalTask, ApprovalTemplateVersion, INSTANCE_STATUSES, type ApprovalInstanceStatus, type ApprovalTaskStatus } from '../../../db/entities';
+import { ApprovalInstance, ApprovalTask, ApprovalTemplateVersion } from '../../../db/entities';
+import { DONE_TASK_STATUSES, INSTANCE_STATUSES, isFinished } from '../../../workflows/approval/contract';
 import { findStep, tryParseDuration } from '../../../workflows/approval/dsl';
 import type { ApprovalStats, StatsQuery, Timing } from '../../../api/approval/stats.schema';
 
-/** What the holder did themselves (their waiting time ended by their own act). */
-const ACTED: ApprovalTaskStatus[] = ['approved', 'rejected', 'returned', 'transferred'];
-const FINISHED: ApprovalInstanceStatus[] = ['approved', 'rejected', 'withdrawn', 'failed'];
 const MAX_OVERDUE_ITEMS = 100;
 
 export function timing(samples: number[]): Timing {
@@ -75,11 +73,12 @@ export class ApprovalStatsService {
     if (!instances.length) return base;
     const byId = new Map(instances.map((i) => [i.id, i]));
 
-    // Tasks of exactly those instances, through a sub-select (no giant IN list).
+    // Tasks of exactly those instances, through a sub-select (no giant IN list): open ones, and
+    // those whose holder acted (their waiting time ended by their own act).
     const ids = em.createQueryBuilder(ApprovalInstance).select('id').where({ $and: filters } as never);
     const tasks = await em.find(
       ApprovalTask,
-      { tenantId: actor.tenantId, kind: 'approval', instanceId: { $in: ids.getKnexQuery() as unknown as string[] }, status: { $in: [...ACTED, 'open'] } },
+      { tenantId: actor.tenantId, kind: 'approval', instanceId: { $in: ids.getKnexQuery() as unknown as string[] }, status: { $in: [...DONE_TASK_STATUSES, 'open'] } },
       { fields: ['id', 'instanceId', 'stepId', 'stepName', 'assigneeId', 'status', 'autoApproved', 'openedAt', 'actedAt', 'position'], orderBy: { position: 'asc' } },
     );
 
@@ -99,7 +98,7 @@ export class ApprovalStatsService {
       const t = templateOf(i.templateKey, i.templateName);
       t.total++;
       t.byStatus[i.status]++;
-      if (FINISHED.includes(i.status) && i.finishedAt) t.durations.push(i.finishedAt.getTime() - i.submittedAt.getTime());
+      if (isFinished(i.status) && i.finishedAt) t.durations.push(i.finishedAt.getTime() - i.submittedAt.getTime());
     }
 
     const overdueItems: ApprovalStats['overdue']['items'] = [];

@@ -250,7 +250,8 @@ export const ActionStep = z.discriminatedUnion('action', [
   }),
 ]);
 export type ActionStep = z.infer<typeof ActionStep>;
-export type ActionKind = ActionStep['action'];
+/** What a system (`action`) step does; a user's action on a task is a `UserActionKind` (contract). */
+export type SystemActionKind = ActionStep['action'];
 
 export const ConditionBranch = z.strictObject({
   id: StepId,

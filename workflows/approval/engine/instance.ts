@@ -12,7 +12,7 @@
 import { uuid4 } from '@temporalio/workflow';
 import type { ApprovalStep } from '../dsl/template';
 import type { ValueScope } from '../dsl/values';
-import type { ApprovalInput, ActionResult, EventRow, InstanceStatus, ProjectionBatch, TaskRow, TaskStatus } from '../contract';
+import { isFinished, type ApprovalInput, type ActionResult, type EventRow, type InstanceStatus, type ProjectionBatch, type TaskRow, type TaskStatus } from '../contract';
 import { Projection } from './projection';
 import { Strands } from './strands';
 import { Visibility } from './visibility';
@@ -195,7 +195,7 @@ export class ApprovalInstanceState {
   setStatus(status: InstanceStatus, reason: string | null = null): void {
     this.status = status;
     this.reason = reason;
-    if (status !== 'running' && status !== 'returned') this.finishedAt = Date.now();
+    if (isFinished(status)) this.finishedAt = Date.now();
   }
 
   /** A method, not a field read, so control-flow narrowing does not outlive an await. */

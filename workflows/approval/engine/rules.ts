@@ -4,7 +4,7 @@
  * Temporal can run them before accepting an Update into the history.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import { URGE_INTERVAL_MS, type ActionResult, type AddSignAction, type DelegateAction, type RejectionCode, type TaskAction, type TransferAction } from '../contract';
+import { URGE_INTERVAL_MS, isFinished, type ActionResult, type AddSignAction, type DelegateAction, type RejectionCode, type TaskAction, type TransferAction } from '../contract';
 import type { ApprovalInstanceState } from './instance';
 
 export interface Refusal {
@@ -19,7 +19,7 @@ export function enforce(refusal: Refusal | null): void {
   if (refusal) throw ApplicationFailure.create({ message: refusal.message, type: refusal.code, nonRetryable: true });
 }
 
-const finished = (s: ApprovalInstanceState) => s.status !== 'running' && s.status !== 'returned';
+const finished = (s: ApprovalInstanceState) => isFinished(s.status);
 
 /** Approve / reject: the instance runs, the task is open, and the caller holds it. */
 export function mayDecide(s: ApprovalInstanceState, a: TaskAction): Refusal | null {
