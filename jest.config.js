@@ -1,17 +1,39 @@
 /** Jest runs TypeScript through swc (fast, no type-check: `npm run typecheck` does that).
- *  Suites share one real Temporal dev server, one fresh MariaDB database and Redis,
- *  started in test/global-setup.ts. */
-module.exports = {
+ *
+ *  Two projects, one run (so `--json` reports both):
+ *  - unit: test/unit/, pure code only (the approval DSL and engine, …). No global setup: no
+ *    Temporal, no database, no Redis. `npm run test:unit` runs them in seconds.
+ *  - integration: everything else. Suites share one real Temporal dev server, one fresh
+ *    MariaDB database and Redis, started in test/global-setup.ts (only when a test of this
+ *    project is selected). */
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test', '<rootDir>/common', '<rootDir>/activities', '<rootDir>/workflows', '<rootDir>/api', '<rootDir>/db', '<rootDir>/temporal'],
-  testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
   // jose 6 is ESM-only: let swc turn it into CommonJS for jest.
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
-  testTimeout: 120000,
+};
+
+module.exports = {
   maxWorkers: 1,
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      roots: ['<rootDir>/test/unit'],
+      testMatch: ['**/*.test.ts'],
+      testTimeout: 10000,
+    },
+    {
+      ...shared,
+      displayName: 'integration',
+      roots: ['<rootDir>/test', '<rootDir>/common', '<rootDir>/activities', '<rootDir>/workflows', '<rootDir>/api', '<rootDir>/db', '<rootDir>/temporal'],
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      globalTeardown: '<rootDir>/test/global-teardown.ts',
+      testTimeout: 120000,
+    },
+  ],
 };

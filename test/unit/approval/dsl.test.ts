@@ -1,5 +1,5 @@
 /** Pure parts of the DSL: durations, conditions, the flow walker, form validation. No services. */
-import { DurationError, formatDuration, parseDuration, tryParseDuration, describeCondition, evaluateCondition, type ConditionContext, TemplateDefinition, formatPath, type Condition, type TemplateInput, findStep, planFlow, returnTargets, selectionSteps, validateForm, resolveMapping } from '../../workflows/approval/dsl';
+import { DurationError, formatDuration, parseDuration, tryParseDuration, describeCondition, evaluateCondition, type ConditionContext, TemplateDefinition, formatPath, type Condition, type TemplateInput, findStep, planFlow, returnTargets, selectionSteps, validateForm, resolveMapping } from '../../../workflows/approval/dsl';
 
 const H = 3_600_000;
 const D = 24 * H;
