@@ -161,7 +161,7 @@ export interface TestWorker {
 }
 
 /** The SDK's runtime can be installed once per process: quiet (WARN) for tests. */
-function installQuietTemporalRuntime() {
+export function installQuietTemporalRuntime() {
   const g = globalThis as { __signoffTemporalRuntime?: boolean };
   if (g.__signoffTemporalRuntime) return;
   g.__signoffTemporalRuntime = true;
