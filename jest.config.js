@@ -17,13 +17,14 @@ const shared = {
 
 module.exports = {
   maxWorkers: 1,
+  // A run-wide setting (jest ignores it inside a project): the integration suites need it.
+  testTimeout: 120000,
   projects: [
     {
       ...shared,
       displayName: 'unit',
       roots: ['<rootDir>/test/unit'],
       testMatch: ['**/*.test.ts'],
-      testTimeout: 10000,
     },
     {
       ...shared,
@@ -33,7 +34,6 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/unit/'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       globalTeardown: '<rootDir>/test/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };
