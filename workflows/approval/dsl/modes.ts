@@ -6,6 +6,12 @@
  *  - all (countersign): every approval needed; the first reject ends the step.
  *  - any (or-sign): the first approval passes, the first reject rejects.
  *  - vote: passes at `threshold`% approvals; rejected as soon as that can no longer be reached.
+ *
+ * The one source of these rules: the workflow settles steps with it (engine/step-runs.ts) and
+ * the assignee resolver checks automatic approvals against it. Changing a rule changes what
+ * running approvals do: keep the old rule callable, choose in settle() with
+ * `patched(PATCHES.<new id>)` (workflows/approval/patches.ts), and change the table in
+ * test/unit/approval/modes.test.ts.
  */
 import type { ApprovalMode } from './template';
 
