@@ -18,7 +18,7 @@ import { DurationError, parseDuration } from '../../workflows/approval/durations
 import { iterateSteps, returnTargets, type PathPart } from '../../workflows/approval/flow';
 import { refProblem } from '../../workflows/approval/values';
 import { HOOK_WORKFLOW_TYPES, isSystemActivity, SYSTEM_ACTIVITIES } from '../../workflows/approval/system-actions';
-import { webhookHostAllowed } from './runtime/system-actions';
+import { webhookHostAllowed } from './instances/system-actions';
 
 export type TemplateProblem = FieldError & { code: string };
 

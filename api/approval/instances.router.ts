@@ -6,7 +6,7 @@
  */
 import type { Context } from 'koa';
 import type { z } from 'zod';
-import { APPROVALS_PREFIX, type ActionKind } from '../../activities/approval/runtime/instances';
+import { APPROVALS_PREFIX, type ActionKind } from '../../activities/approval/instances/service';
 import { route, type Route, type RouteModule } from '../route';
 import {
   ActionBody,

@@ -4,7 +4,7 @@
  * routes so `/stats` is not taken for an instance id.
  */
 import type { Context } from 'koa';
-import { APPROVALS_PREFIX } from '../../activities/approval/runtime/instances';
+import { APPROVALS_PREFIX } from '../../activities/approval/instances/service';
 import { route, type RouteModule } from '../route';
 import { ApprovalStats, BatchApproveBody, BatchApproveResult, StatsQuery } from './stats.schema';
 

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { seedPresetTemplates } from '../../db/seed-approval';
 import { ApprovalTemplate } from '../../db/entities';
 import type { StepInput as Step, TemplateInput } from '../../workflows/approval/dsl';
-import { TEMPLATES, baseTemplate, problems, startEnv, tenantWithTokens, type TenantWithTokens, type TplEnv } from './support';
+import { TEMPLATES, baseTemplate, problems, startEnv, tenantWithTokens, type TenantWithTokens, type TplEnv } from './helpers';
 
 interface PathStep {
   stepId: string;

@@ -6,8 +6,8 @@
  */
 import { approvalTemplatesModule } from '../../api/approval/templates.router';
 import { ApprovalTemplate, ApprovalTemplateVersion } from '../../db/entities';
-import { inContext } from '../support/harness';
-import { TEMPLATES, baseTemplate, problems, startEnv, tenantWithTokens, type TenantWithTokens, type TplEnv } from './support';
+import { inContext } from '../harness/harness';
+import { TEMPLATES, baseTemplate, problems, startEnv, tenantWithTokens, type TenantWithTokens, type TplEnv } from './helpers';
 
 describe('approval templates: tenant isolation', () => {
   let env: TplEnv;

@@ -1,8 +1,8 @@
 /** Template lifecycle through the API: drafts, publishing immutable versions, enable/disable, delete, permissions. */
 import { ApprovalTemplateVersion } from '../../db/entities';
 import { systemActor } from '../../common/actor';
-import { inContext } from '../support/harness';
-import { TEMPLATES, baseTemplate, startEnv, tenantWithTokens, type TenantWithTokens, type TplEnv } from './support';
+import { inContext } from '../harness/harness';
+import { TEMPLATES, baseTemplate, startEnv, tenantWithTokens, type TenantWithTokens, type TplEnv } from './helpers';
 
 describe('approval templates API', () => {
   let env: TplEnv;

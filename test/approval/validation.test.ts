@@ -8,7 +8,7 @@ import { User } from '../../db/entities';
 import type { StepInput as Step, TemplateInput } from '../../workflows/approval/dsl';
 import { checkTemplate, parseTemplate } from '../../activities/approval/validate-template';
 import { PRESET_TEMPLATES } from '../../db/seed-approval';
-import { TEMPLATES, baseTemplate, problems, startEnv, tenantWithTokens, type TenantWithTokens, type TplEnv } from './support';
+import { TEMPLATES, baseTemplate, problems, startEnv, tenantWithTokens, type TenantWithTokens, type TplEnv } from './helpers';
 
 const approval = (id: string, extra: Record<string, unknown> = {}) => ({ kind: 'approval', id, name: id, assignees: { type: 'initiator' }, ...extra }) as Step;
 const condition = (id: string, when: unknown, steps: Step[] = [approval(`${id}_a`)], extra: Record<string, unknown> = {}) =>

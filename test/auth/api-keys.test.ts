@@ -1,8 +1,8 @@
 /** API keys: create (shown once), list, use, scope limits, revoke, expiry, last use, tenant isolation. */
-import { createTenant, tokenFor, type TenantFixture } from '../support/harness';
+import { createTenant, tokenFor, type TenantFixture } from '../harness/harness';
 import { ApiKey, UserRole, User } from '../../db/entities';
 import { newId } from '../../common/ids';
-import { startAuthEnv, type AuthTestEnv } from './support';
+import { startAuthEnv, type AuthTestEnv } from './helpers';
 
 describe('API keys', () => {
   let env: AuthTestEnv;

@@ -1,9 +1,9 @@
 /** Brute-force protection: per-account and per-IP locks in Redis, Retry-After, reset on success. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTenant, type TenantFixture } from '../support/harness';
+import { createTenant, type TenantFixture } from '../harness/harness';
 import { LoginLog } from '../../db/entities';
 import { accountOf, loginGuardKeys } from '../../activities/auth/login-guard';
-import { login, startAuthEnv, type AuthTestEnv } from './support';
+import { login, startAuthEnv, type AuthTestEnv } from './helpers';
 
 const WRONG = 'Wrong-password-1';
 let ipSeq = 0;

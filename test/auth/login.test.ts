@@ -1,8 +1,8 @@
 /** Password login, the login log and its listing, against the real app, MariaDB and Redis. */
-import { createTenant, inContext, tokenFor, type TenantFixture } from '../support/harness';
+import { createTenant, inContext, tokenFor, type TenantFixture } from '../harness/harness';
 import { LoginLog, Tenant, User } from '../../db/entities';
 import { hashPassword } from '../../activities/auth/password';
-import { DEMO, login, signIn, startAuthEnv, type AuthTestEnv } from './support';
+import { DEMO, login, signIn, startAuthEnv, type AuthTestEnv } from './helpers';
 
 describe('login', () => {
   let env: AuthTestEnv;

@@ -1,8 +1,8 @@
 /** Refresh-token rotation and reuse detection, logout, /me, password change, revoking sessions. */
-import { createTenant, inContext, tokenFor, type TenantFixture } from '../support/harness';
+import { createTenant, inContext, tokenFor, type TenantFixture } from '../harness/harness';
 import { RefreshToken, User } from '../../db/entities';
 import { hashRefreshToken } from '../../activities/auth/refresh-tokens';
-import { DEMO, login, signIn, startAuthEnv, type AuthTestEnv } from './support';
+import { DEMO, login, signIn, startAuthEnv, type AuthTestEnv } from './helpers';
 
 describe('sessions', () => {
   let env: AuthTestEnv;

@@ -2,8 +2,8 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { InAppMessage, MailDelivery, NotificationDelivery } from '../../db/entities';
-import { createTestRuntime } from '../support/harness';
-import { tenantWithTokens, useSuite, type TenantWithTokens } from '../support-module/support';
+import { createTestRuntime } from '../harness/harness';
+import { tenantWithTokens, useSuite, type TenantWithTokens } from '../support/helpers';
 
 const suite = useSuite();
 const P = '/api/v1/me/notification-preferences';
