@@ -14,7 +14,7 @@ import { formatDuration, parseDuration } from '../../workflows/approval/duration
 import { planFlow, selectionSteps } from '../../workflows/approval/flow';
 import { formReferences, validateForm } from '../../workflows/approval/form';
 import { resolveMapping, resolveValue, type ValueScope } from '../../workflows/approval/values';
-import type { DryRunInput, DryRunResult, DryRunStep } from '../../api/approval/schema';
+import type { DryRunInput, DryRunResult, DryRunStep } from './schema';
 import { AssigneeResolver, type Initiator } from './assignees';
 
 export interface DryRunTarget {

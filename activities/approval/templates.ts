@@ -26,7 +26,7 @@ import {
   type ValidationReport,
   type VersionDetailView,
   type VersionView,
-} from '../../api/approval/schema';
+} from './schema';
 import { validateTemplate } from './validate-template';
 import { dryRun } from './dry-run';
 

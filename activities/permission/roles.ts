@@ -15,7 +15,7 @@ import {
   type RoleListQuery,
   type RoleView,
   type UpdateRoleInput,
-} from '../../api/permission/schema';
+} from './schema';
 import { requireHoldsAll, requirePermission } from './guard';
 
 /** The built-in role that holds every permission; it must stay that way and cannot be taken from yourself. */

@@ -5,7 +5,7 @@
  * repeated request then has one effect and gets the same answer.
  */
 import type { Context } from 'koa';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { APPROVALS_PREFIX, type ActionKind } from '../../activities/approval/instances/service';
 import { route, type Route, type RouteModule } from '../route';
 import {
@@ -18,12 +18,13 @@ import {
   InboxPage,
   InboxQuery,
   InstanceDetail,
-  InstanceParams,
   ResubmitBody,
   StartApprovalRequest,
-  TaskParams,
   TransferBody,
-} from './instances.schema';
+} from '../../activities/approval/instances/schema';
+
+const InstanceParams = z.object({ id: z.uuid() });
+const TaskParams = z.object({ id: z.uuid(), taskId: z.uuid() });
 
 const idempotencyKey = (ctx: Context): string | undefined => ctx.get('idempotency-key').trim().slice(0, 200) || undefined;
 

@@ -3,7 +3,9 @@
  * a user's role set, the menu tree, and the caller's own menu. Handlers only translate HTTP to
  * service calls; rules live in the services so workflows and the API share them.
  */
+import { z } from 'zod';
 import { PageOf, PageQuery } from '../../common/pagination';
+import { Uuid } from '../../common/schema';
 import { PERMISSIONS } from '../../activities/permission/catalog';
 import { UserView } from '../../activities/user/schema';
 import { IdParams, route, type RouteModule } from '../route';
@@ -19,14 +21,15 @@ import {
   PermissionGroupView,
   RoleDetailView,
   RoleListQuery,
-  RoleMemberParams,
   RoleView,
   SetUserRolesInput,
   UpdateMenuInput,
   UpdateRoleInput,
-  UserIdParams,
   UserRolesView,
-} from './schema';
+} from '../../activities/permission/schema';
+
+const RoleMemberParams = z.object({ id: Uuid, userId: Uuid });
+const UserIdParams = z.object({ userId: Uuid });
 
 export const permissionsModule: RouteModule = {
   prefix: '/api/v1/permissions',

@@ -1,18 +1,17 @@
 /** Organisation structure: the caller's tenant, the department tree, positions. */
 import { PERMISSIONS as P } from '../../activities/permission/catalog';
 import { IdParams, route, type RouteModule } from '../route';
+import { z } from 'zod';
+import { PageOf } from '../../common/pagination';
 import {
   CreateDepartmentInput,
   CreatePositionInput,
   DepartmentListQuery,
-  DepartmentPage,
-  DepartmentSubtree,
-  DepartmentTree,
+  DepartmentTreeNode,
   DepartmentView,
   MembersQuery,
   MoveDepartmentInput,
   PositionListQuery,
-  PositionPage,
   PositionView,
   TenantView,
   toDepartmentView,
@@ -20,8 +19,18 @@ import {
   UpdateDepartmentInput,
   UpdatePositionInput,
   UpdateTenantInput,
-  UserPage,
-} from './schema';
+  UserView,
+} from '../../activities/user/schema';
+
+const DepartmentPage = PageOf(DepartmentView);
+const PositionPage = PageOf(PositionView);
+const UserPage = PageOf(UserView);
+const DepartmentTree = z.object({ items: z.array(DepartmentTreeNode) });
+const DepartmentSubtree = z.object({
+  rootId: z.string(),
+  /** The department itself first, then its descendants by depth. */
+  items: z.array(DepartmentView),
+});
 
 export const tenantsModule: RouteModule = {
   prefix: '/api/v1/tenant',

@@ -7,6 +7,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
 import { can, type Actor } from '../../common/actor';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../common/errors';
 import type { Runtime } from '../../activities/runtime';
@@ -26,7 +27,9 @@ import {
 } from '../../workflows/provisioning/contract';
 import type { provisionUserWorkflow } from '../../workflows/provisioning/workflow';
 import { route, type RouteModule } from '../route';
-import { ProvisioningStarted, ProvisioningStatusView, ProvisionRequest, WorkflowIdParams } from './provisioning.schema';
+import { ProvisioningStarted, ProvisioningStatusView, ProvisionRequest } from '../../activities/user/provisioning.schema';
+
+const WorkflowIdParams = z.object({ workflowId: z.string().min(1).max(300) });
 
 const PREFIX = '/api/v1/provisioning';
 const WORKFLOW_TYPE = 'provisionUserWorkflow';

@@ -1,18 +1,24 @@
 /** Users: search within the data scope, CRUD, enable/disable, password reset, manager chain. */
 import { PERMISSIONS as P } from '../../activities/permission/catalog';
 import { IdParams, route, type RouteModule } from '../route';
+import { z } from 'zod';
+import { PageOf } from '../../common/pagination';
 import {
   CreateUserInput,
-  ManagerChain,
+  ManagerChainEntry,
   ManagerChainOptions,
-  ResetPasswordBody,
+  ResetPasswordInput,
   ResetPasswordResult,
   toUserView,
   UpdateUserInput,
   UserListQuery,
-  UserPage,
   UserView,
-} from './schema';
+} from '../../activities/user/schema';
+
+const UserPage = PageOf(UserView);
+const ManagerChain = z.object({ userId: z.string(), items: z.array(ManagerChainEntry) });
+/** The body is optional: an empty request asks for a generated temporary password. */
+const ResetPasswordBody = ResetPasswordInput.optional();
 
 export const usersModule: RouteModule = {
   prefix: '/api/v1/users',

@@ -1,6 +1,6 @@
 /** Unit tests of the pure menu-tree functions (no database involved). */
 import { buildMenuTree, visibleMenuTree } from '../../activities/permission/menus';
-import type { MenuView } from '../../api/permission/schema';
+import type { MenuView } from '../../activities/permission/schema';
 import { outline } from './helpers';
 
 let n = 0;

@@ -9,7 +9,7 @@
 import type { Runtime } from '../../runtime';
 import type { Actor } from '../../../common/actor';
 import { AppError } from '../../../common/errors';
-import type { BatchApproveBody, BatchApproveResult, BatchItemResult } from '../../../api/approval/stats.schema';
+import type { BatchApproveBody, BatchApproveResult, BatchItemResult } from './stats.schema';
 
 export class ApprovalBatchService {
   constructor(private readonly rt: Runtime) {}

@@ -9,7 +9,7 @@ import type { Runtime } from '../../runtime';
 import type { Actor } from '../../../common/actor';
 import { BadRequestError } from '../../../common/errors';
 import { ApprovalInstance, ApprovalTask, User, type ApprovalTaskStatus } from '../../../db/entities';
-import type { InboxBox, InboxCounts, InboxItem, InboxPage, InboxQuery } from '../../../api/approval/instances.schema';
+import type { InboxBox, InboxCounts, InboxItem, InboxPage, InboxQuery } from './schema';
 
 /** Task states that count as "I did this". */
 const DONE: ApprovalTaskStatus[] = ['approved', 'rejected', 'returned', 'transferred'];

@@ -38,7 +38,7 @@ import {
   type ApprovalInput,
 } from '../../../workflows/approval/contract';
 import type { approvalWorkflow } from '../../../workflows/approval/workflow';
-import type { ApprovalStarted, InstanceDetail, StartApprovalRequest, TaskView, TimelineEvent } from '../../../api/approval/instances.schema';
+import type { ApprovalStarted, InstanceDetail, StartApprovalRequest, TaskView, TimelineEvent } from './schema';
 import { AssigneeResolver } from '../assignees';
 import { checkForm } from '../dry-run';
 

@@ -13,7 +13,7 @@ import type { Actor } from '../../../common/actor';
 import { ApprovalInstance, ApprovalTask, ApprovalTemplateVersion, INSTANCE_STATUSES, type ApprovalInstanceStatus, type ApprovalTaskStatus } from '../../../db/entities';
 import { findStep } from '../../../workflows/approval/flow';
 import { tryParseDuration } from '../../../workflows/approval/durations';
-import type { ApprovalStats, StatsQuery, Timing } from '../../../api/approval/stats.schema';
+import type { ApprovalStats, StatsQuery, Timing } from './stats.schema';
 
 /** What the holder did themselves (their waiting time ended by their own act). */
 const ACTED: ApprovalTaskStatus[] = ['approved', 'rejected', 'returned', 'transferred'];

@@ -13,7 +13,7 @@ import { newId } from '../../../common/ids';
 import { offsetOf, pageOf, type Page, type PageQuery } from '../../../common/pagination';
 import { Announcement, AnnouncementRead, AnnouncementTarget, Department, Role, User } from '../../../db/entities';
 import { parseInput } from '../../user/schema';
-import { toDate } from '../../../api/support/shared.schema';
+import { toDate } from '../../../common/schema';
 import { activeUsersOf, membershipOf, resolveRefs, type Membership } from '../audience';
 import {
   AudienceInput,
@@ -27,7 +27,7 @@ import {
   type MyAnnouncementsQuery,
   type ReaderAnnouncementView,
   type ReceiptsView,
-} from '../../../api/support/announcements.schema';
+} from './schema';
 
 /** Published and not expired at `now`. */
 const live = (now: Date) => ({ status: 'published', $or: [{ expiresAt: null }, { expiresAt: { $gt: now } }] });

@@ -12,8 +12,8 @@ import { offsetOf, pageOf, type Page } from '../../../common/pagination';
 import { AuditLog } from '../../../db/entities';
 import { AUDIT_PURGE_BATCH } from '../../../workflows/maintenance/contract';
 import { textContains } from '../../../common/query';
-import { toDate } from '../../../api/support/shared.schema';
-import { toAuditLogView, type AuditLogQuery, type AuditLogView } from '../../../api/support/audit.schema';
+import { toDate } from '../../../common/schema';
+import { toAuditLogView, type AuditLogQuery, type AuditLogView } from './schema';
 
 export type AuditEntry = Omit<AuditLog, 'id'>;
 

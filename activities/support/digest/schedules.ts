@@ -13,17 +13,7 @@ import { AppError } from '../../../common/errors';
 import { Tenant } from '../../../db/entities';
 import { SA } from '../../../workflows/search-attributes';
 import { DIGEST_PROCESS, digestScheduleId, type DailyDigestInput } from '../../../workflows/digest/contract';
-
-export interface DigestScheduleView {
-  scheduleId: string;
-  /** Local time of day and the tenant's time zone it is read in. */
-  at: string;
-  timeZone: string;
-  paused: boolean;
-  note: string | null;
-  nextRuns: string[];
-  recentRuns: { scheduledAt: string; startedAt: string; workflowId: string }[];
-}
+import type { DigestScheduleView } from './schema';
 
 const PAUSE_NOTE = 'Paused by a tenant admin';
 

@@ -19,7 +19,7 @@ import {
   type InboxQuery,
   type MessageView,
   type SendResult,
-} from '../../../api/support/messages.schema';
+} from './schema';
 import { activeUsersOf, resolveRefs } from '../audience';
 
 export interface SystemMessageInput {

@@ -24,7 +24,7 @@ import {
   type NotificationChannel,
   type NotificationType,
   type PreferencesView,
-} from '../../../api/support/notifications.schema';
+} from './schema';
 import { renderNotification, type NotificationDataByType } from './templates';
 
 const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);

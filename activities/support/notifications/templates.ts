@@ -2,7 +2,7 @@
  * Texts of each notification type: a subject, a plain-text body (in-app message and the mail's
  * text part) and an HTML body (the mail's HTML part). Every value that reaches HTML is escaped.
  */
-import type { NotificationType } from '../../../api/support/notifications.schema';
+import type { NotificationType } from './schema';
 
 export interface TodoNotificationData {
   todoTitle: string;

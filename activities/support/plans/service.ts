@@ -21,7 +21,7 @@ import {
   type PlanRangeQuery,
   type PlanStats,
   type PlanView,
-} from '../../../api/support/plans.schema';
+} from './schema';
 
 /** Longest range statistics are computed over. */
 export const MAX_STATS_DAYS = 366;

@@ -9,7 +9,7 @@ import { offsetOf, pageOf, type Page } from '../../../common/pagination';
 import { Todo } from '../../../db/entities';
 import { parseInput } from '../../user/schema';
 import { likeLiteral, textContains } from '../../../common/query';
-import { toDate } from '../../../api/support/shared.schema';
+import { toDate } from '../../../common/schema';
 import { TodoEvents } from './events';
 import {
   CreateTodoInput,
@@ -18,7 +18,7 @@ import {
   UpdateTodoInput,
   type TodoListQuery,
   type TodoView,
-} from '../../../api/support/todos.schema';
+} from './schema';
 
 /** Tags compare case-insensitively; the first spelling of each is kept. */
 function normaliseTags(tags: string[]): { tags: string[]; tagIndex: string } {

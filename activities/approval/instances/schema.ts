@@ -1,11 +1,12 @@
 /**
- * Request and response shapes of the approval API (instances, actions, inbox). Statuses and
+ * Inputs and views of approval instances (start, actions, detail, inbox): the services take and
+ * return them, the API validates and documents with them. Statuses and
  * task states come from the runtime's entities, so the API cannot promise one the workflow
  * does not produce.
  */
 import { z } from 'zod';
-import { INSTANCE_STATUSES, TASK_STATUSES } from '../../db/entities';
-import { StepId, TemplateKey } from '../../workflows/approval/dsl';
+import { INSTANCE_STATUSES, TASK_STATUSES } from '../../../db/entities';
+import { StepId, TemplateKey } from '../../../workflows/approval/dsl';
 
 const Comment = z.string().trim().max(2000);
 
@@ -32,9 +33,6 @@ export const ApprovalStarted = z.object({
   url: z.string(),
 });
 export type ApprovalStarted = z.infer<typeof ApprovalStarted>;
-
-export const InstanceParams = z.object({ id: z.uuid() });
-export const TaskParams = z.object({ id: z.uuid(), taskId: z.uuid() });
 
 export const ActionBody = z.strictObject({ comment: Comment.optional() }).default({});
 export const CommentBody = z.strictObject({ comment: Comment.min(1) });

@@ -1,5 +1,5 @@
 /**
- * Request and response shapes of the permission module (roles, assignments, menus). The routes
+ * Inputs, queries and views of the permission module (roles, assignments, menus). The routes
  * validate with them and OpenAPI is generated from them; the services take the parsed types and
  * return the views, so one definition serves all three.
  */
@@ -87,9 +87,6 @@ export const toRoleView = (r: Role): RoleView => ({
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });
-
-export const RoleMemberParams = z.object({ id: Uuid, userId: Uuid });
-export const UserIdParams = z.object({ userId: Uuid });
 
 export const SetUserRolesInput = z.object({ roleIds: z.array(Uuid).max(50) });
 export const AddMembersInput = z.object({ userIds: z.array(Uuid).min(1).max(200) });

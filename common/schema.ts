@@ -1,4 +1,4 @@
-/** Small zod building blocks shared by the support module's request and response shapes. */
+/** Small zod building blocks shared by every module's inputs, queries and views. */
 import { z } from 'zod';
 
 /** `true`/`false` in a query string (z.coerce.boolean would read "false" as true). */

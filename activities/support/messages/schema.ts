@@ -1,8 +1,8 @@
 /** In-app messages (站内信): the inbox, read state and sending. */
 import { z } from 'zod';
-import { PageQuery } from '../../common/pagination';
-import type { InAppMessage } from '../../db/entities';
-import { iso, QueryBool, RoleCode, Title, Uuid } from './shared.schema';
+import { PageQuery } from '../../../common/pagination';
+import type { InAppMessage } from '../../../db/entities';
+import { iso, QueryBool, RoleCode, Title, Uuid } from '../../../common/schema';
 
 export const MessageCategory = z
   .string()

@@ -1,8 +1,8 @@
 /** Daily plans: one per user per calendar day of the tenant's time zone. */
 import { z } from 'zod';
-import { PageQuery } from '../../common/pagination';
-import type { DailyPlan, DailyPlanItem } from '../../db/entities';
-import { iso, Uuid } from './shared.schema';
+import { PageQuery } from '../../../common/pagination';
+import type { DailyPlan, DailyPlanItem } from '../../../db/entities';
+import { iso, Uuid } from '../../../common/schema';
 
 /** A real calendar date written `YYYY-MM-DD` (2025-02-30 is refused). */
 export const CalendarDate = z
@@ -14,8 +14,7 @@ export const CalendarDate = z
   }, 'is not a calendar date');
 
 /** A date, or `today` in the tenant's time zone. */
-export const PlanDateParams = z.object({ date: z.union([z.literal('today'), CalendarDate]) });
-export const PlanItemParams = PlanDateParams.extend({ itemId: Uuid });
+export const PlanDate = z.union([z.literal('today'), CalendarDate]);
 
 export const MAX_PLAN_ITEMS = 100;
 

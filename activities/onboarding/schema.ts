@@ -1,6 +1,6 @@
-/** Request and response shapes of the onboarding API, typed against the workflow contract. */
+/** Input and views of employee onboarding, typed against the workflow contract. */
 import { z } from 'zod';
-import { CreateUserInput } from '../../activities/user/schema';
+import { CreateUserInput } from '../user/schema';
 import { PageQuery } from '../../common/pagination';
 import {
   CHECKLIST_TEMPLATE_KEYS,
@@ -34,8 +34,6 @@ export const ActivateRequest = z.strictObject({
   profile: CreateUserInput.pick({ displayName: true, phone: true }).partial().strict().default({}),
 });
 
-export const OnboardingIdParams = z.object({ id: z.string().min(1).max(300) });
-export const ChecklistItemParams = OnboardingIdParams.extend({ itemId: z.string().min(1).max(64) });
 export const CancelRequest = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 export const OnboardingListQuery = PageQuery.extend({ status: z.enum(['running', 'closed']).optional() });
 

@@ -1,8 +1,8 @@
 /** Personal to-dos. */
 import { z } from 'zod';
-import { PageQuery } from '../../common/pagination';
-import type { Todo } from '../../db/entities';
-import { Instant, iso, QueryBool, SearchText, Title } from './shared.schema';
+import { PageQuery } from '../../../common/pagination';
+import type { Todo } from '../../../db/entities';
+import { Instant, iso, QueryBool, SearchText, Title } from '../../../common/schema';
 
 export const TodoPriority = z.enum(['low', 'normal', 'high', 'urgent']);
 export const TodoStatus = z.enum(['open', 'done']);

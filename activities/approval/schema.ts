@@ -1,5 +1,6 @@
 /**
- * Request and response shapes of the approval-template API. The template itself is the DSL's
+ * Inputs, queries and views of approval templates and dry-runs: TemplateService takes and returns
+ * them, the API validates and documents with them. The template itself is the DSL's
  * `TemplateDefinition` (workflows/approval/dsl.ts): the same schema validates a draft here,
  * types the stored JSON and the workflow input, and documents the API.
  */
@@ -7,8 +8,6 @@ import { z } from 'zod';
 import { PageQuery } from '../../common/pagination';
 import type { ApprovalTemplate, ApprovalTemplateVersion } from '../../db/entities';
 import { APPROVAL_MODES, TEMPLATE_CATEGORIES, StepId, TemplateDefinition, type Template } from '../../workflows/approval/dsl';
-
-export { TemplateDefinition };
 
 const SearchText = z
   .string()
@@ -24,8 +23,6 @@ export const TemplateListQuery = PageQuery.extend({
   status: z.enum(['active', 'disabled']).optional(),
 });
 export type TemplateListQuery = z.output<typeof TemplateListQuery>;
-
-export const VersionParams = z.object({ id: z.uuid(), version: z.coerce.number().int().min(1) });
 
 export const TemplateView = z.object({
   id: z.string(),

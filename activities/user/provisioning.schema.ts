@@ -1,9 +1,9 @@
 /**
- * Request and response shapes of the provisioning API. The zod schemas are typed against the
+ * Input and views of user provisioning (the saga). The zod schemas are typed against the
  * workflow contract, so the API cannot describe a progress or result the workflow does not produce.
  */
 import { z } from 'zod';
-import { CreateUserInput } from '../../activities/user/schema';
+import { CreateUserInput } from './schema';
 import {
   PROVISIONING_STEPS,
   type CompensationOutcome,
@@ -28,8 +28,6 @@ export const ProvisioningStarted = z.object({
   /** Poll this for progress and outcome. */
   statusUrl: z.string(),
 });
-
-export const WorkflowIdParams = z.object({ workflowId: z.string().min(1).max(300) });
 
 const Step = z.enum(PROVISIONING_STEPS);
 

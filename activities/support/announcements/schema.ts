@@ -1,8 +1,8 @@
 /** Announcements: drafted and published by `announcement:publish` holders, read by their audience. */
 import { z } from 'zod';
-import { PageQuery } from '../../common/pagination';
-import type { Announcement } from '../../db/entities';
-import { Instant, iso, QueryBool, RoleCode, Title, Uuid } from './shared.schema';
+import { PageQuery } from '../../../common/pagination';
+import type { Announcement } from '../../../db/entities';
+import { Instant, iso, QueryBool, RoleCode, Title, Uuid } from '../../../common/schema';
 
 export const AudienceInput = z
   .strictObject({

@@ -1,8 +1,8 @@
 /** Notifications: per-user channel preferences, reminder timing and the delivery ledger. */
 import { z } from 'zod';
-import { PageQuery } from '../../common/pagination';
-import type { NotificationDelivery, NotificationPreference } from '../../db/entities';
-import { iso, QueryBool } from './shared.schema';
+import { PageQuery } from '../../../common/pagination';
+import type { NotificationDelivery, NotificationPreference } from '../../../db/entities';
+import { iso, QueryBool } from '../../../common/schema';
 
 export const NOTIFICATION_TYPES = ['todo_reminder', 'todo_overdue', 'daily_digest'] as const;
 export const NotificationType = z.enum(NOTIFICATION_TYPES);

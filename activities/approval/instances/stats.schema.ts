@@ -3,10 +3,10 @@
  * entities; durations are milliseconds; `olderThan` reuses the template duration syntax.
  */
 import { z } from 'zod';
-import { INSTANCE_STATUSES } from '../../db/entities';
-import { TemplateKey } from '../../workflows/approval/dsl';
-import { tryParseDuration } from '../../workflows/approval/durations';
-import { Instant } from '../support/shared.schema';
+import { INSTANCE_STATUSES } from '../../../db/entities';
+import { TemplateKey } from '../../../workflows/approval/dsl';
+import { tryParseDuration } from '../../../workflows/approval/durations';
+import { Instant } from '../../../common/schema';
 
 export const StatsQuery = z
   .object({

@@ -11,5 +11,6 @@ export const DigestScheduleView = z
     nextRuns: z.array(z.string()).meta({ description: 'The next few run times (ISO instants)' }),
     recentRuns: z.array(z.object({ scheduledAt: z.string(), startedAt: z.string(), workflowId: z.string() })).meta({ description: 'Latest runs first' }),
   });
+export type DigestScheduleView = z.infer<typeof DigestScheduleView>;
 
 export const ScheduleNoteInput = z.strictObject({ note: z.string().trim().max(200).optional() });

@@ -1,8 +1,8 @@
 /** The audit log of state-changing API calls. */
 import { z } from 'zod';
-import { PageQuery } from '../../common/pagination';
-import type { AuditLog } from '../../db/entities';
-import { Instant, SearchText, Uuid } from './shared.schema';
+import { PageQuery } from '../../../common/pagination';
+import type { AuditLog } from '../../../db/entities';
+import { Instant, SearchText, Uuid } from '../../../common/schema';
 
 export const AuditLogQuery = PageQuery.extend({
   userId: Uuid.optional(),

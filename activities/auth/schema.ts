@@ -1,10 +1,10 @@
 /**
- * Request and response shapes of the auth, me and API-key endpoints. The routes validate with
- * them and OpenAPI is generated from them; the services take the parsed types.
+ * Inputs and views of auth, me and API keys. The services take the parsed types and return the
+ * views; the API validates and documents its routes with the same schemas.
  */
 import { z } from 'zod';
 import { PageQuery } from '../../common/pagination';
-import { UserView } from '../../activities/user/schema';
+import { UserView } from '../user/schema';
 import type { ApiKey, LoginLog } from '../../db/entities';
 
 // ---- login, refresh, logout -------------------------------------------------------------
