@@ -6,15 +6,9 @@
  */
 import { z } from 'zod';
 import { PageQuery } from '../../common/pagination';
+import { SearchText, Uuid } from '../../common/schema';
 import type { ApprovalTemplate, ApprovalTemplateVersion } from '../../db/entities';
 import { APPROVAL_MODES, TEMPLATE_CATEGORIES, StepId, TemplateDefinition, type Template } from '../../workflows/approval/dsl';
-
-const SearchText = z
-  .string()
-  .trim()
-  .max(100)
-  .transform((s) => s || undefined)
-  .optional();
 
 export const TemplateListQuery = PageQuery.extend({
   /** Contained in the key or the name. */
@@ -102,9 +96,9 @@ export const DryRunInput = z
     /** A published version to try instead of the draft. */
     version: z.number().int().min(1).optional(),
     form: z.record(z.string(), z.unknown()).default({}),
-    initiatorUserId: z.uuid(),
+    initiatorUserId: Uuid,
     /** People the initiator picks at submit, for steps that let them (by step id). */
-    selections: z.record(StepId, z.array(z.uuid()).max(50)).default({}),
+    selections: z.record(StepId, z.array(Uuid).max(50)).default({}),
   })
   .refine((v) => v.definition === undefined || v.version === undefined, { message: 'send definition or version, not both', path: ['version'] });
 export type DryRunInput = z.output<typeof DryRunInput>;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { PageQuery } from '../../common/pagination';
+import { iso, Name, QueryBool, Uuid } from '../../common/schema';
 import { UserView } from '../user/schema';
 import type { ApiKey, LoginLog } from '../../db/entities';
 
@@ -60,10 +61,8 @@ export type ChangePasswordBody = z.infer<typeof ChangePasswordBody>;
 
 // ---- login log ----------------------------------------------------------------------------
 
-const QueryBool = z.enum(['true', 'false']).transform((v) => v === 'true');
-
 export const LoginLogQuery = PageQuery.extend({
-  userId: z.string().uuid().optional(),
+  userId: Uuid.optional(),
   success: QueryBool.optional(),
   /** Inclusive lower bound (ISO date-time). */
   from: z.coerce.date().optional(),
@@ -100,7 +99,7 @@ export const toLoginLogView = (l: LoginLog): LoginLogView => ({
 // ---- API keys -----------------------------------------------------------------------------
 
 export const CreateApiKeyBody = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: Name,
   /** Permission codes the key may use (each must exist and be held by the creator). */
   scopes: z.array(z.string().min(1).max(100)).min(1).max(100),
   expiresAt: z.coerce.date().optional(),
@@ -144,9 +143,9 @@ export const toApiKeyView = (k: ApiKey): ApiKeyView => ({
   userId: k.userId,
   scopes: scopesOf(k),
   status: apiKeyStatus(k),
-  expiresAt: k.expiresAt?.toISOString() ?? null,
-  revokedAt: k.revokedAt?.toISOString() ?? null,
-  lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+  expiresAt: iso(k.expiresAt),
+  revokedAt: iso(k.revokedAt),
+  lastUsedAt: iso(k.lastUsedAt),
   createdBy: k.createdBy,
   createdAt: k.createdAt.toISOString(),
 });

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CreateUserInput } from '../user/schema';
 import { PageQuery } from '../../common/pagination';
+import { Instant, Uuid } from '../../common/schema';
 import {
   CHECKLIST_TEMPLATE_KEYS,
   DEFAULT_TIMING,
@@ -13,10 +14,10 @@ import {
 const Ms = z.number().int().min(1).max(400 * 24 * 3_600_000);
 
 export const StartOnboardingRequest = CreateUserInput.pick({ username: true, email: true, displayName: true, departmentId: true, positionId: true, roleIds: true }).extend({
-  managerId: z.uuid(),
+  managerId: Uuid,
   /** Who gets the IT checklist items; defaults to the HR user starting the onboarding. */
-  itUserId: z.uuid().optional(),
-  startDate: z.iso.datetime({ offset: true }),
+  itUserId: Uuid.optional(),
+  startDate: Instant,
   checklistTemplate: z.enum(CHECKLIST_TEMPLATE_KEYS).default('standard'),
   timing: z
     .strictObject({

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { PageQuery } from '../../common/pagination';
+import { Name, QueryBool, SearchText, SortOrder, Uuid } from '../../common/schema';
 import type { Menu, Role } from '../../db/entities';
 
-const Uuid = z.string().uuid();
 const PermissionCodeString = z.string().trim().min(1).max(100);
 
 export const DataScope = z.enum(['all', 'department', 'department_tree', 'self', 'custom']);
@@ -29,7 +29,7 @@ export const RoleCode = z
   .regex(/^[a-z][a-z0-9_]*$/, 'lowercase letters, digits and underscore; starts with a letter');
 
 const RoleFields = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: Name,
   description: z.string().trim().max(500).nullable().optional(),
   dataScope: DataScope,
   /** Permission codes; each must be in the catalogue. Duplicates are ignored. */
@@ -47,16 +47,13 @@ export type UpdateRoleInput = z.output<typeof UpdateRoleInput>;
 
 export const RoleListQuery = PageQuery.extend({
   /** Contained in the code or the name. */
-  q: z.string().trim().min(1).max(100).optional(),
+  q: SearchText,
 });
 export type RoleListQuery = z.output<typeof RoleListQuery>;
 
 export const DeleteRoleQuery = z.object({
   /** Also remove the role from every user holding it (needs `role:assign` too). */
-  force: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  force: QueryBool.default(false),
 });
 
 export const RoleView = z.object({
@@ -107,14 +104,14 @@ const MenuKey = z
 
 export const CreateMenuInput = z.object({
   key: MenuKey,
-  name: z.string().trim().min(1).max(200),
+  name: Name,
   kind: MenuKind.default('page'),
   parentId: Uuid.nullable().default(null),
   routePath: z.string().trim().min(1).max(255).nullable().default(null),
   icon: z.string().trim().min(1).max(64).nullable().default(null),
   /** Shown only to holders of this catalogue permission; null = shown to everyone. */
   permissionCode: PermissionCodeString.nullable().default(null),
-  sortOrder: z.number().int().min(-1_000_000).max(1_000_000).default(0),
+  sortOrder: SortOrder.default(0),
   visible: z.boolean().default(true),
 });
 export type CreateMenuInput = z.output<typeof CreateMenuInput>;
@@ -123,13 +120,13 @@ export type CreateMenuInput = z.output<typeof CreateMenuInput>;
 export const UpdateMenuInput = z
   .object({
     key: MenuKey,
-    name: z.string().trim().min(1).max(200),
+    name: Name,
     kind: MenuKind,
     parentId: Uuid.nullable(),
     routePath: z.string().trim().min(1).max(255).nullable(),
     icon: z.string().trim().min(1).max(64).nullable(),
     permissionCode: PermissionCodeString.nullable(),
-    sortOrder: z.number().int().min(-1_000_000).max(1_000_000),
+    sortOrder: SortOrder,
     visible: z.boolean(),
   })
   .partial();

@@ -4,8 +4,15 @@
  * user who joins a department later still sees what was published to it.
  */
 import type { EntityManager } from '@mikro-orm/knex';
+import { z } from 'zod';
 import type { FieldError } from '../../common/errors';
 import { Department, Role, User, UserRole } from '../../db/entities';
+
+/**
+ * A role named by its code in an audience: any code a role may have (unknown ones are reported
+ * by `resolveRefs`). Looser than the rule for creating a role (permission/schema `RoleCode`).
+ */
+export const AudienceRoleCode = z.string().trim().min(1).max(64);
 
 const unique = <T>(xs: readonly T[]) => [...new Set(xs)];
 

@@ -7,6 +7,7 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { APPROVALS_PREFIX, type ActionKind } from '../../activities/approval/instances/service';
+import { Uuid } from '../../common/schema';
 import { route, type Route, type RouteModule } from '../route';
 import {
   ActionBody,
@@ -23,8 +24,8 @@ import {
   TransferBody,
 } from '../../activities/approval/instances/schema';
 
-const InstanceParams = z.object({ id: z.uuid() });
-const TaskParams = z.object({ id: z.uuid(), taskId: z.uuid() });
+const InstanceParams = z.object({ id: Uuid });
+const TaskParams = z.object({ id: Uuid, taskId: Uuid });
 
 const idempotencyKey = (ctx: Context): string | undefined => ctx.get('idempotency-key').trim().slice(0, 200) || undefined;
 

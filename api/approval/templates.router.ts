@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { PageOf, PageQuery } from '../../common/pagination';
+import { Uuid } from '../../common/schema';
 import { PERMISSIONS as P } from '../../activities/permission/catalog';
 import { IdParams, route, type RouteModule } from '../route';
 import {
@@ -18,7 +19,7 @@ import {
 } from '../../activities/approval/schema';
 import { TemplateDefinition } from '../../workflows/approval/dsl';
 
-const VersionParams = z.object({ id: z.uuid(), version: z.coerce.number().int().min(1) });
+const VersionParams = z.object({ id: Uuid, version: z.coerce.number().int().min(1) });
 
 export const approvalTemplatesModule: RouteModule = {
   prefix: '/api/v1/approval-templates',

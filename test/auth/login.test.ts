@@ -148,6 +148,9 @@ describe('login', () => {
       expect(failures.body.total).toBeGreaterThan(0);
       expect(failures.body.items.every((i: { success: boolean }) => !i.success)).toBe(true);
       expect(failures.body.total + (await env.api.get('/api/v1/auth/login-logs?success=true', admin)).body.total).toBe(dbRows);
+      // The same query boolean as every other listing: 0/1 read as false/true.
+      expect((await env.api.get('/api/v1/auth/login-logs?success=0&pageSize=100', admin)).body).toEqual(failures.body);
+      expect((await env.api.get('/api/v1/auth/login-logs?success=1', admin)).body.total).toBe(dbRows - failures.body.total);
 
       const alice = await env.api.get(`/api/v1/auth/login-logs?userId=${t.users.alice.id}`, admin);
       expect(alice.body.total).toBe(2);

@@ -89,6 +89,13 @@ describe('roles API', () => {
       expect(byName.body.items.map((r: { code: string }) => r.code)).toEqual(['tenant_admin']);
       const byCode = await api().get('/api/v1/roles?q=employ', t.tokens.admin);
       expect(byCode.body).toMatchObject({ total: 1, items: [{ code: 'employee', builtin: true }] });
+      // Case-insensitive; `%` and `_` typed by the caller are plain characters; blank = no filter.
+      expect((await api().get('/api/v1/roles?q=EMPLOY', t.tokens.admin)).body.total).toBe(1);
+      expect((await api().get(`/api/v1/roles?q=${encodeURIComponent('%')}`, t.tokens.admin)).body.total).toBe(0);
+      const underscored = (await api().get('/api/v1/roles?q=_&pageSize=100', t.tokens.admin)).body.items as { code: string; name: string }[];
+      expect(underscored.map((r) => r.code)).toEqual(expect.arrayContaining(['custom_viewer', 'tenant_admin']));
+      expect(underscored.every((r) => `${r.code} ${r.name}`.includes('_'))).toBe(true);
+      expect((await api().get('/api/v1/roles?q=%20', t.tokens.admin)).body.total).toBe(all.body.total);
     });
 
     it('reports every unknown permission code by its index and a missing custom department list, writing nothing', async () => {
@@ -219,9 +226,11 @@ describe('roles API', () => {
       const refused = await api().delete(`/api/v1/roles/${id}`, t.tokens.admin);
       expect(refused.status).toBe(409);
       expect(refused.body).toMatchObject({ code: 'role_in_use', users: 2 });
+      for (const no of ['false', '0']) expect((await api().delete(`/api/v1/roles/${id}?force=${no}`, t.tokens.admin)).status).toBe(409);
+      expect((await api().delete(`/api/v1/roles/${id}?force=yes`, t.tokens.admin)).status).toBe(422);
       expect(await rolesOfUser(t.users.alice.id)).toContain('held');
 
-      const forced = await api().delete(`/api/v1/roles/${id}?force=true`, t.tokens.admin);
+      const forced = await api().delete(`/api/v1/roles/${id}?force=1`, t.tokens.admin);
       expect(forced.status).toBe(204);
       expect(await rolesOfUser(t.users.alice.id)).toEqual(['employee']);
       expect(await rolesOfUser(t.users.fiona.id)).toEqual(['employee', 'finance', 'manager']);

@@ -99,6 +99,12 @@ describe('to-dos', () => {
       expect((await titles('tag=ops')).sort()).toEqual(['late-urgent', 'soon']);
       expect((await titles('overdue=true')).sort()).toEqual(['late-low', 'late-urgent']);
       expect((await titles('overdue=false')).sort()).toEqual(['done-late', 'later', 'soon', 'undated']);
+      // The query boolean of every listing: 1/0 as well as true/false, anything else refused.
+      expect((await titles('overdue=0')).sort()).toEqual(['done-late', 'later', 'soon', 'undated']);
+      expect((await titles('overdue=1')).sort()).toEqual(['late-low', 'late-urgent']);
+      const vague = await suite.api.get(`${T}?overdue=yes`, u.tokens.carol);
+      expect(vague.status).toBe(422);
+      expect(vague.body.errors.map((e: { path: string }) => e.path)).toEqual(['query.overdue']);
       expect((await titles(`dueBefore=${encodeURIComponent(hours(0))}&status=open`)).sort()).toEqual(['late-low', 'late-urgent']);
       expect((await titles(`dueAfter=${encodeURIComponent(hours(1))}`)).sort()).toEqual(['later', 'soon']);
       const item = (await suite.api.get(`${T}/${made['late-low']}`, u.tokens.carol)).body;
@@ -109,6 +115,20 @@ describe('to-dos', () => {
       expect(await titles('q=bank')).toEqual(['late-low']);
       expect(await titles('q=LATE&sort=createdAt&order=asc')).toEqual(['late-urgent', 'late-low', 'later', 'done-late']);
       expect(await titles('q=%25')).toEqual([]);
+    });
+
+    it('matches a tag literally: LIKE wildcards and the escape character in a tag are plain characters', async () => {
+      const tagged: Record<string, string> = {};
+      for (const tag of ['a_b', 'axb', '50%', '500', 'x!y']) tagged[tag] = (await create({ title: `tag ${tag}`, tags: [tag] }, u.tokens.pete)).body.id;
+      const byTag = async (tag: string) => {
+        const res = await suite.api.get(`${T}?pageSize=100&tag=${encodeURIComponent(tag)}`, u.tokens.pete);
+        expect(res.status).toBe(200);
+        return ids(res.body);
+      };
+      expect(await byTag('a_b')).toEqual([tagged['a_b']]);
+      expect(await byTag('50%')).toEqual([tagged['50%']]);
+      expect(await byTag('x!y')).toEqual([tagged['x!y']]);
+      expect(await byTag('A_B')).toEqual([tagged['a_b']]);
     });
 
     it('sorts by due date (undated last either way), priority and creation, and paginates', async () => {

@@ -1,7 +1,8 @@
 /** Pure pieces of the user module, without services. */
 import { passwordProblems } from '../../activities/auth/password';
 import { ancestorsNearestFirst } from '../../activities/user/org-chart';
-import { ManagerChainOptions, parseInput, TimeZone, UserListQuery } from '../../activities/user/schema';
+import { parseInput } from '../../common/schema';
+import { ManagerChainOptions, TimeZone, UserListQuery } from '../../activities/user/schema';
 import { generateTemporaryPassword, scopeWhere } from '../../activities/user/users';
 import { ValidationError } from '../../common/errors';
 

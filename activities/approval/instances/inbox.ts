@@ -3,11 +3,11 @@
  * they acted on — never ones cancelled under them), cc'd and started-by-me; filtered by
  * template, instance status, title text and a time window; paged with keyset cursors (newest first).
  */
-import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Runtime } from '../../runtime';
 import type { Actor } from '../../../common/actor';
 import { BadRequestError } from '../../../common/errors';
+import { contains } from '../../../common/query';
 import { ApprovalInstance, ApprovalTask, User, type ApprovalTaskStatus } from '../../../db/entities';
 import type { InboxBox, InboxCounts, InboxItem, InboxPage, InboxQuery } from './schema';
 
@@ -28,11 +28,6 @@ function decode(text: string): Cursor {
     /* fall through */
   }
   throw new BadRequestError('invalid_cursor', 'The cursor is not one this API handed out');
-}
-
-function textContains(column: string, text: string) {
-  const pattern = `%${text.toLowerCase().replace(/[=%_]/g, (c) => `=${c}`)}%`;
-  return { [raw((alias: string) => `lower(${alias}.${column}) like ? escape '='`, [pattern])]: [] };
 }
 
 /** Task filter of a box: whose, which kind, which states, and the column it is ordered by. */
@@ -60,7 +55,7 @@ export class ApprovalInbox {
     const where: Record<string, unknown>[] = [];
     if (q.templateKey) where.push({ templateKey: q.templateKey });
     if (q.status) where.push({ status: q.status });
-    if (q.q) where.push(textContains('title', q.q));
+    if (q.q) where.push(contains('title', q.q));
     return where;
   }
 

@@ -5,6 +5,7 @@
  * does not produce.
  */
 import { z } from 'zod';
+import { Instant, SearchText, Title, Uuid } from '../../../common/schema';
 import { INSTANCE_STATUSES, TASK_STATUSES } from '../../../db/entities';
 import { StepId, TemplateKey } from '../../../workflows/approval/dsl';
 
@@ -14,12 +15,12 @@ export const StartApprovalRequest = z
   .strictObject({
     /** The template by key (the usual way) or by id; its latest published version runs. */
     templateKey: TemplateKey.optional(),
-    templateId: z.uuid().optional(),
+    templateId: Uuid.optional(),
     /** Shown in inboxes; defaults to "<template> — <initiator>". */
-    title: z.string().trim().min(1).max(200).optional(),
+    title: Title.optional(),
     form: z.record(z.string(), z.unknown()).default({}),
     /** People the initiator picks for steps that let them, by step id. */
-    selections: z.record(StepId, z.array(z.uuid()).min(1).max(50)).default({}),
+    selections: z.record(StepId, z.array(Uuid).min(1).max(50)).default({}),
   })
   .refine((b) => (b.templateKey === undefined) !== (b.templateId === undefined), { message: 'send templateKey or templateId (exactly one)', path: ['templateKey'] });
 export type StartApprovalRequest = z.output<typeof StartApprovalRequest>;
@@ -36,8 +37,8 @@ export type ApprovalStarted = z.infer<typeof ApprovalStarted>;
 
 export const ActionBody = z.strictObject({ comment: Comment.optional() }).default({});
 export const CommentBody = z.strictObject({ comment: Comment.min(1) });
-export const TransferBody = z.strictObject({ toUserId: z.uuid(), comment: Comment.optional() });
-export const AddSignBody = z.strictObject({ userIds: z.array(z.uuid()).min(1).max(20), position: z.enum(['before', 'after']), comment: Comment.optional() });
+export const TransferBody = z.strictObject({ toUserId: Uuid, comment: Comment.optional() });
+export const AddSignBody = z.strictObject({ userIds: z.array(Uuid).min(1).max(20), position: z.enum(['before', 'after']), comment: Comment.optional() });
 export const DelegateBody = TransferBody;
 export const ResubmitBody = z.strictObject({ form: z.record(z.string(), z.unknown()).optional(), comment: Comment.optional() }).default({});
 
@@ -97,16 +98,11 @@ export const InboxQuery = z.object({
   templateKey: TemplateKey.optional(),
   status: z.enum(INSTANCE_STATUSES).optional(),
   /** Contained in the title. */
-  q: z
-    .string()
-    .trim()
-    .max(100)
-    .transform((s) => s || undefined)
-    .optional(),
+  q: SearchText,
   /** Only items whose time (see `at`) is at or after this instant. */
-  from: z.iso.datetime({ offset: true }).optional(),
+  from: Instant.optional(),
   /** Only items whose time (see `at`) is before this instant. */
-  to: z.iso.datetime({ offset: true }).optional(),
+  to: Instant.optional(),
   /** Opaque: the `nextCursor` of the previous page. */
   cursor: z.string().max(300).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),

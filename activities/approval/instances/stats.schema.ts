@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { INSTANCE_STATUSES } from '../../../db/entities';
 import { TemplateKey } from '../../../workflows/approval/dsl';
 import { tryParseDuration } from '../../../workflows/approval/durations';
-import { Instant } from '../../../common/schema';
+import { Instant, Uuid } from '../../../common/schema';
 
 export const StatsQuery = z
   .object({
@@ -89,7 +89,7 @@ export const BATCH_MAX_ITEMS = 100;
 
 export const BatchApproveBody = z
   .strictObject({
-    items: z.array(z.strictObject({ instanceId: z.uuid(), taskId: z.uuid() })).min(1).max(BATCH_MAX_ITEMS),
+    items: z.array(z.strictObject({ instanceId: Uuid, taskId: Uuid })).min(1).max(BATCH_MAX_ITEMS),
     comment: z.string().trim().max(2000).optional(),
   })
   .superRefine((b, ctx) => {

@@ -2,14 +2,15 @@
 import { z } from 'zod';
 import { PageQuery } from '../../../common/pagination';
 import type { Announcement } from '../../../db/entities';
-import { Instant, iso, QueryBool, RoleCode, Title, Uuid } from '../../../common/schema';
+import { Instant, iso, QueryBool, Title, Uuid } from '../../../common/schema';
+import { AudienceRoleCode } from '../audience';
 
 export const AudienceInput = z
   .strictObject({
     /** The whole tenant. */
     all: z.boolean().default(false),
     departments: z.array(z.strictObject({ id: Uuid, includeSubtree: z.boolean().default(false) })).max(100).default([]),
-    roleCodes: z.array(RoleCode).max(50).default([]),
+    roleCodes: z.array(AudienceRoleCode).max(50).default([]),
   })
   .refine((a) => a.all !== a.departments.length + a.roleCodes.length > 0, {
     message: 'either all: true, or at least one department or role (not both)',

@@ -12,8 +12,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../../common/e
 import { newId } from '../../../common/ids';
 import { offsetOf, pageOf, type Page, type PageQuery } from '../../../common/pagination';
 import { Announcement, AnnouncementRead, AnnouncementTarget, Department, Role, User } from '../../../db/entities';
-import { parseInput } from '../../user/schema';
-import { toDate } from '../../../common/schema';
+import { parseInput, toDate } from '../../../common/schema';
 import { activeUsersOf, membershipOf, resolveRefs, type Membership } from '../audience';
 import {
   AudienceInput,

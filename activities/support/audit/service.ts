@@ -11,7 +11,7 @@ import { newId } from '../../../common/ids';
 import { offsetOf, pageOf, type Page } from '../../../common/pagination';
 import { AuditLog } from '../../../db/entities';
 import { AUDIT_PURGE_BATCH } from '../../../workflows/maintenance/contract';
-import { textContains } from '../../../common/query';
+import { contains } from '../../../common/query';
 import { toDate } from '../../../common/schema';
 import { toAuditLogView, type AuditLogQuery, type AuditLogView } from './schema';
 
@@ -80,7 +80,7 @@ export class AuditLogService {
   async list(actor: Actor, q: AuditLogQuery): Promise<Page<AuditLogView>> {
     const where: Record<string, unknown>[] = [{ tenantId: actor.tenantId }];
     if (q.userId) where.push({ userId: q.userId });
-    if (q.action) where.push(textContains(['action'], q.action));
+    if (q.action) where.push(contains('action', q.action));
     if (q.target) where.push({ targetId: q.target });
     if (q.result) where.push({ success: q.result === 'success' });
     if (q.from) where.push({ createdAt: { $gte: toDate(q.from) } });

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { PageQuery } from '../../../common/pagination';
 import type { InAppMessage } from '../../../db/entities';
-import { iso, QueryBool, RoleCode, Title, Uuid } from '../../../common/schema';
+import { iso, QueryBool, Title, Uuid } from '../../../common/schema';
+import { AudienceRoleCode } from '../audience';
 
 export const MessageCategory = z
   .string()
@@ -50,7 +51,7 @@ export const Recipients = z
     departmentIds: z.array(Uuid).max(200).default([]),
     /** Also the members of every department below the listed ones. */
     includeSubtree: z.boolean().default(false),
-    roleCodes: z.array(RoleCode).max(50).default([]),
+    roleCodes: z.array(AudienceRoleCode).max(50).default([]),
   })
   .refine((r) => r.userIds.length + r.departmentIds.length + r.roleCodes.length > 0, { message: 'name at least one user, department or role' });
 

@@ -10,7 +10,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../../common/e
 import { newId } from '../../../common/ids';
 import { offsetOf, pageOf, type Page } from '../../../common/pagination';
 import { InAppMessage, User } from '../../../db/entities';
-import { parseInput } from '../../user/schema';
+import { parseInput } from '../../../common/schema';
 import {
   MAX_RECIPIENTS,
   SendMessageInput,

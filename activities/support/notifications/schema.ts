@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { PageQuery } from '../../../common/pagination';
 import type { NotificationDelivery, NotificationPreference } from '../../../db/entities';
-import { iso, QueryBool } from '../../../common/schema';
+import { iso, QueryBool, Uuid } from '../../../common/schema';
 
 export const NOTIFICATION_TYPES = ['todo_reminder', 'todo_overdue', 'daily_digest'] as const;
 export const NotificationType = z.enum(NOTIFICATION_TYPES);
@@ -53,7 +53,7 @@ export function toPreferencesView(p: NotificationPreference | null): Preferences
 export const DeliveryQuery = PageQuery.extend({
   failed: QueryBool.optional(),
   status: z.enum(['pending', 'sent', 'failed']).optional(),
-  userId: z.string().uuid().optional(),
+  userId: Uuid.optional(),
   type: NotificationType.optional(),
 });
 export type DeliveryQuery = z.infer<typeof DeliveryQuery>;

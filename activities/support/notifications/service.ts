@@ -14,7 +14,7 @@ import { ConflictError, NotFoundError } from '../../../common/errors';
 import { newId } from '../../../common/ids';
 import { offsetOf, pageOf, type Page } from '../../../common/pagination';
 import { NotificationDelivery, NotificationPreference, Tenant, User } from '../../../db/entities';
-import { parseInput } from '../../user/schema';
+import { parseInput } from '../../../common/schema';
 import {
   toDeliveryView,
   toPreferencesView,

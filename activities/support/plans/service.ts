@@ -10,8 +10,8 @@ import { NotFoundError, ValidationError, type FieldError } from '../../../common
 import { newId } from '../../../common/ids';
 import { offsetOf, pageOf, type Page } from '../../../common/pagination';
 import { DailyPlan, DailyPlanItem, Tenant } from '../../../db/entities';
-import { parseInput } from '../../user/schema';
-import { retryOnUniqueViolation } from '../../user/query';
+import { parseInput } from '../../../common/schema';
+import { retryOnUniqueViolation } from '../../../common/query';
 import type { TodoService } from '../todos/service';
 import {
   PutPlanInput,

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { PageQuery } from '../../../common/pagination';
 import type { Todo } from '../../../db/entities';
-import { Instant, iso, QueryBool, SearchText, Title } from '../../../common/schema';
+import { Instant, iso, Name, QueryBool, SearchText, Title } from '../../../common/schema';
 
 export const TodoPriority = z.enum(['low', 'normal', 'high', 'urgent']);
 export const TodoStatus = z.enum(['open', 'done']);
@@ -15,7 +15,7 @@ export const Tag = z.string().trim().min(1).max(32).regex(/^[^|]+$/, 'must not c
 
 export const TodoAttachment = z
   .strictObject({
-    name: z.string().trim().min(1).max(200),
+    name: Name,
     url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
     /** Id of a stored file (the file service comes later). */
     fileId: z.string().trim().min(1).max(100).optional(),

@@ -7,9 +7,8 @@ import { NotFoundError } from '../../../common/errors';
 import { newId } from '../../../common/ids';
 import { offsetOf, pageOf, type Page } from '../../../common/pagination';
 import { Todo } from '../../../db/entities';
-import { parseInput } from '../../user/schema';
-import { likeLiteral, textContains } from '../../../common/query';
-import { toDate } from '../../../common/schema';
+import { contains, like, likeLiteral } from '../../../common/query';
+import { parseInput, toDate } from '../../../common/schema';
 import { TodoEvents } from './events';
 import {
   CreateTodoInput,
@@ -42,12 +41,12 @@ export class TodoService {
     const where: Record<string, unknown>[] = [this.mine(actor)];
     if (q.status) where.push({ status: q.status });
     if (q.priority) where.push({ priority: q.priority });
-    if (q.tag) where.push({ tagIndex: { $like: `%|${likeLiteral(q.tag.toLowerCase())}|%` } });
+    if (q.tag) where.push(like('tag_index', `%|${likeLiteral(q.tag.toLowerCase())}|%`));
     if (q.dueBefore) where.push({ dueAt: { $lt: toDate(q.dueBefore) } });
     if (q.dueAfter) where.push({ dueAt: { $gte: toDate(q.dueAfter) } });
     if (q.overdue === true) where.push({ status: 'open', dueAt: { $lt: now } });
     if (q.overdue === false) where.push({ $or: [{ status: 'done' }, { dueAt: null }, { dueAt: { $gte: now } }] });
-    if (q.q) where.push(textContains(['title', 'notes'], q.q));
+    if (q.q) where.push(contains(['title', 'notes'], q.q));
     // Undated to-dos go last whichever way due dates are sorted: "no deadline" is never the most urgent.
     const dir = q.order === 'asc' ? QueryOrder.ASC : QueryOrder.DESC;
     const primary =
