@@ -5,9 +5,9 @@
 import type { Runtime } from './runtime';
 import { createUserActivities } from './user/activities';
 import { createPermissionActivities } from './permission/activities';
-import { createSupportActivities } from './support/messages/activities';
+import { createMessageActivities } from './support/messages/activities';
 import { createNotificationActivities } from './support/notifications/activities';
-import { createDigestActivities } from './support/digest/service';
+import { createDigestActivities } from './support/digest/activities';
 import { createAuditPurgeActivities } from './support/audit/purge';
 import { createApprovalInstanceActivities } from './approval/instances/activities';
 import { createOnboardingActivities } from './onboarding/activities';
@@ -16,7 +16,7 @@ export function createActivities(rt: Runtime) {
   return {
     ...createUserActivities(rt),
     ...createPermissionActivities(rt),
-    ...createSupportActivities(rt),
+    ...createMessageActivities(rt),
     ...createNotificationActivities(rt),
     ...createDigestActivities(rt),
     ...createAuditPurgeActivities(rt),

@@ -8,7 +8,6 @@ import type { Runtime } from '../../runtime';
 import { ApprovalInstance, ApprovalTask, DailyPlan, DailyPlanItem, Tenant, Todo, User } from '../../../db/entities';
 import type { DigestPageResult, DigestRecipientsPage } from '../../../workflows/digest/contract';
 import type { DigestNotificationData } from '../notifications/templates';
-import { asActivity } from '../../../common/failures';
 import { calendarDateIn } from '../plans/service';
 
 /** How many entries of each list a digest shows (the approvals heading carries the total). */
@@ -105,21 +104,4 @@ export class DigestService {
     if (firstError) throw firstError;
     return { sent, skipped };
   }
-}
-
-/** Temporal activities of the daily digest workflow. */
-export function createDigestActivities(rt: Runtime) {
-  const digest = () => rt.services.digest;
-  return {
-    async digestDay(input: { tenantId: string; at: number }): Promise<{ date: string; timeZone: string }> {
-      return asActivity(() => digest().dayOf(input.tenantId, new Date(input.at)));
-    },
-    async listDigestRecipients(input: { tenantId: string; after: string | null; limit: number }): Promise<DigestRecipientsPage> {
-      return asActivity(() => digest().recipients(input.tenantId, input.after, input.limit));
-    },
-    async sendDailyDigests(input: DigestPageInput): Promise<DigestPageResult> {
-      // "Now" for overdue/due-today is the attempt's time: a retry an hour later reports then.
-      return asActivity(() => digest().sendPage(input, new Date()));
-    },
-  };
 }

@@ -1,25 +1,15 @@
-/** Temporal activities of the support module. Each is idempotent: it may run more than once. */
+/** Temporal activities of in-app messages (the provisioning saga's welcome message). Idempotent: dedupe keys. */
 import type { Runtime } from '../../runtime';
-import { NotFoundError } from '../../../common/errors';
-import { Tenant, User } from '../../../db/entities';
 import { asActivity } from '../../../common/failures';
-import { welcomeEmailKey, welcomeMessageKey } from '../../../workflows/provisioning/contract';
+import { welcomeMessageKey } from '../../../workflows/provisioning/contract';
+import { recipientOf } from '../audience';
 
-export function createSupportActivities(rt: Runtime) {
-  /** Workflows pass ids only (small payloads); the texts are built from current data here. */
-  const loadRecipient = async (tenantId: string, userId: string) => {
-    const em = rt.orm.em.fork();
-    const user = await em.findOne(User, { tenantId, id: userId, deletedAt: null });
-    if (!user) throw new NotFoundError('user', userId);
-    const tenant = await em.findOneOrFail(Tenant, { id: tenantId });
-    return { user, tenant };
-  };
-
+export function createMessageActivities(rt: Runtime) {
   return {
     /** Post the welcome message to the new user's inbox, once per workflow (dedupe key). */
     async createWelcomeMessage(tenantId: string, userId: string, workflowId: string): Promise<{ messageId: string }> {
       return asActivity(async () => {
-        const { user, tenant } = await loadRecipient(tenantId, userId);
+        const { user, tenant } = await recipientOf(rt.orm.em.fork(), tenantId, userId);
         const message = await rt.services.messages.createSystemMessage({
           tenantId,
           userId,
@@ -35,34 +25,6 @@ export function createSupportActivities(rt: Runtime) {
     /** Compensation of createWelcomeMessage. Nothing to delete is fine. */
     async deleteWelcomeMessage(tenantId: string, workflowId: string): Promise<{ deleted: number }> {
       return { deleted: await rt.services.messages.deleteByDedupeKey(tenantId, welcomeMessageKey(workflowId)) };
-    },
-
-    /**
-     * Send the welcome email, at most once per workflow (mail ledger keyed by the workflow id).
-     * It has no compensation: a sent mail cannot be recalled. That is why it is the saga's last
-     * step: once it starts, nothing after it can fail and force an undo the user would notice.
-     */
-    async sendWelcomeEmail(tenantId: string, userId: string, workflowId: string): Promise<{ deliveryId: string; sentNow: boolean }> {
-      return asActivity(async () => {
-        const { user, tenant } = await loadRecipient(tenantId, userId);
-        const signIn = rt.config.PUBLIC_URL ? `${rt.config.PUBLIC_URL.replace(/\/$/, '')}/login` : 'the Signoff sign-in page';
-        const { delivery, sentNow } = await rt.services.mailer.send({
-          tenantId,
-          dedupeKey: welcomeEmailKey(workflowId),
-          to: user.email,
-          subject: `Your ${tenant.name} account is ready`,
-          text: [
-            `Hello ${user.displayName},`,
-            '',
-            `An account was created for you at ${tenant.name}.`,
-            `Tenant: ${tenant.code}`,
-            `Username: ${user.username}`,
-            '',
-            `Your administrator will give you a first password; then sign in at ${signIn}.`,
-          ].join('\n'),
-        });
-        return { deliveryId: delivery.id, sentNow };
-      });
     },
   };
 }
