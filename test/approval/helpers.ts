@@ -3,8 +3,6 @@ import type { TemplateInput } from '../../workflows/approval/dsl';
 
 export const TEMPLATES = '/api/v1/approval-templates';
 
-export { startApiEnv as startEnv, tenantWithTokens, type ApiEnv as TplEnv, type TenantWithTokens } from '../harness/harness';
-
 /** A small valid template: a form with one field of most types and one approval step. */
 export function baseTemplate(key = 'base', extra: Partial<TemplateInput> = {}): TemplateInput {
   return {

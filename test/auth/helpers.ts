@@ -1,16 +1,11 @@
 /** Shared set-up of the auth tests: a runtime with its own Redis key space, and login helpers. */
-import { startApiEnv, uniqueCode, type ApiEnv, type TestApi, type TenantFixture } from '../harness/harness';
-import { DEMO } from '../../db/seed';
-
-export { DEMO };
-
-export type AuthTestEnv = ApiEnv;
+import { DEMO, startApiEnv, uniqueCode, type ApiEnv, type TestApi, type TenantFixture } from '../harness/harness';
 
 /**
  * Every login in these suites comes from 127.0.0.1, so the per-IP failure counter would be
  * shared with every other suite of the run. A private Redis prefix keeps it to this suite.
  */
-export function startAuthEnv(overrides: Record<string, string> = {}): Promise<AuthTestEnv> {
+export function startAuthEnv(overrides: Record<string, string> = {}): Promise<ApiEnv> {
   return startApiEnv({ REDIS_KEY_PREFIX: `${process.env.REDIS_KEY_PREFIX ?? 'signoff-test:'}${uniqueCode('auth-')}:`, ...overrides });
 }
 

@@ -1,11 +1,11 @@
 /** Password login, the login log and its listing, against the real app, MariaDB and Redis. */
-import { createTenant, inContext, tokenFor, type TenantFixture } from '../harness/harness';
+import { createTenant, inContext, tokenFor, DEMO, type TenantFixture, type ApiEnv } from '../harness/harness';
 import { LoginLog, Tenant, User } from '../../db/entities';
 import { hashPassword } from '../../activities/auth/password';
-import { DEMO, login, signIn, startAuthEnv, type AuthTestEnv } from './helpers';
+import { login, signIn, startAuthEnv } from './helpers';
 
 describe('login', () => {
-  let env: AuthTestEnv;
+  let env: ApiEnv;
   let t: TenantFixture;
   let other: TenantFixture;
 

@@ -12,9 +12,8 @@ import { ApprovalInstance, ApprovalTask, InAppMessage, NotificationDelivery } fr
 import { newId } from '../../common/ids';
 import { SA } from '../../workflows/search-attributes';
 import type { DailyDigestResult } from '../../workflows/digest/contract';
-import { createTestRuntime, startTestApi, startTestWorker, uniqueCode, type TestApi, type TestWorker } from '../harness/harness';
+import { createTestRuntime, startTestApi, startTestWorker, uniqueCode, tenantWithTokens, type TestApi, type TestWorker, type TenantWithTokens } from '../harness/harness';
 import { startSmtpListener, type SmtpListener } from '../harness/smtp';
-import { tenantWithTokens, type TenantWithTokens } from '../support/helpers';
 
 const S = '/api/v1/schedules/digest';
 

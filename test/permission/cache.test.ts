@@ -2,12 +2,12 @@
  * The permission cache: sets are really served from Redis, and every role or assignment change
  * is visible on the caller's very next request (no waiting for the TTL).
  */
-import { startEnv, tenantWithTokens, type PermTestEnv } from './helpers';
+import { startApiEnv, tenantWithTokens, type ApiEnv } from '../harness/harness';
 
 type T = Awaited<ReturnType<typeof tenantWithTokens>>;
 
 describe('permission cache and invalidation', () => {
-  let env: PermTestEnv;
+  let env: ApiEnv;
   let t: T;
   const api = () => env.api;
   const cachedSet = async (userId: string) => {
@@ -19,7 +19,7 @@ describe('permission cache and invalidation', () => {
   const aliceListsRoles = async () => (await api().get('/api/v1/roles', t.tokens.alice)).status;
 
   beforeAll(async () => {
-    env = await startEnv();
+    env = await startApiEnv();
     t = await tenantWithTokens(env.rt);
   });
   afterAll(() => env.close());

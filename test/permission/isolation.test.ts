@@ -3,12 +3,12 @@
  * permission) gets 404 for each tenant A role, menu and user id on every endpoint, cannot mix
  * the two tenants' roles and users, and tenant A's data is untouched afterwards.
  */
-import { startEnv, tenantWithTokens, type PermTestEnv } from './helpers';
+import { startApiEnv, tenantWithTokens, type ApiEnv } from '../harness/harness';
 
 type T = Awaited<ReturnType<typeof tenantWithTokens>>;
 
 describe('tenant isolation (permission module)', () => {
-  let env: PermTestEnv;
+  let env: ApiEnv;
   let a: T;
   let b: T;
   let aRole: string;
@@ -18,7 +18,7 @@ describe('tenant isolation (permission module)', () => {
   const api = () => env.api;
 
   beforeAll(async () => {
-    env = await startEnv();
+    env = await startApiEnv();
     a = await tenantWithTokens(env.rt);
     b = await tenantWithTokens(env.rt);
     const role = await api().post('/api/v1/roles', { code: 'a_only', name: 'A only', dataScope: 'self', permissions: ['user:read'] }, a.tokens.admin);

@@ -1,12 +1,12 @@
 /** Menu CRUD and tree rules, and the caller's dynamic menu (/me/menus), over HTTP. */
 import { randomUUID } from 'node:crypto';
-import { tokenFor } from '../harness/harness';
-import { outline, startEnv, tenantWithTokens, type PermTestEnv } from './helpers';
+import { tokenFor, startApiEnv, tenantWithTokens, type ApiEnv } from '../harness/harness';
+import { outline } from './helpers';
 
 type T = Awaited<ReturnType<typeof tenantWithTokens>>;
 
 describe('menus API', () => {
-  let env: PermTestEnv;
+  let env: ApiEnv;
   let t: T;
   const api = () => env.api;
   const myMenu = async (token: string) => {
@@ -21,7 +21,7 @@ describe('menus API', () => {
   };
 
   beforeAll(async () => {
-    env = await startEnv();
+    env = await startApiEnv();
     t = await tenantWithTokens(env.rt);
   });
   afterAll(() => env.close());

@@ -1,12 +1,11 @@
 /** Role CRUD, validation with exact paths, deletion rules, assignments and the guard rules, over HTTP. */
 import { randomUUID } from 'node:crypto';
-import { tokenFor, createTenant } from '../harness/harness';
-import { startEnv, tenantWithTokens, type PermTestEnv } from './helpers';
+import { tokenFor, createTenant, startApiEnv, tenantWithTokens, type ApiEnv } from '../harness/harness';
 
 type T = Awaited<ReturnType<typeof tenantWithTokens>>;
 
 describe('roles API', () => {
-  let env: PermTestEnv;
+  let env: ApiEnv;
   let t: T;
   const api = () => env.api;
 
@@ -22,7 +21,7 @@ describe('roles API', () => {
     );
 
   beforeAll(async () => {
-    env = await startEnv();
+    env = await startApiEnv();
     t = await tenantWithTokens(env.rt);
   });
   afterAll(() => env.close());

@@ -1,6 +1,7 @@
 /** Announcements: drafting and publishing, audiences, pinning, expiry, read receipts, isolation. */
 import { Announcement, AnnouncementRead, AnnouncementTarget } from '../../db/entities';
-import { ids, tenantWithTokens, useSuite, type DemoUser, type TenantWithTokens } from './helpers';
+import { ids } from './helpers';
+import { tenantWithTokens, useSuite, type DemoUser, type TenantWithTokens } from '../harness/harness';
 
 const suite = useSuite();
 const N = '/api/v1/announcements';

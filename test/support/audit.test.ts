@@ -1,8 +1,8 @@
 /** Audit log: what the middleware records, the listing with filters, the bounded buffer, retention. */
 import { loadConfig } from '../../common/config';
 import { AuditLog } from '../../db/entities';
-import { createTestRuntime, uniqueCode } from '../harness/harness';
-import { auditEntry as entry, tenantWithTokens, useSuite, type TenantWithTokens } from './helpers';
+import { createTestRuntime, uniqueCode, tenantWithTokens, useSuite, type TenantWithTokens } from '../harness/harness';
+import { auditEntry as entry } from './helpers';
 
 const suite = useSuite({ AUDIT_FLUSH_INTERVAL_MS: '50' });
 const A = '/api/v1/audit-logs';

@@ -1,9 +1,6 @@
-/** Shared set-up for the support-domain suites (messages, announcements, to-dos, plans, audit): one runtime + API per file, tokens per demo user. */
+/** Helpers shared by the support-domain suites (messages, announcements, to-dos, plans, audit). */
 import type { AuditEntry } from '../../activities/support/audit/service';
-import { uniqueCode, useSuite } from '../harness/harness';
-
-export { useSuite, tenantWithTokens, type DemoUser, type TenantWithTokens } from '../harness/harness';
-export type Suite = ReturnType<typeof useSuite>;
+import { uniqueCode } from '../harness/harness';
 
 export const ids = (page: { items: { id: string }[] }) => page.items.map((i) => i.id);
 

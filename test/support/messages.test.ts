@@ -1,6 +1,7 @@
 /** In-app messages: sending to users/departments/roles, the inbox, read state, deletion, isolation. */
 import { InAppMessage } from '../../db/entities';
-import { ids, tenantWithTokens, useSuite, type TenantWithTokens } from './helpers';
+import { ids } from './helpers';
+import { tenantWithTokens, useSuite, type TenantWithTokens } from '../harness/harness';
 
 const suite = useSuite();
 const M = '/api/v1/messages';

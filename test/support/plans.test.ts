@@ -1,7 +1,7 @@
 /** Daily plans: the tenant's "today", replacing items, ticking off, history, statistics, isolation. */
 import { addDays, calendarDateIn } from '../../activities/support/plans/service';
 import { DailyPlan, DailyPlanItem } from '../../db/entities';
-import { tenantWithTokens, useSuite, type TenantWithTokens } from './helpers';
+import { tenantWithTokens, useSuite, type TenantWithTokens } from '../harness/harness';
 
 const suite = useSuite();
 const P = '/api/v1/plans';

@@ -1,7 +1,8 @@
 /** Personal to-dos: validation, filters, search, sorting, completion, the reminder seam, isolation. */
 import type { TodoEvent } from '../../activities/support/todos/events';
 import { Todo } from '../../db/entities';
-import { ids, tenantWithTokens, useSuite, type TenantWithTokens } from './helpers';
+import { ids } from './helpers';
+import { tenantWithTokens, useSuite, type TenantWithTokens } from '../harness/harness';
 
 const suite = useSuite();
 const T = '/api/v1/todos';

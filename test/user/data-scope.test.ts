@@ -1,5 +1,5 @@
-import { tokenFor } from '../harness/harness';
-import { createRole, newUserBody, tenantWithTokens, useSuite } from './helpers';
+import { tokenFor, tenantWithTokens, useSuite } from '../harness/harness';
+import { createRole, newUserBody } from './helpers';
 
 const suite = useSuite();
 const U = '/api/v1/users';

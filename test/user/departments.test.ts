@@ -1,6 +1,6 @@
 import { Department } from '../../db/entities';
-import { inContext } from '../harness/harness';
-import { countQueries, newUserBody, tenantWithTokens, useSuite } from './helpers';
+import { inContext, tenantWithTokens, useSuite } from '../harness/harness';
+import { countQueries, newUserBody } from './helpers';
 import { MAX_DEPARTMENT_DEPTH } from '../../activities/user/schema';
 
 const suite = useSuite();

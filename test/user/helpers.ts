@@ -1,12 +1,9 @@
-/** Shared set-up for the user-module suites: one runtime + API per file, tokens per demo user. */
+/** Shared set-up for the user-module suites: test bodies and rows the user API does not create itself. */
 import { newId } from '../../common/ids';
 import type { Runtime } from '../../activities/runtime';
 import type { DataScope } from '../../db/entities';
 import { Role, RoleDepartment, RolePermission, UserRole } from '../../db/entities';
-import { uniqueCode, type useSuite } from '../harness/harness';
-
-export { useSuite, tenantWithTokens, type DemoUser } from '../harness/harness';
-export type Suite = ReturnType<typeof useSuite>;
+import { uniqueCode } from '../harness/harness';
 
 /** A valid create-user body with unique username and email. */
 export const newUserBody = (extra: Record<string, unknown> = {}) => {

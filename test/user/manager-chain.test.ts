@@ -1,6 +1,5 @@
-import { inContext } from '../harness/harness';
+import { inContext, tenantWithTokens, useSuite } from '../harness/harness';
 import { systemActor } from '../../common/actor';
-import { tenantWithTokens, useSuite } from './helpers';
 
 const suite = useSuite();
 const U = '/api/v1/users';

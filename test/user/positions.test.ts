@@ -1,5 +1,6 @@
 import { Position } from '../../db/entities';
-import { newUserBody, tenantWithTokens, useSuite } from './helpers';
+import { newUserBody } from './helpers';
+import { tenantWithTokens, useSuite } from '../harness/harness';
 
 const suite = useSuite();
 const P = '/api/v1/positions';

@@ -1,5 +1,6 @@
 import { Department, Position, Tenant, User } from '../../db/entities';
-import { newUserBody, tenantWithTokens, useSuite } from './helpers';
+import { newUserBody } from './helpers';
+import { tenantWithTokens, useSuite } from '../harness/harness';
 
 const suite = useSuite();
 

@@ -1,6 +1,7 @@
 import { Department, Tenant, User, UserRole } from '../../db/entities';
 import { verifyPassword } from '../../activities/auth/password';
-import { createRole, newUserBody, tenantWithTokens, useSuite } from './helpers';
+import { createRole, newUserBody } from './helpers';
+import { tenantWithTokens, useSuite } from '../harness/harness';
 
 const suite = useSuite();
 const U = '/api/v1/users';
