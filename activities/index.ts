@@ -5,22 +5,22 @@
 import type { Runtime } from './runtime';
 import { createUserActivities } from './user/activities';
 import { createPermissionActivities } from './permission/activities';
-import { createSupportActivities } from './support/activities';
-import { createNotificationActivities } from './support/notification-activities';
-import { createDigestActivities } from './support/digest';
-import { createAuditPurgeActivities } from './support/audit-purge';
-import { createApprovalRuntimeActivities } from './approval/runtime/activities';
+import { createMessageActivities } from './support/messages/activities';
+import { createNotificationActivities } from './support/notifications/activities';
+import { createDigestActivities } from './support/digest/activities';
+import { createAuditPurgeActivities } from './support/audit/purge';
+import { createApprovalInstanceActivities } from './approval/instances/activities';
 import { createOnboardingActivities } from './onboarding/activities';
 
 export function createActivities(rt: Runtime) {
   return {
     ...createUserActivities(rt),
     ...createPermissionActivities(rt),
-    ...createSupportActivities(rt),
+    ...createMessageActivities(rt),
     ...createNotificationActivities(rt),
     ...createDigestActivities(rt),
     ...createAuditPurgeActivities(rt),
-    ...createApprovalRuntimeActivities(rt),
+    ...createApprovalInstanceActivities(rt),
     ...createOnboardingActivities(rt),
   };
 }

@@ -2,10 +2,10 @@
 import type { RouteModule } from './route';
 import { authModule, meModule } from './auth/router';
 import { apiKeysModule } from './auth/api-keys.router';
-import { tenantsModule, departmentsModule, positionsModule } from './users/org.router';
-import { usersModule } from './users/router';
-import { permissionsModule, rolesModule, userRolesModule, menusModule, myMenusModule } from './permissions/router';
-import { provisioningModule } from './users/provisioning.router';
+import { tenantsModule, departmentsModule, positionsModule } from './user/org.router';
+import { usersModule } from './user/router';
+import { permissionsModule, rolesModule, userRolesModule, menusModule, myMenusModule } from './permission/router';
+import { provisioningModule } from './user/provisioning.router';
 import { onboardingModule } from './onboarding/router';
 import { approvalTemplatesModule } from './approval/templates.router';
 import { approvalsModule } from './approval/instances.router';

@@ -6,6 +6,7 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { Actor } from '../common/actor';
+import { Uuid } from '../common/schema';
 import type { Runtime } from '../activities/runtime';
 import type { PermissionCode } from '../activities/permission/catalog';
 
@@ -75,4 +76,4 @@ export interface RouteModule {
   routes: Route[];
 }
 
-export const IdParams = z.object({ id: z.string().uuid() });
+export const IdParams = z.object({ id: Uuid });

@@ -7,7 +7,7 @@ import type { EntityManager } from '@mikro-orm/knex';
 import { newId } from '../common/ids';
 import { hashPassword } from '../activities/auth/password';
 import { BUILTIN_ROLES, DEFAULT_MENUS, PERMISSION_CATALOG, type MenuSeed } from '../activities/permission/catalog';
-import { Department, Menu, Permission, Position, Role, RolePermission, Tenant, User, UserRole } from '../db/entities';
+import { Department, Menu, Permission, Position, Role, RolePermission, Tenant, User, UserRole } from './entities';
 import { seedPresetTemplates } from './seed-approval';
 
 export interface SeedOptions {

@@ -1,4 +1,4 @@
-import { createTestRuntime, startTestApi, createTenant, tokenFor, type TestApi } from './support/harness';
+import { createTestRuntime, startTestApi, createTenant, tokenFor, type TestApi } from './harness/harness';
 import type { Runtime } from '../activities/runtime';
 
 describe('platform smoke', () => {
@@ -37,5 +37,5 @@ describe('platform smoke', () => {
   });
 });
 
-import { inContext } from './support/harness';
+import { inContext } from './harness/harness';
 const inContextAuth = (rt: Runtime, token: string) => inContext(rt, () => rt.services.auth.authenticateAccessToken(token));

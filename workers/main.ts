@@ -9,7 +9,7 @@ import { loadConfig, ConfigError } from '../common/config';
 import { createRuntime, type Runtime } from '../activities/runtime';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createWorker } from './create-worker';
-import { ensureAuditPurgeSchedule } from '../activities/support/audit-purge';
+import { ensureAuditPurgeSchedule } from '../activities/support/audit/purge';
 
 export async function runWorker(rt: Runtime, opts: { signal?: AbortSignal } = {}) {
   const address = rt.config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';

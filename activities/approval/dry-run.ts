@@ -9,7 +9,7 @@ import type { Actor } from '../../common/actor';
 import { ValidationError, type FieldError } from '../../common/errors';
 import { Department, User } from '../../db/entities';
 import { type Hook, type Step, type Template, describeCondition, formatDuration, parseDuration, planFlow, selectionSteps, formReferences, validateForm, resolveMapping, resolveValue, type ValueScope } from '../../workflows/approval/dsl';
-import type { DryRunInput, DryRunResult, DryRunStep } from '../../api/approval/schema';
+import type { DryRunInput, DryRunResult, DryRunStep } from './schema';
 import { AssigneeResolver, type Initiator } from './assignees';
 
 export interface DryRunTarget {

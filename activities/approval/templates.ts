@@ -3,13 +3,14 @@
  * validation on demand and dry-runs. Everything is tenant-scoped: a template of another tenant
  * is "not found", never "forbidden".
  */
-import { LockMode, UniqueConstraintViolationException, raw } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Runtime } from '../runtime';
 import type { Actor } from '../../common/actor';
 import { ConflictError, NotFoundError, ValidationError } from '../../common/errors';
 import { newId } from '../../common/ids';
 import { offsetOf, pageOf, type Page, type PageQuery } from '../../common/pagination';
+import { contains } from '../../common/query';
 import { ApprovalTemplate, ApprovalTemplateVersion } from '../../db/entities';
 import type { Template } from '../../workflows/approval/dsl';
 import {
@@ -26,19 +27,9 @@ import {
   type ValidationReport,
   type VersionDetailView,
   type VersionView,
-} from '../../api/approval/schema';
+} from './schema';
 import { validateTemplate } from './validate-template';
 import { dryRun } from './dry-run';
-
-/**
- * "Column contains text", case-insensitive, the same on MySQL and SQLite: `%` and `_` typed by
- * a user match themselves thanks to an explicit ESCAPE character.
- */
-function textContains(columns: string[], text: string) {
-  const pattern = `%${text.toLowerCase().replace(/[=%_]/g, (c) => `=${c}`)}%`;
-  const sql = (alias: string) => `(${columns.map((c) => `lower(${alias}.${c}) like ? escape '='`).join(' or ')})`;
-  return { [raw(sql, columns.map(() => pattern))]: [] };
-}
 
 /** JSON with object keys sorted: MySQL's JSON type reorders keys, so compare content, not text. */
 function canonicalJson(value: unknown): string {
@@ -66,7 +57,7 @@ export class TemplateService {
     const where: Record<string, unknown>[] = [{ tenantId: actor.tenantId }];
     if (q.category) where.push({ category: q.category });
     if (q.status) where.push({ status: q.status });
-    if (q.q) where.push(textContains(['template_key', 'name'], q.q));
+    if (q.q) where.push(contains(['template_key', 'name'], q.q));
     const [rows, total] = await this.em.findAndCount(ApprovalTemplate, { $and: where } as never, { orderBy: { key: 'asc' }, ...offsetOf(q) });
     return pageOf(rows.map(toTemplateView), total, q);
   }

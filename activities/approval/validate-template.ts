@@ -13,7 +13,7 @@ import type { EntityManager } from '@mikro-orm/knex';
 import type { FieldError } from '../../common/errors';
 import { Department, Position, Role, User } from '../../db/entities';
 import { TemplateDefinition, formatPath, type AssigneeRule, type Condition, type FormField, type Step, type Template, type ValueMapping, type ValueSource, INITIATOR_ATTRIBUTES, OPS_BY_KIND, isInitiatorAttribute, operandKindOf, scalarFits, type OperandKind, DurationError, parseDuration, iterateSteps, returnTargets, type PathPart, refProblem, HOOK_WORKFLOW_TYPES, isSystemActivity, SYSTEM_ACTIVITIES } from '../../workflows/approval/dsl';
-import { webhookHostAllowed } from './runtime/system-actions';
+import { webhookHostAllowed } from './instances/system-actions';
 
 export type TemplateProblem = FieldError & { code: string };
 

@@ -13,7 +13,7 @@ import { newId } from '../../common/ids';
 import { offsetOf, pageOf, type Page, type PageQuery } from '../../common/pagination';
 import { ApiKey, Tenant, User } from '../../db/entities';
 import { PERMISSION_CATALOG } from '../permission/catalog';
-import { scopesOf, type CreateApiKeyBody } from '../../api/auth/schema';
+import { scopesOf, type CreateApiKeyBody } from './schema';
 
 const KEY_FORMAT = /^sk_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
 

@@ -6,7 +6,7 @@ import { ForbiddenError, NotFoundError, TooManyRequestsError, UnauthorizedError,
 import type { Page } from '../../common/pagination';
 import { Tenant, User, type LoginLog } from '../../db/entities';
 import { toUserView } from '../user/schema';
-import type { ChangePasswordBody, LoginBody, LogoutBody, LoginLogQuery, MeView, RefreshBody, TokenPair } from '../../api/auth/schema';
+import type { ChangePasswordBody, LoginBody, LogoutBody, LoginLogQuery, MeView, RefreshBody, TokenPair } from './schema';
 import { hashPassword, needsRehash, passwordProblems, verifyPassword } from './password';
 import { RefreshTokenStore, type ClientMeta, type IssuedRefreshToken } from './refresh-tokens';
 import { LoginLogStore, type LoginReason } from './login-log';

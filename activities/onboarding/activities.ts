@@ -8,7 +8,7 @@ import type { Runtime } from '../runtime';
 import { systemActor } from '../../common/actor';
 import { NotFoundError } from '../../common/errors';
 import { MailDelivery, Tenant, Todo, User } from '../../db/entities';
-import { asActivity } from '../support/failures';
+import { asActivity } from '../../common/failures';
 import { linkChecklistTodo } from './checklist-todos';
 import {
   CHECKLIST_TEMPLATES,

@@ -8,7 +8,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Runtime } from '../runtime';
 import { OnboardingTodoLink } from '../../db/entities';
-import type { TodoEvent } from '../support/todo-events';
+import type { TodoEvent } from '../support/todos/events';
 import { checklistDoneUpdate } from '../../workflows/onboarding/contract';
 
 /** Remember that `todoId` stands for checklist item `itemId` of `workflowId` (idempotent). */

@@ -1,7 +1,7 @@
 /** Temporal activities of the permission module. Each is idempotent: it may run more than once. */
 import type { Runtime } from '../runtime';
 import { systemActor } from '../../common/actor';
-import { asActivity } from '../support/failures';
+import { asActivity } from '../../common/failures';
 
 export function createPermissionActivities(rt: Runtime) {
   return {

@@ -14,7 +14,7 @@ import {
   type MenuNode,
   type MenuView,
   type UpdateMenuInput,
-} from '../../api/permissions/schema';
+} from './schema';
 
 const bySortOrder = (a: MenuView, b: MenuView) => a.sortOrder - b.sortOrder || a.key.localeCompare(b.key);
 

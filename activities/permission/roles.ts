@@ -6,6 +6,7 @@ import type { Actor } from '../../common/actor';
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from '../../common/errors';
 import { newId } from '../../common/ids';
 import { offsetOf, pageOf, type Page, type PageQuery } from '../../common/pagination';
+import { contains } from '../../common/query';
 import { Department, Permission, Role, RoleDepartment, RolePermission, User, UserRole } from '../../db/entities';
 import { toUserView, type UserView } from '../user/schema';
 import {
@@ -15,7 +16,7 @@ import {
   type RoleListQuery,
   type RoleView,
   type UpdateRoleInput,
-} from '../../api/permissions/schema';
+} from './schema';
 import { requireHoldsAll, requirePermission } from './guard';
 
 /** The built-in role that holds every permission; it must stay that way and cannot be taken from yourself. */
@@ -41,8 +42,7 @@ export class RoleService {
   }
 
   async list(actor: Actor, q: RoleListQuery): Promise<Page<RoleView>> {
-    const contains = q.q ? { $like: `%${q.q}%` } : undefined;
-    const where = { tenantId: actor.tenantId, ...(contains ? { $or: [{ code: contains }, { name: contains }] } : {}) };
+    const where = { tenantId: actor.tenantId, ...(q.q ? contains(['code', 'name'], q.q) : {}) };
     const [rows, total] = await this.em.findAndCount(Role, where, { orderBy: { code: 'asc' }, ...offsetOf(q) });
     return pageOf(rows.map(toRoleView), total, q);
   }

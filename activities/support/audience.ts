@@ -4,8 +4,15 @@
  * user who joins a department later still sees what was published to it.
  */
 import type { EntityManager } from '@mikro-orm/knex';
-import type { FieldError } from '../../common/errors';
-import { Department, Role, User, UserRole } from '../../db/entities';
+import { z } from 'zod';
+import { NotFoundError, type FieldError } from '../../common/errors';
+import { Department, Role, Tenant, User, UserRole } from '../../db/entities';
+
+/**
+ * A role named by its code in an audience: any code a role may have (unknown ones are reported
+ * by `resolveRefs`). Looser than the rule for creating a role (permission/schema `RoleCode`).
+ */
+export const AudienceRoleCode = z.string().trim().min(1).max(64);
 
 const unique = <T>(xs: readonly T[]) => [...new Set(xs)];
 
@@ -110,4 +117,15 @@ export async function membershipOf(em: EntityManager, tenantId: string, userId: 
     departmentAncestry: dept ? dept.path.split('/').filter(Boolean) : [],
     roleIds: links.map((l) => l.roleId),
   };
+}
+
+/**
+ * One (not deleted) user and their tenant, for texts addressed to them. Workflows pass ids only
+ * (small payloads); the texts are built from current data when an activity runs.
+ */
+export async function recipientOf(em: EntityManager, tenantId: string, userId: string): Promise<{ user: User; tenant: Tenant }> {
+  const user = await em.findOne(User, { tenantId, id: userId, deletedAt: null });
+  if (!user) throw new NotFoundError('user', userId);
+  const tenant = await em.findOneOrFail(Tenant, { id: tenantId });
+  return { user, tenant };
 }

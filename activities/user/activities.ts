@@ -9,7 +9,7 @@ import type { Runtime } from '../runtime';
 import { systemActor, type Actor } from '../../common/actor';
 import { ConflictError, ValidationError, type FieldError } from '../../common/errors';
 import { Department, Position, Role, Tenant, User, UserRole } from '../../db/entities';
-import { toActivityFailure } from '../support/failures';
+import { toActivityFailure } from '../../common/failures';
 import type { ProvisionedUserFields, ProvisionUserInput } from '../../workflows/provisioning/contract';
 
 export function createUserActivities(rt: Runtime) {

@@ -11,12 +11,13 @@ import { offsetOf, pageOf, type Page } from '../../common/pagination';
 import { raw, LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
 import { Department, RoleDepartment, User } from '../../db/entities';
-import { contains, lockTenant, retryOnUniqueViolation } from './query';
+import { contains, retryOnUniqueViolation } from '../../common/query';
+import { lockTenant } from './tenant-lock';
+import { parseInput } from '../../common/schema';
 import {
   CreateDepartmentInput,
   MAX_DEPARTMENT_DEPTH,
   MoveDepartmentInput,
-  parseInput,
   toDepartmentView,
   UpdateDepartmentInput,
   type DepartmentListQuery,

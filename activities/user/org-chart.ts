@@ -7,7 +7,8 @@ import type { Runtime } from '../runtime';
 import type { Actor } from '../../common/actor';
 import { ValidationError } from '../../common/errors';
 import { Department, Role, User, UserRole } from '../../db/entities';
-import { ManagerChainOptions, parseInput, toUserView, type ManagerChainEntry, type UserView } from './schema';
+import { parseInput } from '../../common/schema';
+import { ManagerChainOptions, toUserView, type ManagerChainEntry, type UserView } from './schema';
 
 /** Ancestor ids of a department, nearest first, itself included (`/a/b/c/` → c, b, a). */
 export const ancestorsNearestFirst = (path: string): string[] => path.split('/').filter(Boolean).reverse();

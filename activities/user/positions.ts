@@ -7,8 +7,9 @@ import { ConflictError, NotFoundError } from '../../common/errors';
 import { newId } from '../../common/ids';
 import { offsetOf, pageOf, type Page } from '../../common/pagination';
 import { Position, User } from '../../db/entities';
-import { contains } from './query';
-import { CreatePositionInput, parseInput, toPositionView, UpdatePositionInput, type PositionListQuery, type PositionView } from './schema';
+import { contains } from '../../common/query';
+import { parseInput } from '../../common/schema';
+import { CreatePositionInput, toPositionView, UpdatePositionInput, type PositionListQuery, type PositionView } from './schema';
 
 const codeTaken = (code: string) => new ConflictError('position_code_taken', `The position code ${code} is already used in this tenant`);
 
@@ -37,7 +38,7 @@ export class PositionService {
 
   async list(actor: Actor, q: PositionListQuery): Promise<Page<PositionView>> {
     const where: Record<string, unknown>[] = [{ tenantId: actor.tenantId }];
-    if (q.q) where.push({ $or: [contains('name', q.q), contains('code', q.q)] });
+    if (q.q) where.push(contains(['name', 'code'], q.q));
     const [rows, total] = await this.em.findAndCount(Position, { $and: where } as never, {
       orderBy: [{ rank: 'asc' }, { name: 'asc' }, { id: 'asc' }],
       ...offsetOf(q),

@@ -4,35 +4,8 @@
  */
 import { z } from 'zod';
 import type { Department, Position, Tenant, User } from '../../db/entities';
-import { ValidationError } from '../../common/errors';
 import { PageQuery } from '../../common/pagination';
-
-/**
- * Parse input that reached a service without passing the HTTP layer (activities, other services)
- * and turn zod's error into our 422, so a bad call never surfaces as a 500.
- */
-export function parseInput<S extends z.ZodType>(schema: S, raw: unknown, message = 'The input is not valid'): z.output<S> {
-  const result = schema.safeParse(raw);
-  if (result.success) return result.data;
-  throw new ValidationError(
-    message,
-    result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(input)', message: i.message, code: i.code })),
-  );
-}
-
-/** `true`/`false` in a query string (z.coerce.boolean would read "false" as true). */
-const QueryBool = z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'] });
-
-/** Free-text filter: trimmed, empty means "no filter". */
-const SearchText = z
-  .string()
-  .trim()
-  .max(100)
-  .transform((s) => s || undefined)
-  .optional();
-
-const Name = z.string().trim().min(1).max(200);
-const SortOrder = z.number().int().min(-1_000_000).max(1_000_000);
+import { iso, Name, QueryBool, SearchText, SortOrder, Uuid } from '../../common/schema';
 
 // ---------------------------------------------------------------- tenant
 
@@ -96,8 +69,8 @@ export const MAX_DEPARTMENT_DEPTH = 15;
 
 export const CreateDepartmentInput = z.strictObject({
   name: Name,
-  parentId: z.uuid().nullable().optional(),
-  headUserId: z.uuid().nullable().optional(),
+  parentId: Uuid.nullable().optional(),
+  headUserId: Uuid.nullable().optional(),
   sortOrder: SortOrder.default(0),
 });
 export type CreateDepartmentInput = z.input<typeof CreateDepartmentInput>;
@@ -106,7 +79,7 @@ export type CreateDepartmentInput = z.input<typeof CreateDepartmentInput>;
 export const UpdateDepartmentInput = z
   .strictObject({
     name: Name.optional(),
-    headUserId: z.uuid().nullable().optional(),
+    headUserId: Uuid.nullable().optional(),
     sortOrder: SortOrder.optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'send at least one field to change' });
@@ -114,12 +87,12 @@ export type UpdateDepartmentInput = z.input<typeof UpdateDepartmentInput>;
 
 export const MoveDepartmentInput = z.strictObject({
   /** New parent, or null to make the department a root. */
-  parentId: z.uuid().nullable(),
+  parentId: Uuid.nullable(),
 });
 export type MoveDepartmentInput = z.input<typeof MoveDepartmentInput>;
 
 export const DepartmentListQuery = PageQuery.extend({
-  parentId: z.uuid().optional(),
+  parentId: Uuid.optional(),
   /** Case-insensitive "name contains". */
   q: SearchText,
 });
@@ -218,24 +191,24 @@ const Phone = z.string().trim().max(32).nullable();
 export const CreateUserInput = z.object({
   username: Username,
   email: Email,
-  displayName: z.string().trim().min(1).max(200),
+  displayName: Name,
   /** Optional initial password; without one the user must be given one by reset or activation. */
   password: z.string().min(10).max(256).optional(),
-  departmentId: z.string().uuid().nullable().optional(),
-  positionId: z.string().uuid().nullable().optional(),
+  departmentId: Uuid.nullable().optional(),
+  positionId: Uuid.nullable().optional(),
   phone: Phone.optional(),
-  roleIds: z.array(z.string().uuid()).max(50).default([]),
+  roleIds: z.array(Uuid).max(50).default([]),
 });
 export type CreateUserInput = z.input<typeof CreateUserInput>;
 
 /** Username and roles are not editable here (roles: the permission module's assignment endpoints). */
 export const UpdateUserInput = z
   .strictObject({
-    displayName: z.string().trim().min(1).max(200).optional(),
+    displayName: Name.optional(),
     email: Email.optional(),
     phone: Phone.optional(),
-    departmentId: z.uuid().nullable().optional(),
-    positionId: z.uuid().nullable().optional(),
+    departmentId: Uuid.nullable().optional(),
+    positionId: Uuid.nullable().optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'send at least one field to change' });
 export type UpdateUserInput = z.input<typeof UpdateUserInput>;
@@ -258,12 +231,12 @@ export const UserSort = z.enum(['createdAt', 'username', 'displayName']);
 export const UserListQuery = PageQuery.extend({
   /** Case-insensitive "contains" over display name, username and email. */
   q: SearchText,
-  departmentId: z.uuid().optional(),
+  departmentId: Uuid.optional(),
   /** With departmentId: also users of every department below it. */
   includeSubtree: QueryBool.default(false),
   status: z.enum(['active', 'disabled']).optional(),
-  positionId: z.uuid().optional(),
-  roleId: z.uuid().optional(),
+  positionId: Uuid.optional(),
+  roleId: Uuid.optional(),
   sort: UserSort.default('createdAt'),
   order: z.enum(['asc', 'desc']).default('asc'),
 });
@@ -296,7 +269,7 @@ export const toUserView = (u: User): UserView => ({
   departmentId: u.departmentId,
   positionId: u.positionId,
   phone: u.phone,
-  lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+  lastLoginAt: iso(u.lastLoginAt),
   createdAt: u.createdAt.toISOString(),
   updatedAt: u.updatedAt.toISOString(),
 });

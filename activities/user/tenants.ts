@@ -3,8 +3,9 @@ import type { Runtime } from '../runtime';
 import type { Actor } from '../../common/actor';
 import { ConflictError, NotFoundError } from '../../common/errors';
 import { Tenant, User } from '../../db/entities';
-import { lockTenant } from './query';
-import { parseInput, toTenantView, UpdateTenantInput, type TenantView } from './schema';
+import { lockTenant } from './tenant-lock';
+import { parseInput } from '../../common/schema';
+import { toTenantView, UpdateTenantInput, type TenantView } from './schema';
 
 export class TenantService {
   constructor(private readonly rt: Runtime) {}

@@ -10,10 +10,11 @@ import { offsetOf, pageOf, type Page } from '../../common/pagination';
 import { Department, Position, Role, User, UserRole } from '../../db/entities';
 import type { DataScopeFilter } from '../permission/permissions';
 import { hashPassword, passwordProblems } from '../auth/password';
-import { contains, lockTenant } from './query';
+import { contains } from '../../common/query';
+import { lockTenant } from './tenant-lock';
+import { parseInput } from '../../common/schema';
 import {
   CreateUserInput,
-  parseInput,
   ResetPasswordInput,
   toUserView,
   UpdateUserInput,
@@ -164,7 +165,7 @@ export class UserService {
       const holders = em.createQueryBuilder(UserRole, 'ur').select('ur.userId').where({ tenantId, roleId: q.roleId });
       where.push({ id: { $in: holders.getKnexQuery() } });
     }
-    if (q.q) where.push({ $or: [contains('display_name', q.q), contains('username', q.q), contains('email', q.q)] });
+    if (q.q) where.push(contains(['display_name', 'username', 'email'], q.q));
     const [rows, total] = await em.findAndCount(User, { $and: where } as never, {
       orderBy: [{ [q.sort]: q.order }, { id: q.order }],
       ...offsetOf(q),

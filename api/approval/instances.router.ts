@@ -5,9 +5,10 @@
  * repeated request then has one effect and gets the same answer.
  */
 import type { Context } from 'koa';
-import type { z } from 'zod';
-import { APPROVALS_PREFIX } from '../../activities/approval/runtime/instances';
+import { z } from 'zod';
+import { APPROVALS_PREFIX } from '../../activities/approval/instances/service';
 import type { UserActionKind } from '../../workflows/approval/contract';
+import { Uuid } from '../../common/schema';
 import { route, type Route, type RouteModule } from '../route';
 import {
   ActionBody,
@@ -19,12 +20,13 @@ import {
   InboxPage,
   InboxQuery,
   InstanceDetail,
-  InstanceParams,
   ResubmitBody,
   StartApprovalRequest,
-  TaskParams,
   TransferBody,
-} from './instances.schema';
+} from '../../activities/approval/instances/schema';
+
+const InstanceParams = z.object({ id: Uuid });
+const TaskParams = z.object({ id: Uuid, taskId: Uuid });
 
 const idempotencyKey = (ctx: Context): string | undefined => ctx.get('idempotency-key').trim().slice(0, 200) || undefined;
 

@@ -4,9 +4,9 @@
  * routes so `/stats` is not taken for an instance id.
  */
 import type { Context } from 'koa';
-import { APPROVALS_PREFIX } from '../../activities/approval/runtime/instances';
+import { APPROVALS_PREFIX } from '../../activities/approval/instances/service';
 import { route, type RouteModule } from '../route';
-import { ApprovalStats, BatchApproveBody, BatchApproveResult, StatsQuery } from './stats.schema';
+import { ApprovalStats, BatchApproveBody, BatchApproveResult, StatsQuery } from '../../activities/approval/instances/stats.schema';
 
 const idempotencyKey = (ctx: Context): string | undefined => ctx.get('idempotency-key').trim().slice(0, 200) || undefined;
 

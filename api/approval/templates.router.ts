@@ -2,21 +2,24 @@
  * HTTP surface of approval templates: drafts, validation, publishing versions, enabling and
  * disabling, dry-runs. Handlers translate HTTP to TemplateService calls; the rules live there.
  */
+import { z } from 'zod';
 import { PageOf, PageQuery } from '../../common/pagination';
+import { Uuid } from '../../common/schema';
 import { PERMISSIONS as P } from '../../activities/permission/catalog';
 import { IdParams, route, type RouteModule } from '../route';
 import {
   DryRunInput,
   DryRunResult,
-  TemplateDefinition,
   TemplateDetailView,
   TemplateListQuery,
   TemplateView,
   ValidationReport,
   VersionDetailView,
-  VersionParams,
   VersionView,
-} from './schema';
+} from '../../activities/approval/schema';
+import { TemplateDefinition } from '../../workflows/approval/dsl';
+
+const VersionParams = z.object({ id: Uuid, version: z.coerce.number().int().min(1) });
 
 export const approvalTemplatesModule: RouteModule = {
   prefix: '/api/v1/approval-templates',

@@ -2,7 +2,7 @@
 import { IdParams, route, type RouteModule } from '../route';
 import { PageOf } from '../../common/pagination';
 import { PERMISSIONS } from '../../activities/permission/catalog';
-import { ApiKeyListQuery, ApiKeyView, CreateApiKeyBody, CreatedApiKey, toApiKeyView } from './schema';
+import { ApiKeyListQuery, ApiKeyView, CreateApiKeyBody, CreatedApiKey, toApiKeyView } from '../../activities/auth/schema';
 
 export const apiKeysModule: RouteModule = {
   prefix: '/api/v1/api-keys',

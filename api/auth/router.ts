@@ -4,7 +4,7 @@ import { publicRoute, route, type RouteModule } from '../route';
 import { PageOf } from '../../common/pagination';
 import { PERMISSIONS } from '../../activities/permission/catalog';
 import type { ClientMeta } from '../../activities/auth/refresh-tokens';
-import { ChangePasswordBody, LoginBody, LoginLogQuery, LoginLogView, LogoutBody, MeView, RefreshBody, TokenPair, toLoginLogView } from './schema';
+import { ChangePasswordBody, LoginBody, LoginLogQuery, LoginLogView, LogoutBody, MeView, RefreshBody, TokenPair, toLoginLogView } from '../../activities/auth/schema';
 
 /** Client address (honours X-Forwarded-For only when the app trusts its proxy) and user agent. */
 const clientMeta = (ctx: Context): ClientMeta => ({ ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null });

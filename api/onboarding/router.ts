@@ -36,17 +36,18 @@ import { limitPerIp } from '../middleware/rate-limit';
 import {
   ActivateRequest,
   CancelRequest,
-  ChecklistItemParams,
   ChecklistItemView,
-  OnboardingIdParams,
   OnboardingListQuery,
   OnboardingProgressView,
   OnboardingStarted,
   OnboardingSummary,
   OnboardingView,
   StartOnboardingRequest,
-} from './schema';
+} from '../../activities/onboarding/schema';
 import { z } from 'zod';
+
+const OnboardingIdParams = z.object({ id: z.string().min(1).max(300) });
+const ChecklistItemParams = OnboardingIdParams.extend({ itemId: z.string().min(1).max(64) });
 
 const PREFIX = '/api/v1/onboarding';
 const QUERY_DEADLINE_MS = 3000;

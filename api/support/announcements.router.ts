@@ -11,7 +11,7 @@ import {
   ReaderAnnouncementView,
   ReceiptsView,
   UpdateAnnouncementInput,
-} from './announcements.schema';
+} from '../../activities/support/announcements/schema';
 
 const svc = (rt: Runtime) => rt.services.announcements;
 

@@ -2,7 +2,7 @@
 import { PageOf } from '../../common/pagination';
 import { PERMISSIONS as P } from '../../activities/permission/catalog';
 import { route, type RouteModule } from '../route';
-import { AuditLogQuery, AuditLogView } from './audit.schema';
+import { AuditLogQuery, AuditLogView } from '../../activities/support/audit/schema';
 
 export const auditLogsModule: RouteModule = {
   prefix: '/api/v1/audit-logs',

@@ -2,7 +2,7 @@
 import { PageOf } from '../../common/pagination';
 import { PERMISSIONS as P } from '../../activities/permission/catalog';
 import { IdParams, route, type RouteModule } from '../route';
-import { BulkReadInput, BulkReadResult, InboxQuery, MessageView, SendMessageInput, SendResult, UnreadCount } from './messages.schema';
+import { BulkReadInput, BulkReadResult, InboxQuery, MessageView, SendMessageInput, SendResult, UnreadCount } from '../../activities/support/messages/schema';
 
 export const messagesModule: RouteModule = {
   prefix: '/api/v1/messages',

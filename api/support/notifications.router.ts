@@ -2,7 +2,7 @@
 import { PageOf } from '../../common/pagination';
 import { PERMISSIONS } from '../../activities/permission/catalog';
 import { route, type RouteModule } from '../route';
-import { DeliveryQuery, DeliveryView, PreferencesView, UpdatePreferencesInput } from './notifications.schema';
+import { DeliveryQuery, DeliveryView, PreferencesView, UpdatePreferencesInput } from '../../activities/support/notifications/schema';
 
 export const notificationPreferencesModule: RouteModule = {
   prefix: '/api/v1/me/notification-preferences',

@@ -1,7 +1,12 @@
 /** Daily plans of the caller: one per calendar day of the tenant's time zone. */
+import { z } from 'zod';
 import { PageOf } from '../../common/pagination';
+import { Uuid } from '../../common/schema';
 import { route, type RouteModule } from '../route';
-import { PlanDateParams, PlanHistoryQuery, PlanItemParams, PlanRangeQuery, PlanStats, PlanView, PutPlanInput } from './plans.schema';
+import { PlanDate, PlanHistoryQuery, PlanRangeQuery, PlanStats, PlanView, PutPlanInput } from '../../activities/support/plans/schema';
+
+const PlanDateParams = z.object({ date: PlanDate });
+const PlanItemParams = PlanDateParams.extend({ itemId: Uuid });
 
 export const plansModule: RouteModule = {
   prefix: '/api/v1/plans',

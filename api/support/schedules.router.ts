@@ -1,7 +1,7 @@
 /** The tenant's daily digest schedule: read, pause, resume, run now (tenant settings permissions). */
 import { PERMISSIONS } from '../../activities/permission/catalog';
 import { route, type RouteModule } from '../route';
-import { DigestScheduleView, ScheduleNoteInput } from './schedules.schema';
+import { DigestScheduleView, ScheduleNoteInput } from '../../activities/support/digest/schema';
 
 export const schedulesModule: RouteModule = {
   prefix: '/api/v1/schedules',

@@ -1,7 +1,7 @@
 /** Personal to-dos of the caller. */
 import { PageOf } from '../../common/pagination';
 import { IdParams, route, type RouteModule } from '../route';
-import { CreateTodoInput, TodoListQuery, TodoView, UpdateTodoInput } from './todos.schema';
+import { CreateTodoInput, TodoListQuery, TodoView, UpdateTodoInput } from '../../activities/support/todos/schema';
 
 export const todosModule: RouteModule = {
   prefix: '/api/v1/todos',

@@ -1,6 +1,6 @@
 /**
  * Approval runtime read model: instances, their tasks and their timeline. These rows are written
- * ONLY by the approval workflow's projection activity (activities/approval/runtime), so the
+ * ONLY by the approval workflow's projection activity (activities/approval/instances), so the
  * inbox never disagrees with the workflow; the API reads them and sends actions to the workflow.
  * Statuses and kinds are the workflow contract's (one list each, in workflows/approval/contract).
  */

@@ -3,8 +3,8 @@
  * data scope, date range, tenant isolation) and batch approve (per-item results through the
  * single approve's path, idempotent per item, nothing half-applied on bad input).
  */
-import { tokenFor, createTenant, type TenantFixture } from '../support/harness';
-import { APPROVALS, act, approval, openTaskOf, publish, startRuntimeEnv, submit, until, type RuntimeEnv } from '../approval-runtime/support';
+import { tokenFor, createTenant, type TenantFixture } from '../harness/harness';
+import { APPROVALS, act, approval, openTaskOf, publish, startRuntimeEnv, submit, until, type RuntimeEnv } from '../approval-runtime/helpers';
 
 describe('approval statistics and batch approve', () => {
   let env: RuntimeEnv;

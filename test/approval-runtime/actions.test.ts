@@ -3,7 +3,7 @@
  * who acts when, the inbox, the timeline, refusals and idempotency.
  */
 import { Role, UserRole } from '../../db/entities';
-import { APPROVALS, act, approval, inbox, openTaskOf, publish, startRuntimeEnv, statuses, submit, until, type RuntimeEnv, type Who } from './support';
+import { APPROVALS, act, approval, inbox, openTaskOf, publish, startRuntimeEnv, statuses, submit, until, type RuntimeEnv, type Who } from './helpers';
 
 describe('approval actions: add-sign, remove-sign, delegate, confirm', () => {
   let env: RuntimeEnv;

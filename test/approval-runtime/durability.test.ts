@@ -4,8 +4,8 @@
  * sent while no worker runs is applied once a worker is back, and the flow carries on.
  */
 import type { TemplateInput } from '../../workflows/approval/dsl';
-import { startTestWorker, uniqueCode, type TestWorker } from '../support/harness';
-import { act, approval, openTaskOf, publish, startRuntimeEnv, statuses, submit, until, type RuntimeEnv } from './support';
+import { startTestWorker, uniqueCode, type TestWorker } from '../harness/harness';
+import { act, approval, openTaskOf, publish, startRuntimeEnv, statuses, submit, until, type RuntimeEnv } from './helpers';
 
 const TEMPLATES = '/api/v1/approval-templates';
 

@@ -4,7 +4,7 @@
  * timeouts, and the inbox with its cursors and counts.
  */
 import { InAppMessage } from '../../db/entities';
-import { APPROVALS, act, approval, inbox, openTaskOf, publish, startRuntimeEnv, statuses, submit, until, type RuntimeEnv } from './support';
+import { APPROVALS, act, approval, inbox, openTaskOf, publish, startRuntimeEnv, statuses, submit, until, type RuntimeEnv } from './helpers';
 
 describe('approval flow and actions', () => {
   let env: RuntimeEnv;

@@ -7,10 +7,10 @@
  */
 import { join } from 'node:path';
 import { Role, UserRole } from '../../db/entities';
-import { uniqueCode } from '../support/harness';
-import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../support/replay';
+import { uniqueCode } from '../harness/harness';
+import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../harness/replay';
 import { GRANT_ROLE_SAGA_TYPE, type GrantRoleSagaInput } from '../../workflows/approval/grant-role-saga';
-import { startRuntimeEnv } from './support';
+import { startRuntimeEnv } from './helpers';
 
 const HISTORY = join(__dirname, 'histories', 'grant-role-saga.json');
 

@@ -6,9 +6,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import { InAppMessage, Role, UserRole } from '../../db/entities';
-import { uniqueCode, startTestWorker } from '../support/harness';
+import { uniqueCode, startTestWorker } from '../harness/harness';
 import { GRANT_ROLE_SAGA_TYPE, type GrantRoleSagaInput } from '../../workflows/approval/grant-role-saga';
-import { PEOPLE, act, startRuntimeEnv, submit, until, type RuntimeEnv, type Who } from './support';
+import { PEOPLE, act, startRuntimeEnv, submit, until, type RuntimeEnv, type Who } from './helpers';
 
 describe('outcome hooks and the role-grant saga', () => {
   let env: RuntimeEnv;

@@ -2,7 +2,7 @@
  * Approval modes end to end (HTTP → Temporal → worker → MariaDB read model): sequential,
  * countersign, or-sign, vote; what each holder's inbox shows afterwards.
  */
-import { act, approval, inbox, openTaskOf, publish, startRuntimeEnv, statuses, submit, until, type RuntimeEnv } from './support';
+import { act, approval, inbox, openTaskOf, publish, startRuntimeEnv, statuses, submit, until, type RuntimeEnv } from './helpers';
 
 describe('approval modes', () => {
   let env: RuntimeEnv;

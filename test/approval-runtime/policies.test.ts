@@ -5,8 +5,8 @@
  * resubmission. Through the HTTP API on the real dev server and database; seconds, not hours.
  */
 import { InAppMessage } from '../../db/entities';
-import { uniqueCode } from '../support/harness';
-import { APPROVALS, act, approval, openTaskOf, publish, startRuntimeEnv, statuses, submit, until, type RuntimeEnv } from './support';
+import { uniqueCode } from '../harness/harness';
+import { APPROVALS, act, approval, openTaskOf, publish, startRuntimeEnv, statuses, submit, until, type RuntimeEnv } from './helpers';
 
 describe('approval policies', () => {
   let env: RuntimeEnv;

@@ -7,8 +7,8 @@
  *   RECORD_HISTORIES=1 TEST_DB_NAME=signoff_test_appr npx jest test/approval-runtime/replay
  */
 import { join } from 'node:path';
-import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../support/replay';
-import { APPROVALS, act, approval, openTaskOf, publish, startRuntimeEnv, submit, until } from './support';
+import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../harness/replay';
+import { APPROVALS, act, approval, openTaskOf, publish, startRuntimeEnv, submit, until } from './helpers';
 
 const HISTORY = join(__dirname, 'histories', 'approval-parallel-reject.json');
 const ACTIONS_HISTORY = join(__dirname, 'histories', 'approval-actions.json');

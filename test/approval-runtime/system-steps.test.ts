@@ -8,8 +8,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { InAppMessage, Todo } from '../../db/entities';
-import { exportHistory, itReplaysCommittedHistory } from '../support/replay';
-import { act, approval, openTaskOf, publish, startRuntimeEnv, submit, until, type RuntimeEnv } from './support';
+import { exportHistory, itReplaysCommittedHistory } from '../harness/replay';
+import { act, approval, openTaskOf, publish, startRuntimeEnv, submit, until, type RuntimeEnv } from './helpers';
 
 /** Recorded from the first scenario with RECORD_HISTORIES=1 (webhook retry, activity step, activity hook). */
 const HISTORY = join(__dirname, 'histories', 'approval-system-steps.json');

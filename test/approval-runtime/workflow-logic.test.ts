@@ -23,7 +23,7 @@ import {
   type TaskRow,
 } from '../../workflows/approval/contract';
 import type { approvalWorkflow } from '../../workflows/approval/workflow';
-import { installQuietTemporalRuntime, uniqueCode } from '../support/harness';
+import { installQuietTemporalRuntime, uniqueCode } from '../harness/harness';
 
 type Fakes = Pick<Activities, 'projectApproval' | 'resolveApprovalAssignees' | 'resolveCcRecipients' | 'resolveEscalation' | 'notifyApprovalUsers' | 'notifyTenantAdmins'>;
 

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { seedPresetTemplates } from '../../db/seed-approval';
 import { ApprovalTemplate } from '../../db/entities';
 import type { StepInput as Step, TemplateInput } from '../../workflows/approval/dsl';
-import { TEMPLATES, baseTemplate, problems, startEnv, tenantWithTokens, type TenantWithTokens, type TplEnv } from './support';
+import { TEMPLATES, baseTemplate, problems } from './helpers';
+import { startApiEnv, tenantWithTokens, type TenantWithTokens, type ApiEnv } from '../harness/harness';
 
 interface PathStep {
   stepId: string;
@@ -20,12 +21,12 @@ interface PathStep {
 }
 
 describe('dry-run', () => {
-  let env: TplEnv;
+  let env: ApiEnv;
   let t: TenantWithTokens;
   let other: TenantWithTokens;
   const presets: Record<string, string> = {};
   beforeAll(async () => {
-    env = await startEnv();
+    env = await startApiEnv();
     t = await tenantWithTokens(env.rt);
     other = await tenantWithTokens(env.rt);
     const list = await env.api.get(`${TEMPLATES}?pageSize=100`, t.tokens.admin);

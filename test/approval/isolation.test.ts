@@ -6,11 +6,11 @@
  */
 import { approvalTemplatesModule } from '../../api/approval/templates.router';
 import { ApprovalTemplate, ApprovalTemplateVersion } from '../../db/entities';
-import { inContext } from '../support/harness';
-import { TEMPLATES, baseTemplate, problems, startEnv, tenantWithTokens, type TenantWithTokens, type TplEnv } from './support';
+import { inContext, startApiEnv, tenantWithTokens, type TenantWithTokens, type ApiEnv } from '../harness/harness';
+import { TEMPLATES, baseTemplate, problems } from './helpers';
 
 describe('approval templates: tenant isolation', () => {
-  let env: TplEnv;
+  let env: ApiEnv;
   let a: TenantWithTokens;
   let b: TenantWithTokens;
   let aTemplate: string;
@@ -39,7 +39,7 @@ describe('approval templates: tenant isolation', () => {
     });
 
   beforeAll(async () => {
-    env = await startEnv();
+    env = await startApiEnv();
     a = await tenantWithTokens(env.rt);
     b = await tenantWithTokens(env.rt);
     aTemplate = (await env.api.post(TEMPLATES, baseTemplate('shared-key'), a.tokens.admin)).body.id;

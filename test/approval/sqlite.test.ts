@@ -11,7 +11,7 @@ import { ApprovalTemplate, ApprovalTemplateVersion } from '../../db/entities';
 import { systemActor } from '../../common/actor';
 import { TemplateDefinition } from '../../workflows/approval/dsl';
 import type { Runtime } from '../../activities/runtime';
-import { createTestRuntime, inContext } from '../support/harness';
+import { createTestRuntime, inContext } from '../harness/harness';
 
 describe('approval templates on SQLite', () => {
   let dir: string;

@@ -1,15 +1,15 @@
 /** Template lifecycle through the API: drafts, publishing immutable versions, enable/disable, delete, permissions. */
 import { ApprovalTemplateVersion } from '../../db/entities';
 import { systemActor } from '../../common/actor';
-import { inContext } from '../support/harness';
-import { TEMPLATES, baseTemplate, startEnv, tenantWithTokens, type TenantWithTokens, type TplEnv } from './support';
+import { inContext, startApiEnv, tenantWithTokens, type TenantWithTokens, type ApiEnv } from '../harness/harness';
+import { TEMPLATES, baseTemplate } from './helpers';
 
 describe('approval templates API', () => {
-  let env: TplEnv;
+  let env: ApiEnv;
   let t: TenantWithTokens;
   const api = () => env.api;
   beforeAll(async () => {
-    env = await startEnv();
+    env = await startApiEnv();
     t = await tenantWithTokens(env.rt);
   });
   afterAll(() => env.close());

@@ -8,7 +8,8 @@ import { User } from '../../db/entities';
 import type { StepInput as Step, TemplateInput } from '../../workflows/approval/dsl';
 import { checkTemplate, parseTemplate } from '../../activities/approval/validate-template';
 import { PRESET_TEMPLATES } from '../../db/seed-approval';
-import { TEMPLATES, baseTemplate, problems, startEnv, tenantWithTokens, type TenantWithTokens, type TplEnv } from './support';
+import { TEMPLATES, baseTemplate, problems } from './helpers';
+import { startApiEnv, tenantWithTokens, type TenantWithTokens, type ApiEnv } from '../harness/harness';
 
 const approval = (id: string, extra: Record<string, unknown> = {}) => ({ kind: 'approval', id, name: id, assignees: { type: 'initiator' }, ...extra }) as Step;
 const condition = (id: string, when: unknown, steps: Step[] = [approval(`${id}_a`)], extra: Record<string, unknown> = {}) =>
@@ -16,12 +17,12 @@ const condition = (id: string, when: unknown, steps: Step[] = [approval(`${id}_a
 const withFlow = (...flow: Step[]) => ({ flow });
 
 describe('template validation', () => {
-  let env: TplEnv;
+  let env: ApiEnv;
   let t: TenantWithTokens;
   let other: TenantWithTokens;
   let disabledUserId: string;
   beforeAll(async () => {
-    env = await startEnv();
+    env = await startApiEnv();
     t = await tenantWithTokens(env.rt);
     other = await tenantWithTokens(env.rt);
     const em = env.rt.orm.em.fork();

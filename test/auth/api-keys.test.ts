@@ -1,11 +1,11 @@
 /** API keys: create (shown once), list, use, scope limits, revoke, expiry, last use, tenant isolation. */
-import { createTenant, tokenFor, type TenantFixture } from '../support/harness';
+import { createTenant, tokenFor, type TenantFixture, type ApiEnv } from '../harness/harness';
 import { ApiKey, UserRole, User } from '../../db/entities';
 import { newId } from '../../common/ids';
-import { startAuthEnv, type AuthTestEnv } from './support';
+import { startAuthEnv } from './helpers';
 
 describe('API keys', () => {
-  let env: AuthTestEnv;
+  let env: ApiEnv;
   let a: TenantFixture;
   let b: TenantFixture;
   let adminA: string;

@@ -1,11 +1,11 @@
 /** Password login, the login log and its listing, against the real app, MariaDB and Redis. */
-import { createTenant, inContext, tokenFor, type TenantFixture } from '../support/harness';
+import { createTenant, inContext, tokenFor, DEMO, type TenantFixture, type ApiEnv } from '../harness/harness';
 import { LoginLog, Tenant, User } from '../../db/entities';
 import { hashPassword } from '../../activities/auth/password';
-import { DEMO, login, signIn, startAuthEnv, type AuthTestEnv } from './support';
+import { login, signIn, startAuthEnv } from './helpers';
 
 describe('login', () => {
-  let env: AuthTestEnv;
+  let env: ApiEnv;
   let t: TenantFixture;
   let other: TenantFixture;
 
@@ -148,6 +148,9 @@ describe('login', () => {
       expect(failures.body.total).toBeGreaterThan(0);
       expect(failures.body.items.every((i: { success: boolean }) => !i.success)).toBe(true);
       expect(failures.body.total + (await env.api.get('/api/v1/auth/login-logs?success=true', admin)).body.total).toBe(dbRows);
+      // The same query boolean as every other listing: 0/1 read as false/true.
+      expect((await env.api.get('/api/v1/auth/login-logs?success=0&pageSize=100', admin)).body).toEqual(failures.body);
+      expect((await env.api.get('/api/v1/auth/login-logs?success=1', admin)).body.total).toBe(dbRows - failures.body.total);
 
       const alice = await env.api.get(`/api/v1/auth/login-logs?userId=${t.users.alice.id}`, admin);
       expect(alice.body.total).toBe(2);

@@ -1,11 +1,11 @@
 /** Refresh-token rotation and reuse detection, logout, /me, password change, revoking sessions. */
-import { createTenant, inContext, tokenFor, type TenantFixture } from '../support/harness';
+import { createTenant, inContext, tokenFor, DEMO, type TenantFixture, type ApiEnv } from '../harness/harness';
 import { RefreshToken, User } from '../../db/entities';
 import { hashRefreshToken } from '../../activities/auth/refresh-tokens';
-import { DEMO, login, signIn, startAuthEnv, type AuthTestEnv } from './support';
+import { login, signIn, startAuthEnv } from './helpers';
 
 describe('sessions', () => {
-  let env: AuthTestEnv;
+  let env: ApiEnv;
   let t: TenantFixture;
 
   beforeAll(async () => {

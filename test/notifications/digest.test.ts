@@ -6,15 +6,14 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Runtime } from '../../activities/runtime';
-import { calendarDateIn } from '../../activities/support/plans';
-import { tenantSender } from '../../activities/support/mailer';
+import { calendarDateIn } from '../../activities/support/plans/service';
+import { tenantSender } from '../../activities/support/notifications/mailer';
 import { ApprovalInstance, ApprovalTask, InAppMessage, NotificationDelivery } from '../../db/entities';
 import { newId } from '../../common/ids';
 import { SA } from '../../workflows/search-attributes';
 import type { DailyDigestResult } from '../../workflows/digest/contract';
-import { createTestRuntime, startTestApi, startTestWorker, uniqueCode, type TestApi, type TestWorker } from '../support/harness';
-import { startSmtpListener, type SmtpListener } from '../support/smtp';
-import { tenantWithTokens, type TenantWithTokens } from '../support-module/support';
+import { createTestRuntime, startTestApi, startTestWorker, uniqueCode, tenantWithTokens, type TestApi, type TestWorker, type TenantWithTokens } from '../harness/harness';
+import { startSmtpListener, type SmtpListener } from '../harness/smtp';
 
 const S = '/api/v1/schedules/digest';
 

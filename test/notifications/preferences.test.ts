@@ -2,8 +2,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { InAppMessage, MailDelivery, NotificationDelivery } from '../../db/entities';
-import { createTestRuntime } from '../support/harness';
-import { tenantWithTokens, useSuite, type TenantWithTokens } from '../support-module/support';
+import { createTestRuntime, tenantWithTokens, useSuite, type TenantWithTokens } from '../harness/harness';
 
 const suite = useSuite();
 const P = '/api/v1/me/notification-preferences';

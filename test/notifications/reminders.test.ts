@@ -10,9 +10,8 @@ import type { Runtime } from '../../activities/runtime';
 import { InAppMessage, MailDelivery, NotificationDelivery } from '../../db/entities';
 import { SA } from '../../workflows/search-attributes';
 import { reminderStateQuery, todoReminderWorkflowId, type ReminderResult } from '../../workflows/reminders/contract';
-import { createTestRuntime, startTestApi, startTestWorker, uniqueCode, type TestApi, type TestWorker } from '../support/harness';
-import { startSmtpListener, type SmtpListener } from '../support/smtp';
-import { tenantWithTokens, type TenantWithTokens } from '../support-module/support';
+import { createTestRuntime, startTestApi, startTestWorker, uniqueCode, tenantWithTokens, type TestApi, type TestWorker, type TenantWithTokens } from '../harness/harness';
+import { startSmtpListener, type SmtpListener } from '../harness/smtp';
 
 const T = '/api/v1/todos';
 const P = '/api/v1/me/notification-preferences';

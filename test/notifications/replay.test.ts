@@ -8,9 +8,9 @@
 import { join } from 'node:path';
 import type { Actor } from '../../common/actor';
 import { todoReminderWorkflowId } from '../../workflows/reminders/contract';
-import { createTenant, createTestRuntime, startTestWorker, uniqueCode } from '../support/harness';
-import { startSmtpListener } from '../support/smtp';
-import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../support/replay';
+import { createTenant, createTestRuntime, startTestWorker, uniqueCode } from '../harness/harness';
+import { startSmtpListener } from '../harness/smtp';
+import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../harness/replay';
 
 const HISTORY = join(__dirname, 'histories', 'todo-reminder.json');
 

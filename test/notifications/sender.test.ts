@@ -1,5 +1,5 @@
 /** Unit: the per-tenant sender keeps the platform's address and names the tenant. */
-import { tenantSender } from '../../activities/support/mailer';
+import { tenantSender } from '../../activities/support/notifications/mailer';
 
 describe('tenantSender', () => {
   it('puts the tenant name in front of the platform name, keeping the address', () => {

@@ -2,8 +2,8 @@
  * The public activation endpoint is limited per client address: every attempt costs a scrypt
  * hash, so a flood is refused with 429 `rate_limited` and a Retry-After before any work.
  */
-import { uniqueCode, useSuite } from '../support/harness';
-import { ONB } from './support';
+import { uniqueCode, useSuite } from '../harness/harness';
+import { ONB } from './helpers';
 import { makeActivationToken } from '../../activities/onboarding/activities';
 
 describe('activation rate limit', () => {

@@ -5,8 +5,8 @@
  */
 import { InAppMessage, Todo, User } from '../../db/entities';
 import { escalationKey } from '../../workflows/onboarding/contract';
-import { createTenant, tokenFor } from '../support/harness';
-import { ONB, STRONG_PASSWORD, searchAttributes, startOnbEnv, startOnboarding, until, url, waitForTokens, type OnbEnv } from './support';
+import { createTenant, tokenFor } from '../harness/harness';
+import { ONB, STRONG_PASSWORD, searchAttributes, startOnbEnv, startOnboarding, until, url, waitForTokens, type OnbEnv } from './helpers';
 
 describe('onboarding workflow', () => {
   let env: OnbEnv;

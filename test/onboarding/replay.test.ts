@@ -7,8 +7,8 @@
  *   RECORD_HISTORIES=1 TEST_DB_NAME=signoff_test_onb npx jest test/onboarding/replay
  */
 import { join } from 'node:path';
-import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../support/replay';
-import { ONB, STRONG_PASSWORD, startOnbEnv, startOnboarding, until, url, waitForTokens } from './support';
+import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../harness/replay';
+import { ONB, STRONG_PASSWORD, startOnbEnv, startOnboarding, until, url, waitForTokens } from './helpers';
 
 const HISTORY = join(__dirname, 'histories', 'onboarding-happy.json');
 

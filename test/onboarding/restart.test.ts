@@ -6,7 +6,7 @@
 import { Todo } from '../../db/entities';
 import { makeActivationToken } from '../../activities/onboarding/activities';
 import { onboardingWorkflowId, type OnboardingInput, type OnboardingState } from '../../workflows/onboarding/contract';
-import { ONB, STRONG_PASSWORD, startOnbEnv, startOnboarding, until, url, waitForTokens, type OnbEnv } from './support';
+import { ONB, STRONG_PASSWORD, startOnbEnv, startOnboarding, until, url, waitForTokens, type OnbEnv } from './helpers';
 
 describe('onboarding survives worker restarts', () => {
   let env: OnbEnv;

@@ -1,4 +1,4 @@
-import { createTestRuntime, startTestApi, type TestApi } from '../support/harness';
+import { createTestRuntime, startTestApi, type TestApi } from '../harness/harness';
 import type { Runtime } from '../../activities/runtime';
 
 describe('HTTP platform behaviour', () => {

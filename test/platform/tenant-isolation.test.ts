@@ -7,7 +7,7 @@
  * listed here fails the coverage test, so isolation is checked for every endpoint, not examples.
  */
 import { modules } from '../../api/modules';
-import { createTenant, createTestRuntime, inContext, startTestApi, tokenFor, type TenantFixture, type TestApi } from '../support/harness';
+import { createTenant, createTestRuntime, inContext, startTestApi, tokenFor, type TenantFixture, type TestApi } from '../harness/harness';
 import type { Runtime } from '../../activities/runtime';
 import {
   Announcement,
@@ -27,7 +27,7 @@ import {
   User,
   UserRole,
 } from '../../db/entities';
-import { TEMPLATES, baseTemplate } from '../approval/support';
+import { TEMPLATES, baseTemplate } from '../approval/helpers';
 import { newId } from '../../common/ids';
 
 type Ids = {
@@ -219,7 +219,7 @@ describe('tenant isolation matrix', () => {
     expect(key.status).toBe(201);
     // The demo seed gives every tenant the preset templates, published as version 1.
     const aTemplate = await inContext(rt, () => rt.orm.em.findOneOrFail(ApprovalTemplate, { tenantId: a.tenantId, key: 'leave' }));
-    // One real row of each support-module kind, owned by tenant A's admin.
+    // One real row of each support-domain kind, owned by tenant A's admin.
     const message = await inContext(rt, () =>
       rt.services.messages.createSystemMessage({ tenantId: a.tenantId, userId: a.users.admin.id, title: 'For A', body: 'A only', category: 'system', dedupeKey: `iso:${a.tenantId}` }),
     );

@@ -4,7 +4,7 @@
  * look at the flag, not only listen for the event; otherwise `npm start` hangs on Ctrl-C.
  */
 import { runWorker } from '../../workers/main';
-import { createTestRuntime, uniqueCode } from '../support/harness';
+import { createTestRuntime, uniqueCode } from '../harness/harness';
 import type { Runtime } from '../../activities/runtime';
 
 describe('worker shutdown', () => {

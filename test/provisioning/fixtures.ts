@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities';
 import type { Runtime } from '../../activities/runtime';
 import { InAppMessage, MailDelivery, User, UserRole } from '../../db/entities';
-import type { ApiClient } from '../support/harness';
+import type { ApiClient } from '../harness/harness';
 
 type ActivityName = keyof Activities;
 

@@ -6,12 +6,12 @@ import { createServer, type AddressInfo } from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Runtime } from '../../activities/runtime';
-import { Mailer } from '../../activities/support/mailer';
-import { MessageService } from '../../activities/support/messages';
+import { Mailer } from '../../activities/support/notifications/mailer';
+import { MessageService } from '../../activities/support/messages/service';
 import { ConflictError, NotFoundError } from '../../common/errors';
 import { InAppMessage, MailDelivery } from '../../db/entities';
-import { createTenant, createTestRuntime, uniqueCode, type TenantFixture } from '../support/harness';
-import { startSmtpListener, type SmtpListener } from '../support/smtp';
+import { createTenant, createTestRuntime, uniqueCode, type TenantFixture } from '../harness/harness';
+import { startSmtpListener, type SmtpListener } from '../harness/smtp';
 
 /** A port nothing listens on (bound once, then released). */
 async function closedPort(): Promise<number> {

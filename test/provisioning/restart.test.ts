@@ -4,8 +4,8 @@
  */
 import type { Runtime } from '../../activities/runtime';
 import { provisioningWorkflowId } from '../../workflows/provisioning/contract';
-import { createTenant, createTestRuntime, startTestApi, startTestWorker, tokenFor, uniqueCode, type TenantFixture, type TestApi, type TestWorker } from '../support/harness';
-import { startSmtpListener, type SmtpListener } from '../support/smtp';
+import { createTenant, createTestRuntime, startTestApi, startTestWorker, tokenFor, uniqueCode, type TenantFixture, type TestApi, type TestWorker } from '../harness/harness';
+import { startSmtpListener, type SmtpListener } from '../harness/smtp';
 import { FaultPlan, footprint, waitForOutcome } from './fixtures';
 
 describe('provisioning survives a worker restart', () => {

@@ -7,8 +7,8 @@ import type { Runtime } from '../../activities/runtime';
 import { SA } from '../../workflows/search-attributes';
 import { provisioningWorkflowId, type ProvisionUserInput } from '../../workflows/provisioning/contract';
 import { User, UserRole } from '../../db/entities';
-import { createTenant, createTestRuntime, inContext, startTestApi, startTestWorker, tokenFor, uniqueCode, type TenantFixture, type TestApi, type TestWorker } from '../support/harness';
-import { startSmtpListener, type SmtpListener } from '../support/smtp';
+import { createTenant, createTestRuntime, inContext, startTestApi, startTestWorker, tokenFor, uniqueCode, type TenantFixture, type TestApi, type TestWorker } from '../harness/harness';
+import { startSmtpListener, type SmtpListener } from '../harness/smtp';
 import { eventually, FaultPlan, footprint, waitForOutcome } from './fixtures';
 
 describe('user provisioning saga', () => {

@@ -5,7 +5,7 @@
  */
 import { decideStepBySystem, leaveStep, settle } from '../../../workflows/approval/engine/step-runs';
 import { addSigners, decideTask, delegateTask, removeSigner, takeBack, transferTask } from '../../../workflows/approval/engine/task-actions';
-import { approvalStep, INITIATOR, open, stateOf, statuses, taskOf } from './support';
+import { approvalStep, INITIATOR, open, stateOf, statuses, taskOf } from './helpers';
 
 const act = (actorId: string, taskId: string, comment?: string) => ({ actorId, taskId, ...(comment ? { comment } : {}) });
 

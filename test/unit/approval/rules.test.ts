@@ -22,7 +22,7 @@ import {
 } from '../../../workflows/approval/engine/rules';
 import { leaveStep } from '../../../workflows/approval/engine/step-runs';
 import { addSigners, decideTask, delegateTask } from '../../../workflows/approval/engine/task-actions';
-import { approvalStep, INITIATOR, open, stateOf, taskOf } from './support';
+import { approvalStep, INITIATOR, open, stateOf, taskOf } from './helpers';
 
 const code = (refusal: Refusal | null) => refusal?.code ?? null;
 const act = (actorId: string, taskId: string) => ({ actorId, taskId });

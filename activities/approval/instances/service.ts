@@ -1,0 +1,314 @@
+/**
+ * Approval instances as the API sees them: start one (the published version's definition goes
+ * into the workflow input), read its detail from the read model, and send user actions to the
+ * workflow as Updates. Tenant-scoped throughout; an instance the caller may not see is "not
+ * found", whether it belongs to another tenant or to colleagues outside their reach.
+ */
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Runtime } from '../../runtime';
+import { can, type Actor } from '../../../common/actor';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../../common/errors';
+import { newId } from '../../../common/ids';
+import { ApprovalEvent, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, User } from '../../../db/entities';
+import { PERMISSIONS } from '../../permission/catalog';
+import { SA } from '../../../workflows/search-attributes';
+import { selectionSteps, type Template } from '../../../workflows/approval/dsl';
+import {
+  APPROVAL_PROCESS,
+  APPROVAL_WORKFLOW_TYPE,
+  REJECTIONS,
+  addSignUpdate,
+  approvalWorkflowId,
+  approveUpdate,
+  commentUpdate,
+  confirmUpdate,
+  delegateUpdate,
+  removeSignUpdate,
+  takeBackUpdate,
+  rejectUpdate,
+  resubmitUpdate,
+  transferUpdate,
+  urgeUpdate,
+  withdrawUpdate,
+  type ActionResult,
+  type ApprovalInput,
+  type UserActionKind,
+} from '../../../workflows/approval/contract';
+import type { approvalWorkflow } from '../../../workflows/approval/workflow';
+import type { ApprovalStarted, InstanceDetail, StartApprovalRequest, TaskView, TimelineEvent } from './schema';
+import { AssigneeResolver } from '../assignees';
+import { checkForm } from '../dry-run';
+
+export const APPROVALS_PREFIX = '/api/v1/approvals';
+
+/** A stable UUID from an idempotency key: a retried start names the same instance (and workflow). */
+function uuidFromKey(key: string): string {
+  const h = createHash('sha256').update(key).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const iso = (d: Date | string | number) => new Date(d).toISOString();
+
+/** "Working days: 3" — the first couple of plain form values, for the Temporal UI summary. */
+function formDigest(def: Template, form: Record<string, unknown>): string {
+  const parts = def.formSchema.fields
+    .filter((f) => ['text', 'number', 'money', 'select', 'date'].includes(f.type) && form[f.id] !== undefined)
+    .slice(0, 2)
+    .map((f) => `${f.label}: ${String(form[f.id])}`);
+  return parts.join(', ');
+}
+
+export class ApprovalInstanceService {
+  constructor(private readonly rt: Runtime) {}
+
+  // ─────────────────────────────────────────── start
+
+  async start(actor: Actor, body: StartApprovalRequest, idempotencyKey?: string): Promise<ApprovalStarted> {
+    const { tenantId } = actor;
+    const em = this.rt.orm.em;
+    const template = await em.findOne(ApprovalTemplate, body.templateId ? { tenantId, id: body.templateId } : { tenantId, key: body.templateKey! });
+    if (!template) throw new NotFoundError('template', body.templateId ?? body.templateKey);
+    const { definition, version, key } = await this.rt.services.templates.startable(actor, template.id);
+
+    const resolver = new AssigneeResolver(this.rt);
+    const initiator = await resolver.initiator(tenantId, actor.userId, 'initiator');
+    const form = await checkForm(this.rt, tenantId, definition, body.form);
+    await this.checkSelections(tenantId, definition, body.selections);
+
+    const tenant = await this.rt.services.tenants.current(actor);
+    const instanceId = idempotencyKey ? uuidFromKey(`${tenantId}:${actor.userId}:start:${idempotencyKey}`) : newId();
+    const workflowId = approvalWorkflowId(tenant.code, instanceId);
+    const title = body.title ?? `${definition.name} — ${initiator.displayName}`;
+    const input: ApprovalInput = {
+      tenantId,
+      tenantCode: tenant.code,
+      instanceId,
+      templateId: template.id,
+      templateVersion: version,
+      definition,
+      title,
+      form,
+      initiator,
+      selections: body.selections,
+      submittedAt: new Date().toISOString(),
+    };
+    const started: ApprovalStarted = { instanceId, workflowId, templateKey: key, templateVersion: version, url: `${APPROVALS_PREFIX}/${instanceId}` };
+    const client = await this.rt.temporal();
+    const digest = body.title ?? formDigest(definition, form);
+    try {
+      await client.workflow.start<typeof approvalWorkflow>(APPROVAL_WORKFLOW_TYPE, {
+        workflowId,
+        taskQueue: this.rt.config.TEMPORAL_TASK_QUEUE,
+        args: [input],
+        // A retried start (same Idempotency-Key) finds its workflow, running or finished.
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary: [definition.name, initiator.displayName, digest].filter(Boolean).join(' — '),
+        staticDetails: `Template \`${key}\` v${version}, instance \`${instanceId}\``,
+        typedSearchAttributes: [
+          { key: SA.tenant, value: tenant.code },
+          { key: SA.process, value: APPROVAL_PROCESS },
+          { key: SA.businessKey, value: instanceId },
+          { key: SA.template, value: key },
+          { key: SA.initiator, value: actor.userId },
+          { key: SA.status, value: 'running' },
+        ],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return started;
+  }
+
+  /** Picks only for steps that ask for them, and only active people of the tenant. */
+  private async checkSelections(tenantId: string, def: Template, selections: Record<string, string[]>) {
+    const allowed = new Set(selectionSteps(def.flow).map((s) => s.id));
+    const problems = Object.keys(selections)
+      .filter((id) => !allowed.has(id))
+      .map((id) => ({ path: `selections.${id}`, message: 'this step does not let the initiator pick people', code: 'not_a_selection_step' }));
+    const resolver = new AssigneeResolver(this.rt);
+    for (const [stepId, ids] of Object.entries(selections)) {
+      const found = new Set((await resolver.activeUsers(tenantId, ids)).map((p) => p.userId));
+      ids.forEach((id, i) => found.has(id) || problems.push({ path: `selections.${stepId}.${i}`, message: 'no active user with this id in the tenant', code: 'not_found' }));
+    }
+    if (problems.length) throw new ValidationError('The selections are not valid', problems);
+  }
+
+  // ─────────────────────────────────────────── read
+
+  /** The instance, if the caller may see it: initiator, anyone asked or copied, or `approval:view-all` within data scope. */
+  async visible(actor: Actor, id: string): Promise<ApprovalInstance> {
+    const em = this.rt.orm.em.fork();
+    const inst = await em.findOne(ApprovalInstance, { tenantId: actor.tenantId, id });
+    if (!inst) throw new NotFoundError('approval', id);
+    if (inst.initiatorId === actor.userId) return inst;
+    if (await em.count(ApprovalTask, { tenantId: actor.tenantId, instanceId: id, assigneeId: actor.userId })) return inst;
+    if (can(actor, PERMISSIONS.approvalViewAll)) {
+      const scope = await this.rt.services.permissions.dataScopeFor(actor);
+      if (scope.all || (inst.initiatorDepartmentId && scope.departmentIds.includes(inst.initiatorDepartmentId))) return inst;
+    }
+    throw new NotFoundError('approval', id);
+  }
+
+  async detail(actor: Actor, id: string): Promise<InstanceDetail> {
+    const inst = await this.visible(actor, id);
+    // A fresh context: right after an action, the request's identity map would hold stale rows.
+    const em = this.rt.orm.em.fork();
+    const tasks = await em.find(ApprovalTask, { tenantId: actor.tenantId, instanceId: id }, { orderBy: { position: 'asc' } });
+    const events = await em.find(ApprovalEvent, { tenantId: actor.tenantId, instanceId: id }, { orderBy: { seq: 'asc' } });
+    const names = await this.names(actor.tenantId, [inst.initiatorId, ...tasks.map((t) => t.assigneeId), ...events.flatMap((e) => (e.actorId ? [e.actorId] : []))]);
+    const person = (userId: string) => ({ userId, displayName: names.get(userId) ?? null });
+    const taskViews: TaskView[] = tasks.map((t) => ({
+      taskId: t.id,
+      stepId: t.stepId,
+      stepName: t.stepName,
+      kind: t.kind,
+      assignee: person(t.assigneeId),
+      status: t.status,
+      reason: t.reason,
+      comment: t.comment,
+      round: t.round,
+      openedAt: iso(t.openedAt),
+      actedAt: t.actedAt ? iso(t.actedAt) : null,
+    }));
+    const timeline: TimelineEvent[] = events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      stepId: e.stepId,
+      taskId: e.taskId,
+      actor: e.actorId ? person(e.actorId) : null,
+      data: e.data,
+      at: iso(e.occurredAt),
+    }));
+    const open = tasks.filter((t) => t.status === 'open');
+    return {
+      instanceId: inst.id,
+      workflowId: inst.workflowId,
+      template: { id: inst.templateId, key: inst.templateKey, version: inst.templateVersion, name: inst.templateName },
+      title: inst.title,
+      initiator: person(inst.initiatorId),
+      status: inst.status,
+      form: inst.form,
+      round: inst.round,
+      currentSteps: inst.currentStepIds.map((stepId) => ({
+        stepId,
+        stepName: tasks.find((t) => t.stepId === stepId)?.stepName ?? stepId,
+        holders: open.filter((t) => t.stepId === stepId).map((t) => ({ ...person(t.assigneeId), taskId: t.id })),
+      })),
+      tasks: taskViews,
+      timeline,
+      submittedAt: iso(inst.submittedAt),
+      finishedAt: inst.finishedAt ? iso(inst.finishedAt) : null,
+    };
+  }
+
+  async names(tenantId: string, ids: string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (!unique.length) return new Map();
+    const users = await this.rt.orm.em.fork().find(User, { tenantId, id: { $in: unique } }, { fields: ['id', 'displayName'] });
+    return new Map(users.map((u) => [u.id, u.displayName]));
+  }
+
+  // ─────────────────────────────────────────── actions
+
+  /**
+   * Send one action to the workflow. The Idempotency-Key becomes the Update id (per caller and
+   * action), so a repeated request returns the first one's answer and has no second effect.
+   */
+  async act(
+    actor: Actor,
+    id: string,
+    action: UserActionKind,
+    args: { taskId?: string; comment?: string; toUserId?: string; form?: Record<string, unknown>; userIds?: string[]; position?: 'before' | 'after' },
+    idempotencyKey?: string,
+  ): Promise<InstanceDetail> {
+    const inst = await this.visible(actor, id);
+    if (action === 'transfer' || action === 'delegate') await this.checkPeople(actor.tenantId, [args.toUserId!], 'toUserId');
+    if (action === 'addSign') await this.checkPeople(actor.tenantId, args.userIds!, 'userIds');
+    let form = args.form;
+    if (action === 'resubmit' && form) {
+      const version = await this.rt.orm.em.fork().findOne(ApprovalTemplateVersion, { tenantId: actor.tenantId, templateId: inst.templateId, version: inst.templateVersion });
+      if (!version) throw new ConflictError('template_version_missing', 'The template version of this request no longer exists');
+      form = await checkForm(this.rt, actor.tenantId, version.definition, form);
+    }
+    const base = { actorId: actor.userId, ...(args.comment ? { comment: args.comment } : {}) };
+    const client = await this.rt.temporal();
+    const handle = client.workflow.getHandle<typeof approvalWorkflow>(inst.workflowId);
+    const updateId = idempotencyKey ? `${actor.userId}:${action}:${args.taskId ?? ''}:${idempotencyKey}` : newId();
+    const run = <A>(def: UpdateDefinition<ActionResult, [A]>, arg: A) => handle.executeUpdate(def, { args: [arg], updateId });
+    try {
+      switch (action) {
+        case 'approve':
+          await run(approveUpdate, { ...base, taskId: args.taskId! });
+          break;
+        case 'reject':
+          await run(rejectUpdate, { ...base, taskId: args.taskId! });
+          break;
+        case 'transfer':
+          await run(transferUpdate, { ...base, taskId: args.taskId!, toUserId: args.toUserId! });
+          break;
+        case 'comment':
+          await run(commentUpdate, { ...base, ...(args.taskId ? { taskId: args.taskId } : {}) });
+          break;
+        case 'withdraw':
+          await run(withdrawUpdate, base);
+          break;
+        case 'resubmit':
+          await run(resubmitUpdate, { ...base, ...(form ? { form } : {}) });
+          break;
+        case 'urge':
+          await run(urgeUpdate, base);
+          break;
+        case 'addSign':
+          await run(addSignUpdate, { ...base, taskId: args.taskId!, userIds: args.userIds!, position: args.position! });
+          break;
+        case 'removeSign':
+          await run(removeSignUpdate, { ...base, taskId: args.taskId! });
+          break;
+        case 'delegate':
+          await run(delegateUpdate, { ...base, taskId: args.taskId!, toUserId: args.toUserId! });
+          break;
+        case 'confirm':
+          await run(confirmUpdate, { ...base, taskId: args.taskId! });
+          break;
+        case 'takeBack':
+          await run(takeBackUpdate, { ...base, taskId: args.taskId! });
+          break;
+        default: {
+          // Every user action of the contract has a case above: adding one to USER_ACTIONS fails here until it does.
+          const unhandled: never = action;
+          throw new Error(`Unknown approval action ${String(unhandled)}`);
+        }
+      }
+    } catch (err) {
+      throw refusalOf(err);
+    }
+    return this.detail(actor, id);
+  }
+
+  /** People a task is handed or added to: active users of the caller's tenant. */
+  private async checkPeople(tenantId: string, userIds: string[], path: 'toUserId' | 'userIds') {
+    const found = new Set((await new AssigneeResolver(this.rt).activeUsers(tenantId, userIds)).map((p) => p.userId));
+    const problems = userIds
+      .map((id, i) => ({ id, path: path === 'toUserId' ? path : `${path}.${i}` }))
+      .filter(({ id }) => !found.has(id))
+      .map(({ path: at }) => ({ path: at, message: 'no active user with this id in the tenant', code: 'not_found' }));
+    if (problems.length) throw new ValidationError(path === 'toUserId' ? 'Cannot hand the task to this user' : 'Cannot add these signers', problems);
+  }
+}
+
+/** A validator's refusal (or a finished workflow) in request terms: 409 when the state moved on, 422 otherwise. */
+function refusalOf(err: unknown): unknown {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type && err.cause.type in REJECTIONS) {
+    const code = err.cause.type as keyof typeof REJECTIONS;
+    if (code === 'task_not_found') return new AppError(404, code, err.cause.message);
+    return REJECTIONS[code] === 'conflict' ? new ConflictError(code, err.cause.message) : new AppError(422, code, err.cause.message);
+  }
+  // Updates cannot reach a closed workflow: the request is over.
+  if (err instanceof WorkflowNotFoundError) return new ConflictError('instance_finished', 'The request is already finished');
+  return err;
+}
+
