@@ -64,13 +64,16 @@ The API is running: <a href="/docs">API docs</a>.</p></body></html>`;
 export function serveConsole(log: Logger, dir: string | null = consoleDir()): Middleware {
   if (!dir) log.warn('console not built (web/dist is missing): the API runs without it; `npm run build` builds it');
   const root = dir ? resolve(dir) : null;
-  const cache = new Map<string, StaticFile | null>();
+  const cache = new Map<string, StaticFile>();
 
   const load = (file: string): StaticFile | null => {
-    if (cache.has(file)) return cache.get(file)!;
     let found: StaticFile | null = null;
     try {
       const st = statSync(file);
+      const etag = `"${st.size.toString(16)}-${st.mtimeMs.toString(16)}"`;
+      // A rebuild while the API runs replaces files: the cached copy is used only while it is the same file.
+      const cached = cache.get(file);
+      if (cached && cached.etag === etag) return cached;
       if (st.isFile()) {
         const ext = extname(file);
         const body = readFileSync(file);
@@ -79,7 +82,7 @@ export function serveConsole(log: Logger, dir: string | null = consoleDir()): Mi
           body,
           gzip: COMPRESSIBLE.has(ext) && body.length > 1024 ? gzipSync(body, { level: 9 }) : null,
           type: TYPES[ext] ?? 'application/octet-stream',
-          etag: `"${st.size.toString(16)}-${st.mtimeMs.toString(16)}"`,
+          etag,
           cacheControl: hashed ? 'public, max-age=31536000, immutable' : 'no-cache',
         };
       }

@@ -1950,20 +1950,6 @@ export interface components {
             visible: boolean;
             children: components["schemas"]["S113___schema0"][];
         };
-        S122___schema0: {
-            id: string;
-            parentId: string | null;
-            key: string;
-            name: string;
-            /** @enum {string} */
-            kind: "directory" | "page" | "button";
-            routePath: string | null;
-            icon: string | null;
-            permissionCode: string | null;
-            sortOrder: number;
-            visible: boolean;
-            children: components["schemas"]["S122___schema0"][];
-        };
         S125___schema0: {
             /** @constant */
             kind: "approval";
@@ -2497,1608 +2483,6 @@ export interface components {
         };
         S126___schema2: string | number | boolean | null | components["schemas"]["S126___schema2"][] | {
             [key: string]: components["schemas"]["S126___schema2"];
-        };
-        S128___schema0: {
-            /** @constant */
-            kind: "approval";
-            id: string;
-            name: string;
-            assignees: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-            /**
-             * @default sequential
-             * @enum {string}
-             */
-            mode: "sequential" | "all" | "any" | "vote";
-            voteThreshold?: number;
-            /**
-             * @default {
-             *       "type": "fail"
-             *     }
-             */
-            emptyAssignee: {
-                /** @constant */
-                type: "autoApprove";
-            } | {
-                /** @constant */
-                type: "autoReject";
-            } | {
-                /** @constant */
-                type: "fail";
-            } | {
-                /** @constant */
-                type: "assignTo";
-                /** @default [] */
-                userIds: string[];
-                /** @default [] */
-                roleCodes: string[];
-            };
-            /**
-             * @default {
-             *       "type": "rejectInstance"
-             *     }
-             */
-            onReject: {
-                /** @constant */
-                type: "rejectInstance";
-            } | {
-                /** @constant */
-                type: "returnToInitiator";
-            } | {
-                /** @constant */
-                type: "returnToStep";
-                stepId: string;
-            };
-            /** @default false */
-            allowAddSign: boolean;
-            /** @default true */
-            allowTransfer: boolean;
-            /** @default false */
-            allowDelegate: boolean;
-            time?: {
-                remindAfter?: string;
-                remindEvery?: string;
-                remindMaxTimes?: number;
-                timeoutAfter?: string;
-                timeoutAction?: {
-                    /** @constant */
-                    type: "approve";
-                } | {
-                    /** @constant */
-                    type: "reject";
-                } | {
-                    /** @constant */
-                    type: "notifyAdmin";
-                } | {
-                    /** @constant */
-                    type: "escalate";
-                    /** @enum {string} */
-                    to: "manager" | "role";
-                    roleCode?: string;
-                };
-            };
-            /** @default false */
-            initiatorSelects: boolean;
-        } | {
-            /** @constant */
-            kind: "cc";
-            id: string;
-            name: string;
-            recipients: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-        } | {
-            /** @constant */
-            kind: "condition";
-            id: string;
-            name: string;
-            branches: {
-                id: string;
-                name: string;
-                when: components["schemas"]["S128___schema1"];
-                steps: components["schemas"]["S128___schema0"][];
-            }[];
-            default?: {
-                id: string;
-                /** @default Otherwise */
-                name: string;
-                steps: components["schemas"]["S128___schema0"][];
-            };
-        } | {
-            /** @constant */
-            kind: "parallel";
-            id: string;
-            name: string;
-            branches: {
-                id: string;
-                name: string;
-                steps: components["schemas"]["S128___schema0"][];
-            }[];
-        } | {
-            /** @constant */
-            kind: "delay";
-            id: string;
-            name: string;
-            duration?: string;
-            untilField?: string;
-        } | ({
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "grantRole";
-            args: {
-                roleCode: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S128___schema2"];
-                };
-                userId?: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S128___schema2"];
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "webhook";
-            args: {
-                /** Format: uri */
-                url: string;
-                /**
-                 * @default POST
-                 * @enum {string}
-                 */
-                method: "POST" | "PUT";
-                /** @default {} */
-                body: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S128___schema2"];
-                    };
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "activity";
-            args: {
-                name: string;
-                /** @default {} */
-                input: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S128___schema2"];
-                    };
-                };
-            };
-        });
-        S128___schema1: {
-            field: string;
-            /** @enum {string} */
-            op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
-            value: (string | number | boolean) | (string | number | boolean)[];
-        } | {
-            all: components["schemas"]["S128___schema1"][];
-        } | {
-            any: components["schemas"]["S128___schema1"][];
-        } | {
-            not: components["schemas"]["S128___schema1"];
-        };
-        S128___schema2: string | number | boolean | null | components["schemas"]["S128___schema2"][] | {
-            [key: string]: components["schemas"]["S128___schema2"];
-        };
-        S130___schema0: {
-            /** @constant */
-            kind: "approval";
-            id: string;
-            name: string;
-            assignees: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-            /**
-             * @default sequential
-             * @enum {string}
-             */
-            mode: "sequential" | "all" | "any" | "vote";
-            voteThreshold?: number;
-            /**
-             * @default {
-             *       "type": "fail"
-             *     }
-             */
-            emptyAssignee: {
-                /** @constant */
-                type: "autoApprove";
-            } | {
-                /** @constant */
-                type: "autoReject";
-            } | {
-                /** @constant */
-                type: "fail";
-            } | {
-                /** @constant */
-                type: "assignTo";
-                /** @default [] */
-                userIds: string[];
-                /** @default [] */
-                roleCodes: string[];
-            };
-            /**
-             * @default {
-             *       "type": "rejectInstance"
-             *     }
-             */
-            onReject: {
-                /** @constant */
-                type: "rejectInstance";
-            } | {
-                /** @constant */
-                type: "returnToInitiator";
-            } | {
-                /** @constant */
-                type: "returnToStep";
-                stepId: string;
-            };
-            /** @default false */
-            allowAddSign: boolean;
-            /** @default true */
-            allowTransfer: boolean;
-            /** @default false */
-            allowDelegate: boolean;
-            time?: {
-                remindAfter?: string;
-                remindEvery?: string;
-                remindMaxTimes?: number;
-                timeoutAfter?: string;
-                timeoutAction?: {
-                    /** @constant */
-                    type: "approve";
-                } | {
-                    /** @constant */
-                    type: "reject";
-                } | {
-                    /** @constant */
-                    type: "notifyAdmin";
-                } | {
-                    /** @constant */
-                    type: "escalate";
-                    /** @enum {string} */
-                    to: "manager" | "role";
-                    roleCode?: string;
-                };
-            };
-            /** @default false */
-            initiatorSelects: boolean;
-        } | {
-            /** @constant */
-            kind: "cc";
-            id: string;
-            name: string;
-            recipients: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-        } | {
-            /** @constant */
-            kind: "condition";
-            id: string;
-            name: string;
-            branches: {
-                id: string;
-                name: string;
-                when: components["schemas"]["S130___schema1"];
-                steps: components["schemas"]["S130___schema0"][];
-            }[];
-            default?: {
-                id: string;
-                /** @default Otherwise */
-                name: string;
-                steps: components["schemas"]["S130___schema0"][];
-            };
-        } | {
-            /** @constant */
-            kind: "parallel";
-            id: string;
-            name: string;
-            branches: {
-                id: string;
-                name: string;
-                steps: components["schemas"]["S130___schema0"][];
-            }[];
-        } | {
-            /** @constant */
-            kind: "delay";
-            id: string;
-            name: string;
-            duration?: string;
-            untilField?: string;
-        } | ({
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "grantRole";
-            args: {
-                roleCode: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S130___schema2"];
-                };
-                userId?: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S130___schema2"];
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "webhook";
-            args: {
-                /** Format: uri */
-                url: string;
-                /**
-                 * @default POST
-                 * @enum {string}
-                 */
-                method: "POST" | "PUT";
-                /** @default {} */
-                body: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S130___schema2"];
-                    };
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "activity";
-            args: {
-                name: string;
-                /** @default {} */
-                input: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S130___schema2"];
-                    };
-                };
-            };
-        });
-        S130___schema1: {
-            field: string;
-            /** @enum {string} */
-            op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
-            value: (string | number | boolean) | (string | number | boolean)[];
-        } | {
-            all: components["schemas"]["S130___schema1"][];
-        } | {
-            any: components["schemas"]["S130___schema1"][];
-        } | {
-            not: components["schemas"]["S130___schema1"];
-        };
-        S130___schema2: string | number | boolean | null | components["schemas"]["S130___schema2"][] | {
-            [key: string]: components["schemas"]["S130___schema2"];
-        };
-        S131___schema0: {
-            /** @constant */
-            kind: "approval";
-            id: string;
-            name: string;
-            assignees: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-            /**
-             * @default sequential
-             * @enum {string}
-             */
-            mode: "sequential" | "all" | "any" | "vote";
-            voteThreshold?: number;
-            /**
-             * @default {
-             *       "type": "fail"
-             *     }
-             */
-            emptyAssignee: {
-                /** @constant */
-                type: "autoApprove";
-            } | {
-                /** @constant */
-                type: "autoReject";
-            } | {
-                /** @constant */
-                type: "fail";
-            } | {
-                /** @constant */
-                type: "assignTo";
-                /** @default [] */
-                userIds: string[];
-                /** @default [] */
-                roleCodes: string[];
-            };
-            /**
-             * @default {
-             *       "type": "rejectInstance"
-             *     }
-             */
-            onReject: {
-                /** @constant */
-                type: "rejectInstance";
-            } | {
-                /** @constant */
-                type: "returnToInitiator";
-            } | {
-                /** @constant */
-                type: "returnToStep";
-                stepId: string;
-            };
-            /** @default false */
-            allowAddSign: boolean;
-            /** @default true */
-            allowTransfer: boolean;
-            /** @default false */
-            allowDelegate: boolean;
-            time?: {
-                remindAfter?: string;
-                remindEvery?: string;
-                remindMaxTimes?: number;
-                timeoutAfter?: string;
-                timeoutAction?: {
-                    /** @constant */
-                    type: "approve";
-                } | {
-                    /** @constant */
-                    type: "reject";
-                } | {
-                    /** @constant */
-                    type: "notifyAdmin";
-                } | {
-                    /** @constant */
-                    type: "escalate";
-                    /** @enum {string} */
-                    to: "manager" | "role";
-                    roleCode?: string;
-                };
-            };
-            /** @default false */
-            initiatorSelects: boolean;
-        } | {
-            /** @constant */
-            kind: "cc";
-            id: string;
-            name: string;
-            recipients: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-        } | {
-            /** @constant */
-            kind: "condition";
-            id: string;
-            name: string;
-            branches: {
-                id: string;
-                name: string;
-                when: components["schemas"]["S131___schema1"];
-                steps: components["schemas"]["S131___schema0"][];
-            }[];
-            default?: {
-                id: string;
-                /** @default Otherwise */
-                name: string;
-                steps: components["schemas"]["S131___schema0"][];
-            };
-        } | {
-            /** @constant */
-            kind: "parallel";
-            id: string;
-            name: string;
-            branches: {
-                id: string;
-                name: string;
-                steps: components["schemas"]["S131___schema0"][];
-            }[];
-        } | {
-            /** @constant */
-            kind: "delay";
-            id: string;
-            name: string;
-            duration?: string;
-            untilField?: string;
-        } | ({
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "grantRole";
-            args: {
-                roleCode: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S131___schema2"];
-                };
-                userId?: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S131___schema2"];
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "webhook";
-            args: {
-                /** Format: uri */
-                url: string;
-                /**
-                 * @default POST
-                 * @enum {string}
-                 */
-                method: "POST" | "PUT";
-                /** @default {} */
-                body: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S131___schema2"];
-                    };
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "activity";
-            args: {
-                name: string;
-                /** @default {} */
-                input: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S131___schema2"];
-                    };
-                };
-            };
-        });
-        S131___schema1: {
-            field: string;
-            /** @enum {string} */
-            op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
-            value: (string | number | boolean) | (string | number | boolean)[];
-        } | {
-            all: components["schemas"]["S131___schema1"][];
-        } | {
-            any: components["schemas"]["S131___schema1"][];
-        } | {
-            not: components["schemas"]["S131___schema1"];
-        };
-        S131___schema2: string | number | boolean | null | components["schemas"]["S131___schema2"][] | {
-            [key: string]: components["schemas"]["S131___schema2"];
-        };
-        S136___schema0: {
-            /** @constant */
-            kind: "approval";
-            id: string;
-            name: string;
-            assignees: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-            /**
-             * @default sequential
-             * @enum {string}
-             */
-            mode: "sequential" | "all" | "any" | "vote";
-            voteThreshold?: number;
-            /**
-             * @default {
-             *       "type": "fail"
-             *     }
-             */
-            emptyAssignee: {
-                /** @constant */
-                type: "autoApprove";
-            } | {
-                /** @constant */
-                type: "autoReject";
-            } | {
-                /** @constant */
-                type: "fail";
-            } | {
-                /** @constant */
-                type: "assignTo";
-                /** @default [] */
-                userIds: string[];
-                /** @default [] */
-                roleCodes: string[];
-            };
-            /**
-             * @default {
-             *       "type": "rejectInstance"
-             *     }
-             */
-            onReject: {
-                /** @constant */
-                type: "rejectInstance";
-            } | {
-                /** @constant */
-                type: "returnToInitiator";
-            } | {
-                /** @constant */
-                type: "returnToStep";
-                stepId: string;
-            };
-            /** @default false */
-            allowAddSign: boolean;
-            /** @default true */
-            allowTransfer: boolean;
-            /** @default false */
-            allowDelegate: boolean;
-            time?: {
-                remindAfter?: string;
-                remindEvery?: string;
-                remindMaxTimes?: number;
-                timeoutAfter?: string;
-                timeoutAction?: {
-                    /** @constant */
-                    type: "approve";
-                } | {
-                    /** @constant */
-                    type: "reject";
-                } | {
-                    /** @constant */
-                    type: "notifyAdmin";
-                } | {
-                    /** @constant */
-                    type: "escalate";
-                    /** @enum {string} */
-                    to: "manager" | "role";
-                    roleCode?: string;
-                };
-            };
-            /** @default false */
-            initiatorSelects: boolean;
-        } | {
-            /** @constant */
-            kind: "cc";
-            id: string;
-            name: string;
-            recipients: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-        } | {
-            /** @constant */
-            kind: "condition";
-            id: string;
-            name: string;
-            branches: {
-                id: string;
-                name: string;
-                when: components["schemas"]["S136___schema1"];
-                steps: components["schemas"]["S136___schema0"][];
-            }[];
-            default?: {
-                id: string;
-                /** @default Otherwise */
-                name: string;
-                steps: components["schemas"]["S136___schema0"][];
-            };
-        } | {
-            /** @constant */
-            kind: "parallel";
-            id: string;
-            name: string;
-            branches: {
-                id: string;
-                name: string;
-                steps: components["schemas"]["S136___schema0"][];
-            }[];
-        } | {
-            /** @constant */
-            kind: "delay";
-            id: string;
-            name: string;
-            duration?: string;
-            untilField?: string;
-        } | ({
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "grantRole";
-            args: {
-                roleCode: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S136___schema2"];
-                };
-                userId?: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S136___schema2"];
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "webhook";
-            args: {
-                /** Format: uri */
-                url: string;
-                /**
-                 * @default POST
-                 * @enum {string}
-                 */
-                method: "POST" | "PUT";
-                /** @default {} */
-                body: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S136___schema2"];
-                    };
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "activity";
-            args: {
-                name: string;
-                /** @default {} */
-                input: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S136___schema2"];
-                    };
-                };
-            };
-        });
-        S136___schema1: {
-            field: string;
-            /** @enum {string} */
-            op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
-            value: (string | number | boolean) | (string | number | boolean)[];
-        } | {
-            all: components["schemas"]["S136___schema1"][];
-        } | {
-            any: components["schemas"]["S136___schema1"][];
-        } | {
-            not: components["schemas"]["S136___schema1"];
-        };
-        S136___schema2: string | number | boolean | null | components["schemas"]["S136___schema2"][] | {
-            [key: string]: components["schemas"]["S136___schema2"];
-        };
-        S141___schema0: {
-            /** @constant */
-            kind: "approval";
-            id: string;
-            name: string;
-            assignees: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-            /**
-             * @default sequential
-             * @enum {string}
-             */
-            mode: "sequential" | "all" | "any" | "vote";
-            voteThreshold?: number;
-            /**
-             * @default {
-             *       "type": "fail"
-             *     }
-             */
-            emptyAssignee: {
-                /** @constant */
-                type: "autoApprove";
-            } | {
-                /** @constant */
-                type: "autoReject";
-            } | {
-                /** @constant */
-                type: "fail";
-            } | {
-                /** @constant */
-                type: "assignTo";
-                /** @default [] */
-                userIds: string[];
-                /** @default [] */
-                roleCodes: string[];
-            };
-            /**
-             * @default {
-             *       "type": "rejectInstance"
-             *     }
-             */
-            onReject: {
-                /** @constant */
-                type: "rejectInstance";
-            } | {
-                /** @constant */
-                type: "returnToInitiator";
-            } | {
-                /** @constant */
-                type: "returnToStep";
-                stepId: string;
-            };
-            /** @default false */
-            allowAddSign: boolean;
-            /** @default true */
-            allowTransfer: boolean;
-            /** @default false */
-            allowDelegate: boolean;
-            time?: {
-                remindAfter?: string;
-                remindEvery?: string;
-                remindMaxTimes?: number;
-                timeoutAfter?: string;
-                timeoutAction?: {
-                    /** @constant */
-                    type: "approve";
-                } | {
-                    /** @constant */
-                    type: "reject";
-                } | {
-                    /** @constant */
-                    type: "notifyAdmin";
-                } | {
-                    /** @constant */
-                    type: "escalate";
-                    /** @enum {string} */
-                    to: "manager" | "role";
-                    roleCode?: string;
-                };
-            };
-            /** @default false */
-            initiatorSelects: boolean;
-        } | {
-            /** @constant */
-            kind: "cc";
-            id: string;
-            name: string;
-            recipients: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-        } | {
-            /** @constant */
-            kind: "condition";
-            id: string;
-            name: string;
-            branches: {
-                id: string;
-                name: string;
-                when: components["schemas"]["S141___schema1"];
-                steps: components["schemas"]["S141___schema0"][];
-            }[];
-            default?: {
-                id: string;
-                /** @default Otherwise */
-                name: string;
-                steps: components["schemas"]["S141___schema0"][];
-            };
-        } | {
-            /** @constant */
-            kind: "parallel";
-            id: string;
-            name: string;
-            branches: {
-                id: string;
-                name: string;
-                steps: components["schemas"]["S141___schema0"][];
-            }[];
-        } | {
-            /** @constant */
-            kind: "delay";
-            id: string;
-            name: string;
-            duration?: string;
-            untilField?: string;
-        } | ({
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "grantRole";
-            args: {
-                roleCode: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S141___schema2"];
-                };
-                userId?: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S141___schema2"];
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "webhook";
-            args: {
-                /** Format: uri */
-                url: string;
-                /**
-                 * @default POST
-                 * @enum {string}
-                 */
-                method: "POST" | "PUT";
-                /** @default {} */
-                body: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S141___schema2"];
-                    };
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "activity";
-            args: {
-                name: string;
-                /** @default {} */
-                input: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S141___schema2"];
-                    };
-                };
-            };
-        });
-        S141___schema1: {
-            field: string;
-            /** @enum {string} */
-            op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
-            value: (string | number | boolean) | (string | number | boolean)[];
-        } | {
-            all: components["schemas"]["S141___schema1"][];
-        } | {
-            any: components["schemas"]["S141___schema1"][];
-        } | {
-            not: components["schemas"]["S141___schema1"];
-        };
-        S141___schema2: string | number | boolean | null | components["schemas"]["S141___schema2"][] | {
-            [key: string]: components["schemas"]["S141___schema2"];
-        };
-        S148___schema0: {
-            /** @constant */
-            kind: "approval";
-            id: string;
-            name: string;
-            assignees: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-            /**
-             * @default sequential
-             * @enum {string}
-             */
-            mode: "sequential" | "all" | "any" | "vote";
-            voteThreshold?: number;
-            /**
-             * @default {
-             *       "type": "fail"
-             *     }
-             */
-            emptyAssignee: {
-                /** @constant */
-                type: "autoApprove";
-            } | {
-                /** @constant */
-                type: "autoReject";
-            } | {
-                /** @constant */
-                type: "fail";
-            } | {
-                /** @constant */
-                type: "assignTo";
-                /** @default [] */
-                userIds: string[];
-                /** @default [] */
-                roleCodes: string[];
-            };
-            /**
-             * @default {
-             *       "type": "rejectInstance"
-             *     }
-             */
-            onReject: {
-                /** @constant */
-                type: "rejectInstance";
-            } | {
-                /** @constant */
-                type: "returnToInitiator";
-            } | {
-                /** @constant */
-                type: "returnToStep";
-                stepId: string;
-            };
-            /** @default false */
-            allowAddSign: boolean;
-            /** @default true */
-            allowTransfer: boolean;
-            /** @default false */
-            allowDelegate: boolean;
-            time?: {
-                remindAfter?: string;
-                remindEvery?: string;
-                remindMaxTimes?: number;
-                timeoutAfter?: string;
-                timeoutAction?: {
-                    /** @constant */
-                    type: "approve";
-                } | {
-                    /** @constant */
-                    type: "reject";
-                } | {
-                    /** @constant */
-                    type: "notifyAdmin";
-                } | {
-                    /** @constant */
-                    type: "escalate";
-                    /** @enum {string} */
-                    to: "manager" | "role";
-                    roleCode?: string;
-                };
-            };
-            /** @default false */
-            initiatorSelects: boolean;
-        } | {
-            /** @constant */
-            kind: "cc";
-            id: string;
-            name: string;
-            recipients: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-        } | {
-            /** @constant */
-            kind: "condition";
-            id: string;
-            name: string;
-            branches: {
-                id: string;
-                name: string;
-                when: components["schemas"]["S148___schema1"];
-                steps: components["schemas"]["S148___schema0"][];
-            }[];
-            default?: {
-                id: string;
-                /** @default Otherwise */
-                name: string;
-                steps: components["schemas"]["S148___schema0"][];
-            };
-        } | {
-            /** @constant */
-            kind: "parallel";
-            id: string;
-            name: string;
-            branches: {
-                id: string;
-                name: string;
-                steps: components["schemas"]["S148___schema0"][];
-            }[];
-        } | {
-            /** @constant */
-            kind: "delay";
-            id: string;
-            name: string;
-            duration?: string;
-            untilField?: string;
-        } | ({
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "grantRole";
-            args: {
-                roleCode: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S148___schema2"];
-                };
-                userId?: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S148___schema2"];
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "webhook";
-            args: {
-                /** Format: uri */
-                url: string;
-                /**
-                 * @default POST
-                 * @enum {string}
-                 */
-                method: "POST" | "PUT";
-                /** @default {} */
-                body: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S148___schema2"];
-                    };
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            /** @constant */
-            action: "activity";
-            args: {
-                name: string;
-                /** @default {} */
-                input: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S148___schema2"];
-                    };
-                };
-            };
-        });
-        S148___schema1: {
-            field: string;
-            /** @enum {string} */
-            op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
-            value: (string | number | boolean) | (string | number | boolean)[];
-        } | {
-            all: components["schemas"]["S148___schema1"][];
-        } | {
-            any: components["schemas"]["S148___schema1"][];
-        } | {
-            not: components["schemas"]["S148___schema1"];
-        };
-        S148___schema2: string | number | boolean | null | components["schemas"]["S148___schema2"][] | {
-            [key: string]: components["schemas"]["S148___schema2"];
         };
     };
     responses: never;
@@ -9093,7 +7477,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S122___schema0"][];
+                        items: components["schemas"]["S113___schema0"][];
                     };
                 };
             };
@@ -9618,7 +8002,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S128___schema0"][];
+                            flow: components["schemas"]["S125___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -9636,7 +8020,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S128___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 } | {
@@ -9648,7 +8032,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S128___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 })[];
@@ -9662,7 +8046,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S128___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 } | {
@@ -9674,7 +8058,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S128___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 })[];
@@ -9795,7 +8179,7 @@ export interface operations {
                         resubmitFrom?: "start" | "returningStep";
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S131___schema0"][];
+                    flow?: components["schemas"]["S126___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -9813,7 +8197,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S131___schema2"];
+                                    const: components["schemas"]["S126___schema2"];
                                 };
                             };
                         } | {
@@ -9825,7 +8209,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S131___schema2"];
+                                    const: components["schemas"]["S126___schema2"];
                                 };
                             };
                         })[];
@@ -9839,7 +8223,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S131___schema2"];
+                                    const: components["schemas"]["S126___schema2"];
                                 };
                             };
                         } | {
@@ -9851,7 +8235,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S131___schema2"];
+                                    const: components["schemas"]["S126___schema2"];
                                 };
                             };
                         })[];
@@ -9935,7 +8319,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S130___schema0"][];
+                            flow: components["schemas"]["S125___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -9953,7 +8337,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 } | {
@@ -9965,7 +8349,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 })[];
@@ -9979,7 +8363,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 } | {
@@ -9991,7 +8375,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 })[];
@@ -10281,7 +8665,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S136___schema0"][];
+                            flow: components["schemas"]["S125___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10299,7 +8683,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S136___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 } | {
@@ -10311,7 +8695,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S136___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 })[];
@@ -10325,7 +8709,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S136___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 } | {
@@ -10337,7 +8721,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S136___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 })[];
@@ -10561,7 +8945,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S141___schema0"][];
+                            flow: components["schemas"]["S125___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10579,7 +8963,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S141___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 } | {
@@ -10591,7 +8975,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S141___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 })[];
@@ -10605,7 +8989,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S141___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 } | {
@@ -10617,7 +9001,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S141___schema2"];
+                                            const: components["schemas"]["S125___schema2"];
                                         };
                                     };
                                 })[];
@@ -10903,7 +9287,7 @@ export interface operations {
                             resubmitFrom?: "start" | "returningStep";
                         };
                         /** @default [] */
-                        flow?: components["schemas"]["S148___schema0"][];
+                        flow?: components["schemas"]["S126___schema0"][];
                         /**
                          * @default {
                          *       "onApproved": [],
@@ -10921,7 +9305,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S148___schema2"];
+                                        const: components["schemas"]["S126___schema2"];
                                     };
                                 };
                             } | {
@@ -10933,7 +9317,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S148___schema2"];
+                                        const: components["schemas"]["S126___schema2"];
                                     };
                                 };
                             })[];
@@ -10947,7 +9331,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S148___schema2"];
+                                        const: components["schemas"]["S126___schema2"];
                                     };
                                 };
                             } | {
@@ -10959,7 +9343,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S148___schema2"];
+                                        const: components["schemas"]["S126___schema2"];
                                     };
                                 };
                             })[];
