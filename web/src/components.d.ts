@@ -12,6 +12,7 @@ export {}
 declare module 'vue' {
   export interface GlobalComponents {
     AttachmentsField: typeof import('./components/form/AttachmentsField.vue')['default']
+    BarChart: typeof import('./components/BarChart.vue')['default']
     DepartmentPicker: typeof import('./components/DepartmentPicker.vue')['default']
     DryRunPath: typeof import('./components/DryRunPath.vue')['default']
     ElAlert: typeof import('element-plus/es')['ElAlert']
@@ -66,6 +67,7 @@ declare module 'vue' {
     ElText: typeof import('element-plus/es')['ElText']
     ElTimeline: typeof import('element-plus/es')['ElTimeline']
     ElTimelineItem: typeof import('element-plus/es')['ElTimelineItem']
+    ElTooltip: typeof import('element-plus/es')['ElTooltip']
     ElTreeSelect: typeof import('element-plus/es')['ElTreeSelect']
     FormRenderer: typeof import('./components/form/FormRenderer.vue')['default']
     FormView: typeof import('./components/form/FormView.vue')['default']
