@@ -35,6 +35,8 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['src/**/*.spec.ts'],
     css: false,
+    // Mounting Element Plus in happy-dom is slow on a busy 2-core machine; these are not timing tests.
+    testTimeout: 30_000,
     server: { deps: { inline: ['element-plus'] } },
   },
 });
