@@ -2,6 +2,7 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY web/package.json web/
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY common common
@@ -12,6 +13,7 @@ COPY workers workers
 COPY api api
 COPY temporal temporal
 COPY bench bench
+COPY web web
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:20-bookworm-slim
@@ -20,6 +22,7 @@ WORKDIR /app
 RUN groupadd --system signoff && useradd --system --gid signoff --home /app signoff
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+COPY --from=build /app/web/dist web/dist
 COPY package.json ./
 USER signoff
 EXPOSE 3000

@@ -25,7 +25,7 @@ const noApi = {
 const domainFence = [noApi];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'db/migrations/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'db/migrations/**', 'web/dist/**', 'web/src/api/schema.d.ts', 'web/src/components.d.ts', 'test-artifacts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

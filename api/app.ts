@@ -13,6 +13,7 @@ import { mountHealth } from './health';
 import { mountDocs } from './docs';
 import { buildOpenApi } from './openapi';
 import { modules } from './modules';
+import { serveConsole } from './console';
 
 export function createApp(rt: Runtime): Koa {
   const app = new Koa({ proxy: process.env.TRUST_PROXY === 'true' });
@@ -42,6 +43,7 @@ export function createApp(rt: Runtime): Koa {
   );
   // One MikroORM identity map per request; never the global EntityManager.
   app.use((_ctx, next) => RequestContext.create(rt.orm.em, next));
+  app.use(serveConsole(rt.log)); // the web console at `/`; never answers the API's own paths
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: false }));
   return app;

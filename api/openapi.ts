@@ -9,10 +9,16 @@ type Json = Record<string, unknown>;
  * document a `#/$defs/…` reference would resolve against the document root and break. Hoist
  * every local definition into `components.schemas` and point the references there.
  */
-function hoistDefs(schema: Json, prefix: string, components: Json): Json {
+function hoistDefs(schema: Json, prefix: string, components: Json, hoisted: Map<string, string>): Json {
   const defs = (schema.$defs ?? {}) as Record<string, Json>;
   delete schema.$defs;
   delete schema.$schema;
+  // The same recursive schema used by several routes (the template DSL) is hoisted once, so
+  // clients see one type for it rather than structurally equal copies their compilers cannot unify.
+  const key = JSON.stringify(defs);
+  const known = key === '{}' ? undefined : hoisted.get(key);
+  if (known) prefix = known;
+  else if (key !== '{}') hoisted.set(key, prefix);
   const rewrite = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(rewrite);
     if (!node || typeof node !== 'object') return node;
@@ -22,7 +28,7 @@ function hoistDefs(schema: Json, prefix: string, components: Json): Json {
     }
     return out;
   };
-  for (const [name, def] of Object.entries(defs)) components[`${prefix}${name}`] = rewrite(def);
+  if (!known) for (const [name, def] of Object.entries(defs)) components[`${prefix}${name}`] = rewrite(def);
   return rewrite(schema) as Json;
 }
 
@@ -47,8 +53,9 @@ export function buildOpenApi(modules: RouteModule[], info: { version: string; se
   const paths: Record<string, Record<string, unknown>> = {};
   const schemas: Json = { Problem: problemSchema };
   let defCounter = 0;
+  const hoisted = new Map<string, string>();
   const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
-    hoistDefs(z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json, `S${++defCounter}_`, schemas);
+    hoistDefs(z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json, `S${++defCounter}_`, schemas, hoisted);
   for (const mod of modules) {
     for (const route of mod.routes) {
       const oaPath = (mod.prefix + route.path).replace(/\/$/, '').replace(/:(\w+)/g, '{$1}') || '/';

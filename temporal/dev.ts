@@ -11,6 +11,7 @@ import { createRuntime } from '../activities/runtime';
 import { migrate } from '../db/orm';
 import { seedDemoData, syncPermissionCatalog, DEMO } from '../db/seed';
 import { startApi } from '../api/main';
+import { consoleDir } from '../api/console';
 import { runWorker } from '../workers/main';
 import { ensureTemporalCli, TemporalCliNotFound } from './cli';
 import { startDevServer, type DevServer } from './dev-server';
@@ -33,6 +34,7 @@ async function main() {
     });
     config.TEMPORAL_ADDRESS = devServer.address;
     uiUrl ??= devServer.uiUrl;
+    config.TEMPORAL_UI_URL = uiUrl; // the console links each request to its workflow there
   }
 
   // We own the signals in this combined process: stop API, then worker, then the server.
@@ -54,6 +56,7 @@ async function main() {
     [
       '',
       'Signoff is running.',
+      consoleDir() ? `  Console        ${api}/` : `  Console        not built: run \`npm run build\` (the API below works without it)`,
       `  API            ${api}/api/v1`,
       `  API docs       ${api}/docs   (OpenAPI: ${api}/openapi.json)`,
       `  Health         ${api}/health   ${api}/ready`,
