@@ -11,11 +11,19 @@ import { dirname } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { ensureTemporalCli } from '../../temporal/cli';
+import { dataConverterFor } from '../../temporal/data-converter';
+import { loadConfig } from '../../common/config';
 import { historyFromJson, loadHistory } from './history';
 
 export const recordingIt = process.env.RECORD_HISTORIES ? it : it.skip;
 
 const bundle = () => ({ codePath: process.env.SIGNOFF_TEST_BUNDLE! });
+
+/**
+ * Replay with the product's data converter, as a worker would: the committed histories written
+ * before payload encryption are clear and must still replay through it; newer ones are encrypted.
+ */
+export const replayOptions = () => ({ workflowBundle: bundle(), dataConverter: dataConverterFor(loadConfig()) });
 
 export function exportHistory(
   config: { TEMPORAL_ADDRESS?: string; TEMPORAL_NAMESPACE: string },
@@ -35,7 +43,7 @@ export function exportHistory(
 export function itReplaysCommittedHistory(file: string): void {
   it('replays the committed history with the current workflow code', async () => {
     expect(existsSync(file)).toBe(true);
-    await Worker.runReplayHistory({ workflowBundle: bundle() }, loadHistory(file));
+    await Worker.runReplayHistory(replayOptions(), loadHistory(file));
   });
 
   it('would notice a workflow that no longer matches the history', async () => {
@@ -44,6 +52,6 @@ export function itReplaysCommittedHistory(file: string): void {
     const scheduled = history.events.find((e: any) => e.activityTaskScheduledEventAttributes);
     expect(scheduled).toBeDefined();
     scheduled.activityTaskScheduledEventAttributes.activityType.name = 'somethingElse';
-    await expect(Worker.runReplayHistory({ workflowBundle: bundle() }, historyFromJson(history))).rejects.toBeInstanceOf(DeterminismViolationError);
+    await expect(Worker.runReplayHistory(replayOptions(), historyFromJson(history))).rejects.toBeInstanceOf(DeterminismViolationError);
   });
 }
