@@ -39,6 +39,7 @@ import { ApprovalInstanceService } from './approval/instances/service';
 import { ApprovalInbox } from './approval/instances/inbox';
 import { ApprovalStatsService } from './approval/instances/stats';
 import { ApprovalBatchService } from './approval/instances/batch';
+import { TemporalCodecService } from './ops/temporal-codec';
 
 export interface Services {
   auth: AuthService;
@@ -67,6 +68,7 @@ export interface Services {
   approvalInbox: ApprovalInbox;
   approvalStats: ApprovalStatsService;
   approvalBatch: ApprovalBatchService;
+  temporalCodec: TemporalCodecService;
 }
 
 export interface Runtime {
@@ -149,6 +151,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     approvalInbox: new ApprovalInbox(rt),
     approvalStats: new ApprovalStatsService(rt),
     approvalBatch: new ApprovalBatchService(rt),
+    temporalCodec: new TemporalCodecService(rt),
   } satisfies Omit<Services, 'plans'>);
   rt.services.plans = new PlanService(rt, rt.services.todos);
   rt.services.todos.events.subscribe((event) => reportChecklistTodo(rt, event));

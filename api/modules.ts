@@ -17,6 +17,7 @@ import { plansModule } from './support/plans.router';
 import { announcementsModule } from './support/announcements.router';
 import { notificationPreferencesModule, notificationsModule } from './support/notifications.router';
 import { schedulesModule } from './support/schedules.router';
+import { temporalCodecModule } from './ops/temporal-codec.router';
 
 export const modules: RouteModule[] = [
   authModule,
@@ -45,4 +46,5 @@ export const modules: RouteModule[] = [
   notificationPreferencesModule,
   notificationsModule,
   schedulesModule,
+  temporalCodecModule,
 ];
