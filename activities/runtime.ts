@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { Client, Connection } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
 import { createLogger, type Logger } from '../common/logger';
+import { dataConverterFor, type SignoffDataConverter } from '../temporal/data-converter';
 import { initOrm, type Orm } from '../db/orm';
 import { loadSigningKeys } from './auth/keys';
 import { TokenSigner } from './auth/tokens';
@@ -38,6 +39,7 @@ import { ApprovalInstanceService } from './approval/instances/service';
 import { ApprovalInbox } from './approval/instances/inbox';
 import { ApprovalStatsService } from './approval/instances/stats';
 import { ApprovalBatchService } from './approval/instances/batch';
+import { TemporalCodecService } from './ops/temporal-codec';
 
 export interface Services {
   auth: AuthService;
@@ -66,6 +68,7 @@ export interface Services {
   approvalInbox: ApprovalInbox;
   approvalStats: ApprovalStatsService;
   approvalBatch: ApprovalBatchService;
+  temporalCodec: TemporalCodecService;
 }
 
 export interface Runtime {
@@ -75,6 +78,8 @@ export interface Runtime {
   redis: Redis;
   tokens: TokenSigner;
   services: Services;
+  /** Payload encryption for every Temporal client and worker of this process (temporal/data-converter.ts). */
+  dataConverter: SignoffDataConverter;
   /** Temporal client, connected on first use (the API can start before the server is up). */
   temporal(): Promise<Client>;
   close(): Promise<void>;
@@ -82,6 +87,8 @@ export interface Runtime {
 
 export async function createRuntime(config: AppConfig, opts: { log?: Logger; name?: string } = {}): Promise<Runtime> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL, opts.name ?? 'signoff');
+  // First: a missing or unreadable key stops the start before anything is opened.
+  const dataConverter = dataConverterFor(config);
   const orm = await initOrm(config.database, { debug: config.DATABASE_DEBUG, logger: log });
   const redis = new Redis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, maxRetriesPerRequest: 2, lazyConnect: false });
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
@@ -99,9 +106,10 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     redis,
     tokens,
     services: {} as Services,
+    dataConverter,
     temporal() {
       client ??= Connection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' })
-        .then((connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }))
+        .then((connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }))
         .catch((err) => {
           client = undefined; // try again next time
           throw err;
@@ -143,6 +151,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     approvalInbox: new ApprovalInbox(rt),
     approvalStats: new ApprovalStatsService(rt),
     approvalBatch: new ApprovalBatchService(rt),
+    temporalCodec: new TemporalCodecService(rt),
   } satisfies Omit<Services, 'plans'>);
   rt.services.plans = new PlanService(rt, rt.services.todos);
   rt.services.todos.events.subscribe((event) => reportChecklistTodo(rt, event));

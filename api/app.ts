@@ -14,6 +14,7 @@ import { mountDocs } from './docs';
 import { buildOpenApi } from './openapi';
 import { modules } from './modules';
 import { serveConsole } from './console';
+import { mountTemporalCodecPage, temporalCodecBrowser } from './ops/temporal-codec-browser';
 
 export function createApp(rt: Runtime): Koa {
   const app = new Koa({ proxy: process.env.TRUST_PROXY === 'true' });
@@ -21,6 +22,7 @@ export function createApp(rt: Runtime): Koa {
   const router = new Router();
   mountHealth(router, rt);
   mountDocs(router);
+  mountTemporalCodecPage(router);
   const openapi = buildOpenApi(modules, { version: process.env.npm_package_version ?? '0.1.0', serverUrl: rt.config.PUBLIC_URL });
   router.get('/openapi.json', (ctx) => {
     ctx.body = openapi;
@@ -31,6 +33,7 @@ export function createApp(rt: Runtime): Koa {
   app.use(accessLog(rt.log));
   app.use(auditTrail(rt)); // outside errorHandler: it records the final status and problem code
   app.use(errorHandler(rt.log));
+  app.use(temporalCodecBrowser(rt.config)); // CORS and cookie for the Temporal UI's codec calls
   app.use(
     bodyParser({
       enableTypes: ['json'],

@@ -4,7 +4,7 @@
  *    else, index.html first, is revalidated on every load so a deploy shows up at once;
  *  - any other GET that is not a file becomes index.html (the console's router takes it), but
  *    never a path of the API's own: `/api`, `/docs`, `/health`, `/ready`, `/openapi.json`,
- *    `/metrics` always reach their routes (or their 404 problem);
+ *    `/metrics`, `/temporal-codec` (the codec sign-in page) always reach their routes (or their 404 problem);
  *  - text files are gzipped once in memory when the client accepts it.
  * Without a build the API runs as before and `/` says how to build the console.
  *
@@ -20,7 +20,7 @@ import type { Logger } from 'pino';
 import { publicRoute, type RouteModule } from './route';
 
 /** Paths the console never answers, so it cannot shadow the API's own. */
-export const API_PATHS = ['/api', '/docs', '/health', '/ready', '/openapi.json', '/metrics'] as const;
+export const API_PATHS = ['/api', '/docs', '/health', '/ready', '/openapi.json', '/metrics', '/temporal-codec'] as const;
 
 const isApiPath = (path: string) => API_PATHS.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}?`));
 

@@ -18,6 +18,7 @@ import { announcementsModule } from './support/announcements.router';
 import { notificationPreferencesModule, notificationsModule } from './support/notifications.router';
 import { schedulesModule } from './support/schedules.router';
 import { consoleConfigModule } from './console';
+import { temporalCodecModule } from './ops/temporal-codec.router';
 
 export const modules: RouteModule[] = [
   authModule,
@@ -47,4 +48,5 @@ export const modules: RouteModule[] = [
   notificationsModule,
   schedulesModule,
   consoleConfigModule,
+  temporalCodecModule,
 ];

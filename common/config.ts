@@ -36,6 +36,22 @@ const EnvSchema = z
     TEMPORAL_TASK_QUEUE: z.string().min(1).default('signoff'),
     TEMPORAL_UI_URL: z.string().url().optional(),
     TEMPORAL_CLI_PATH: z.string().optional(),
+    /**
+     * Payload encryption keys (AES-256-GCM): `kid:base64key,kid2:base64key`, each key 32 bytes.
+     * Every key listed decrypts; TEMPORAL_CODEC_CURRENT_KEY names the one that encrypts. Required
+     * in production; `npm start` and the tests generate one into DATA_DIR when it is unset.
+     */
+    TEMPORAL_CODEC_KEYS: z.string().optional(),
+    /** Key id that encrypts new payloads (default: the only key listed). */
+    TEMPORAL_CODEC_CURRENT_KEY: z.string().optional(),
+    /**
+     * Platform operators who may decode payloads through the codec endpoint (the Temporal UI):
+     * `tenantCode/username,…`. Unset = nobody (`npm start` names the demo admin).
+     */
+    TEMPORAL_CODEC_OPERATORS: z
+      .string()
+      .regex(/^\s*[a-z0-9][a-z0-9_-]*\/[a-z0-9][a-z0-9._-]*\s*(,\s*[a-z0-9][a-z0-9_-]*\/[a-z0-9][a-z0-9._-]*\s*)*$/i, 'must be a comma list of tenantCode/username')
+      .optional(),
 
     API_HOST: z.string().default('127.0.0.1'),
     API_PORT: int(3000, 0, 65535),
@@ -93,7 +109,7 @@ const EnvSchema = z
 function crossFieldProblems(raw: Record<string, string | undefined>): { key: string; message: string }[] {
   const problems: { key: string; message: string }[] = [];
   if (raw.NODE_ENV === 'production') {
-    for (const key of ['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'DATABASE_URL', 'TEMPORAL_ADDRESS']) {
+    for (const key of ['JWT_PRIVATE_KEY', 'JWT_PUBLIC_KEY', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'TEMPORAL_CODEC_KEYS']) {
       if (!raw[key]) problems.push({ key, message: 'is required when NODE_ENV=production' });
     }
   }
@@ -101,7 +117,55 @@ function crossFieldProblems(raw: Record<string, string | undefined>): { key: str
     problems.push({ key: raw.JWT_PRIVATE_KEY ? 'JWT_PUBLIC_KEY' : 'JWT_PRIVATE_KEY', message: 'JWT_PRIVATE_KEY and JWT_PUBLIC_KEY go together' });
   }
   if (raw.SMTP_USER && !raw.SMTP_PASSWORD) problems.push({ key: 'SMTP_PASSWORD', message: 'is required when SMTP_USER is set' });
+  problems.push(...codecKeyProblems(raw.TEMPORAL_CODEC_KEYS, raw.TEMPORAL_CODEC_CURRENT_KEY));
   return problems;
+}
+
+/** One payload encryption key: its id (stored in each payload's metadata) and 32 key bytes. */
+export interface CodecKey {
+  id: string;
+  key: Buffer;
+}
+
+export interface CodecKeyring {
+  /** Encrypts new payloads. */
+  current: CodecKey;
+  /** Every key that decrypts, the current one included (old ones stay for rotation). */
+  all: CodecKey[];
+}
+
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/**
+ * Parse `kid:base64key,…` and pick the current key. Returns the problems instead of throwing so
+ * config validation can report them with the other variables' (never echoing key material).
+ */
+export function parseCodecKeys(raw: string, currentId?: string): { keyring?: CodecKeyring; problems: string[] } {
+  const problems: string[] = [];
+  const all: CodecKey[] = [];
+  raw.split(',').map((s) => s.trim()).filter(Boolean).forEach((entry, i) => {
+    const sep = entry.indexOf(':');
+    const id = sep > 0 ? entry.slice(0, sep).trim() : '';
+    const b64 = sep > 0 ? entry.slice(sep + 1).trim() : '';
+    if (!KEY_ID.test(id)) return problems.push(`entry ${i + 1} must look like kid:base64key (kid: letters, digits, . _ -)`);
+    const key = BASE64.test(b64) ? Buffer.from(b64, 'base64') : Buffer.alloc(0);
+    if (key.length !== 32) return problems.push(`key "${id}" must be 32 random bytes in base64 (openssl rand -base64 32)`);
+    if (all.some((k) => k.id === id)) return problems.push(`key id "${id}" is listed twice`);
+    all.push({ id, key });
+  });
+  if (!all.length && !problems.length) problems.push('lists no key');
+  if (problems.length) return { problems };
+  const current = currentId ? all.find((k) => k.id === currentId) : all.length === 1 ? all[0] : undefined;
+  if (!current) {
+    return { problems: [currentId ? `TEMPORAL_CODEC_CURRENT_KEY "${currentId}" is not one of the listed key ids` : 'lists several keys: set TEMPORAL_CODEC_CURRENT_KEY to the id that encrypts'] };
+  }
+  return { keyring: { current, all }, problems };
+}
+
+function codecKeyProblems(keys: string | undefined, currentId: string | undefined): { key: string; message: string }[] {
+  if (!keys) return currentId ? [{ key: 'TEMPORAL_CODEC_CURRENT_KEY', message: 'needs TEMPORAL_CODEC_KEYS' }] : [];
+  return parseCodecKeys(keys, currentId).problems.map((message) => ({ key: 'TEMPORAL_CODEC_KEYS', message }));
 }
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -24,6 +24,8 @@ export interface DevServerOptions {
   uiPort?: number;
   /** How long to wait for the frontend to answer (first start of a big DB can be slow). */
   readyTimeoutMs?: number;
+  /** Codec endpoint the Web UI sends payloads to for decoding (`--ui-codec-endpoint`). */
+  codecEndpoint?: string;
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
@@ -42,6 +44,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     '--log-format', 'json',
     '--log-level', 'warn',
     ...devServerSearchAttributeArgs(),
+    ...(opts.codecEndpoint ? ['--ui-codec-endpoint', opts.codecEndpoint] : []),
   ];
   const logFile = createWriteStream(join(opts.dataDir, 'temporal-server.log'), { flags: 'a' });
   const child = spawn(opts.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });

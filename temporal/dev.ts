@@ -15,12 +15,18 @@ import { consoleDir } from '../api/console';
 import { runWorker } from '../workers/main';
 import { ensureTemporalCli, TemporalCliNotFound } from './cli';
 import { startDevServer, type DevServer } from './dev-server';
+import { CODEC_PAGE_PATH } from '../api/ops/temporal-codec-browser';
+import { TEMPORAL_CODEC_PREFIX } from '../api/ops/temporal-codec.router';
 
 /** The dev server this process launched: stopped on any way out, a failed start included. */
 let devServer: DevServer | undefined;
 
 async function main() {
   const config = loadConfig();
+  // Payloads in Temporal are encrypted; the UI decodes them through the API (for operators).
+  const apiHost = ['0.0.0.0', '::'].includes(config.API_HOST) ? '127.0.0.1' : config.API_HOST;
+  const codecEndpoint = `http://${apiHost}:${config.API_PORT}${TEMPORAL_CODEC_PREFIX}`;
+  if (config.NODE_ENV !== 'production') config.TEMPORAL_CODEC_OPERATORS ??= `${DEMO.tenantCode}/${DEMO.adminUsername}`;
   let uiUrl = config.TEMPORAL_UI_URL;
   if (!config.TEMPORAL_ADDRESS) {
     const cliPath = ensureTemporalCli({ install: true, log: (m) => console.log(m) });
@@ -31,10 +37,12 @@ async function main() {
       namespace: config.TEMPORAL_NAMESPACE,
       port,
       uiPort: Number(process.env.TEMPORAL_DEV_UI_PORT ?? port + 1000),
+      codecEndpoint,
     });
     config.TEMPORAL_ADDRESS = devServer.address;
     uiUrl ??= devServer.uiUrl;
-    config.TEMPORAL_UI_URL = uiUrl; // the console links each request to its workflow there
+    // The console links each request to its workflow there; the codec endpoint allows it as CORS origin.
+    config.TEMPORAL_UI_URL = uiUrl;
   }
 
   // We own the signals in this combined process: stop API, then worker, then the server.
@@ -62,6 +70,9 @@ async function main() {
       `  Health         ${api}/health   ${api}/ready`,
       `  Temporal UI    ${ui}${uiUrl ? `/namespaces/${config.TEMPORAL_NAMESPACE}/workflows` : ''}`,
       `  Temporal       ${config.TEMPORAL_ADDRESS} (namespace ${config.TEMPORAL_NAMESPACE})`,
+      `  Payload codec  ${codecEndpoint}   operators: ${config.TEMPORAL_CODEC_OPERATORS ?? 'none'}`,
+      `                 (to read payloads in the UI: sign in at ${api}${CODEC_PAGE_PATH}, then turn on`,
+      `                 "Include cross-origin credentials" in the UI's codec settings)`,
       `  Database       ${config.database.kind === 'sqlite' ? config.database.file : 'MySQL'}`,
       `  Demo login     tenant "${seeded.tenantCode}", user "${DEMO.adminUsername}", password "${DEMO.adminPassword}"`,
       `                 (other demo users: carol, pete, alice, fiona, harry / "${DEMO.userPassword}")`,

@@ -3,8 +3,10 @@
  *  - the Temporal dev server (the CLI binary, through the SDK's `existing-path` executable),
  *  - a fresh MariaDB database with the committed migrations applied,
  *  - the workflow bundle (built once, shared by every test worker),
+ *  - payload encryption keys for the run (two, as after a rotation: every suite runs encrypted),
  * Redis keys get a per-run prefix. Values reach the tests through process.env (jest runs in band).
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +67,10 @@ export default async function globalSetup() {
     SIGNOFF_TEST_BUNDLE: bundlePath,
     SIGNOFF_TEST_RUN_DIR: runDir,
     SIGNOFF_TEST_MYSQL_ADMIN_URL: mysqlAdmin,
+    // Every client and worker of the run encrypts payloads; the committed (clear) histories
+    // still replay because clear payloads pass through the codec.
+    TEMPORAL_CODEC_KEYS: `test-old:${randomBytes(32).toString('base64')},test-new:${randomBytes(32).toString('base64')}`,
+    TEMPORAL_CODEC_CURRENT_KEY: 'test-new',
     // Cheaper scrypt for the many users tests create; a dedicated test covers the production cost.
     SCRYPT_LOG_N: process.env.SCRYPT_LOG_N ?? '14',
   });

@@ -25,6 +25,7 @@ export async function createWorker(rt: Runtime, opts: CreateWorkerOptions): Prom
   return Worker.create({
     connection: opts.connection,
     namespace: rt.config.TEMPORAL_NAMESPACE,
+    dataConverter: rt.dataConverter,
     taskQueue: opts.taskQueue ?? rt.config.TEMPORAL_TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
     activities: (opts.wrapActivities ?? ((a) => a))(createActivities(rt)),

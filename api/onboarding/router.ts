@@ -91,7 +91,7 @@ async function startOnboarding(rt: Runtime, actor: Actor, body: StartOnboardingR
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
     // Who may read the progress besides HR: the new hire, their manager, IT (see mayView).
     memo: { managerId: body.managerId, itUserId },
-    staticSummary: `Onboard ${body.displayName} (${body.username}) in ${tenant.code}`,
+    staticSummary: `Onboard ${body.username} in ${tenant.code}`,
     staticDetails: `Requested by \`${actor.userId}\`; manager \`${body.managerId}\`; start ${input.startDate}; checklist \`${checklistTemplate}\``,
     typedSearchAttributes: [
       { key: SA.tenant, value: tenant.code },

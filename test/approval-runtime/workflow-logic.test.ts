@@ -23,7 +23,8 @@ import {
   type TaskRow,
 } from '../../workflows/approval/contract';
 import type { approvalWorkflow } from '../../workflows/approval/workflow';
-import { installQuietTemporalRuntime, uniqueCode } from '../harness/harness';
+import { installQuietTemporalRuntime, testConfig, uniqueCode } from '../harness/harness';
+import { dataConverterFor } from '../../temporal/data-converter';
 
 type Fakes = Pick<Activities, 'projectApproval' | 'resolveApprovalAssignees' | 'resolveCcRecipients' | 'resolveEscalation' | 'notifyApprovalUsers' | 'notifyTenantAdmins'>;
 
@@ -102,11 +103,12 @@ describe('approval workflow logic, with in-memory activities', () => {
 
   beforeAll(async () => {
     installQuietTemporalRuntime();
+    const dataConverter = dataConverterFor(testConfig());
     const native = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-    worker = await Worker.create({ connection: native, taskQueue, workflowBundle: { codePath: process.env.SIGNOFF_TEST_BUNDLE! }, activities: fakes });
+    worker = await Worker.create({ connection: native, taskQueue, dataConverter, workflowBundle: { codePath: process.env.SIGNOFF_TEST_BUNDLE! }, activities: fakes });
     running = worker.run().finally(() => native.close());
     connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-    client = new Client({ connection });
+    client = new Client({ connection, dataConverter });
   });
 
   afterAll(async () => {

@@ -8,14 +8,23 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { ensureTemporalCli } from '../../temporal/cli';
+import { dataConverterFor } from '../../temporal/data-converter';
+import { loadConfig } from '../../common/config';
 import { historyFromJson, loadHistory } from './history';
 
 export const recordingIt = process.env.RECORD_HISTORIES ? it : it.skip;
 
 const bundle = () => ({ codePath: process.env.SIGNOFF_TEST_BUNDLE! });
+
+/**
+ * Replay with the product's data converter, as a worker would: the committed histories written
+ * before payload encryption are clear and must still replay through it; newer ones are encrypted.
+ */
+export const replayOptions = (dataConverter: DataConverter = dataConverterFor(loadConfig())) => ({ workflowBundle: bundle(), dataConverter });
 
 export function exportHistory(
   config: { TEMPORAL_ADDRESS?: string; TEMPORAL_NAMESPACE: string },
@@ -32,10 +41,11 @@ export function exportHistory(
   writeFileSync(file, JSON.stringify(JSON.parse(json.toString('utf8')), null, 2) + '\n');
 }
 
-export function itReplaysCommittedHistory(file: string): void {
+/** `dataConverter`: for a history encrypted under a fixture key (default: the run's keys). */
+export function itReplaysCommittedHistory(file: string, opts: { dataConverter?: DataConverter } = {}): void {
   it('replays the committed history with the current workflow code', async () => {
     expect(existsSync(file)).toBe(true);
-    await Worker.runReplayHistory({ workflowBundle: bundle() }, loadHistory(file));
+    await Worker.runReplayHistory(replayOptions(opts.dataConverter), loadHistory(file));
   });
 
   it('would notice a workflow that no longer matches the history', async () => {
@@ -44,6 +54,6 @@ export function itReplaysCommittedHistory(file: string): void {
     const scheduled = history.events.find((e: any) => e.activityTaskScheduledEventAttributes);
     expect(scheduled).toBeDefined();
     scheduled.activityTaskScheduledEventAttributes.activityType.name = 'somethingElse';
-    await expect(Worker.runReplayHistory({ workflowBundle: bundle() }, historyFromJson(history))).rejects.toBeInstanceOf(DeterminismViolationError);
+    await expect(Worker.runReplayHistory(replayOptions(opts.dataConverter), historyFromJson(history))).rejects.toBeInstanceOf(DeterminismViolationError);
   });
 }

@@ -16,6 +16,7 @@ const secrets: Record<string, string> = {
   MYSQL_ROOT_PASSWORD: 'rootpw',
   JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----',
   JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nx\\n-----END PUBLIC KEY-----',
+  TEMPORAL_CODEC_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 
 /** Compose interpolation: ${VAR}, ${VAR:-default}, ${VAR:?error}. */

@@ -48,7 +48,8 @@ export async function runOutcomeHooks(s: ApprovalInstanceState, which: 'onApprov
         workflowId,
         args: [{ tenantId: input.tenantId, tenantCode: input.tenantCode, userId, roleCode, requestId: input.instanceId, until: typeof values.until === 'string' ? values.until : null }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
-        staticSummary: `Grant role ${roleCode} — ${input.title}`,
+        // User metadata, not a command attribute: changing its text needs no patch.
+        staticSummary: `Grant role ${roleCode} (request ${input.instanceId})`,
         typedSearchAttributes: [
           { key: SA.tenant, value: input.tenantCode },
           { key: SA.process, value: GRANT_ROLE_PROCESS },

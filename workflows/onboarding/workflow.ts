@@ -335,7 +335,8 @@ function tagExecution(input: OnboardingInput) {
 function describe(input: OnboardingInput, s: OnboardingState): string {
   const p = s.progress;
   const lines = [
-    `**Onboarding \`${input.username}\`** (${input.displayName}) in \`${input.tenantCode}\`: ${p.status}`,
+    // Username and ids only: the new hire's name, email and phone are personal data.
+    `**Onboarding \`${input.username}\`** in \`${input.tenantCode}\`: ${p.status}`,
     `Start date: ${input.startDate}`,
     '',
     ...ONBOARDING_STEPS.map((st) => `- ${p.stepsDone.includes(st) ? '✅' : '⬜'} ${STEP_TITLES[st]}`),
@@ -343,7 +344,7 @@ function describe(input: OnboardingInput, s: OnboardingState): string {
   if (p.checklist.length) lines.push('', '**Checklist**', ...p.checklist.map((i) => `- ${i.done ? '✅' : '⬜'} ${i.title} (${i.assignee})`));
   if (p.waitingOn.length) lines.push('', `Waiting on: ${p.waitingOn.map((w) => `${w.role} \`${w.userId}\` (${w.what})`).join('; ')}`);
   if (p.escalated) lines.push('', '⚠️ Activation overdue: escalated to HR');
-  if (p.cancellation) lines.push('', `Cancelled by \`${p.cancellation.by}\`: ${p.cancellation.reason}`);
+  if (p.cancellation) lines.push('', `Cancelled by \`${p.cancellation.by}\``);
   if (p.compensations.length) lines.push(...p.compensations.map((c) => `- ${c.status === 'done' ? '↩️' : '⚠️'} ${c.action}: ${c.detail}`));
   if (p.error) lines.push('', `Failed: ${p.error}`);
   return lines.join('\n');

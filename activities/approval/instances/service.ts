@@ -52,14 +52,6 @@ function uuidFromKey(key: string): string {
 
 const iso = (d: Date | string | number) => new Date(d).toISOString();
 
-/** "Working days: 3" — the first couple of plain form values, for the Temporal UI summary. */
-function formDigest(def: Template, form: Record<string, unknown>): string {
-  const parts = def.formSchema.fields
-    .filter((f) => ['text', 'number', 'money', 'select', 'date'].includes(f.type) && form[f.id] !== undefined)
-    .slice(0, 2)
-    .map((f) => `${f.label}: ${String(form[f.id])}`);
-  return parts.join(', ');
-}
 
 export class ApprovalInstanceService {
   constructor(private readonly rt: Runtime) {}
@@ -97,7 +89,6 @@ export class ApprovalInstanceService {
     };
     const started: ApprovalStarted = { instanceId, workflowId, templateKey: key, templateVersion: version, url: `${APPROVALS_PREFIX}/${instanceId}` };
     const client = await this.rt.temporal();
-    const digest = body.title ?? formDigest(definition, form);
     try {
       await client.workflow.start<typeof approvalWorkflow>(APPROVAL_WORKFLOW_TYPE, {
         workflowId,
@@ -106,8 +97,10 @@ export class ApprovalInstanceService {
         // A retried start (same Idempotency-Key) finds its workflow, running or finished.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        staticSummary: [definition.name, initiator.displayName, digest].filter(Boolean).join(' — '),
-        staticDetails: `Template \`${key}\` v${version}, instance \`${instanceId}\``,
+        // Ids and the template's name only: the title, the form and people's names are personal
+        // data and stay out of what the Temporal UI lists (see README, "Data in Temporal").
+        staticSummary: `${definition.name} — request ${instanceId}`,
+        staticDetails: `Template \`${key}\` v${version}, instance \`${instanceId}\`, initiator \`${actor.userId}\``,
         typedSearchAttributes: [
           { key: SA.tenant, value: tenant.code },
           { key: SA.process, value: APPROVAL_PROCESS },

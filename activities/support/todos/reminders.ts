@@ -67,7 +67,8 @@ export class ReminderService {
       args: [input],
       signal: rescheduleSignal,
       signalArgs: [timing],
-      staticSummary: `Reminder: ${todo.title.slice(0, 150)}`,
+      // The title is the user's own text: it stays out of what the Temporal UI lists.
+      staticSummary: `Reminder for to-do ${todo.id}`,
       staticDetails: `To-do \`${todo.id}\` of user \`${todo.userId}\``,
       typedSearchAttributes: [
         { key: SA.tenant, value: tenantCode },

@@ -24,10 +24,13 @@ export class Visibility {
   }
 }
 
-/** The UI's "current details": title, status, and who holds each waiting step. */
+/**
+ * The UI's "current details": template, status, and who (user ids) holds each waiting step. Not
+ * the title or form: what users typed is personal data and stays out of the Temporal UI.
+ */
 function describe(s: ApprovalInstanceState): string {
   const { input } = s;
-  const lines = [`**${input.title}** (${input.definition.name} v${input.templateVersion}): ${s.status}${s.round > 1 ? `, round ${s.round}` : ''}`];
+  const lines = [`**${input.definition.name}** v${input.templateVersion}, request \`${input.instanceId}\`: ${s.status}${s.round > 1 ? `, round ${s.round}` : ''}`];
   const runs = [...s.runs.values()].filter((r) => !r.decision);
   if (runs.length) {
     lines.push('', '**Waiting for**');
