@@ -5,9 +5,17 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ProvisionedUserFields } from '../provisioning/contract';
+import { defineProcess, prefixedIds } from '../process';
+import type { onboardingWorkflow } from './workflow';
 
-export const ONBOARDING_PROCESS = 'onboarding';
-export const ONBOARDING_WORKFLOW_TYPE = 'onboardingWorkflow';
+/** `onboarding:<tenant>:<username>`; like provisioning, a failed run may be started again, a completed one not. */
+export const ONBOARDING = defineProcess<typeof onboardingWorkflow>({
+  workflowType: 'onboardingWorkflow',
+  process: 'onboarding',
+  resource: 'onboarding',
+  ...prefixedIds('onboarding'),
+  policies: { conflict: 'USE_EXISTING', reuse: 'ALLOW_DUPLICATE_FAILED_ONLY' },
+});
 
 export type ChecklistAssignee = 'new_hire' | 'manager' | 'it';
 export interface ChecklistItemDef {
@@ -154,11 +162,7 @@ export const activateUpdate = defineUpdate<{ userId: string }, [{ tokenHash: str
 export const checklistDoneUpdate = defineUpdate<ChecklistItemState, [{ itemId: string; by: string }]>('onboarding.checklistDone');
 export const cancelUpdate = defineUpdate<OnboardingProgress, [{ reason: string; by: string }]>('onboarding.cancel');
 
-export const onboardingWorkflowId = (tenantCode: string, username: string) => `onboarding:${tenantCode}:${username}`;
-export function parseOnboardingWorkflowId(workflowId: string): { tenantCode: string; username: string } | null {
-  const m = /^onboarding:(.+):([^:]+)$/.exec(workflowId);
-  return m ? { tenantCode: m[1], username: m[2] } : null;
-}
+export const onboardingWorkflowId = (tenantCode: string, username: string) => ONBOARDING.workflowId(tenantCode, username);
 
 /** Dedupe keys of the side effects (workflow id + step). */
 export const activationMailKey = (workflowId: string, n: number) => `${workflowId}:activation:${n}`;
@@ -166,3 +170,11 @@ export const escalationKey = (workflowId: string) => `${workflowId}:escalation`;
 export const dayOneKey = (workflowId: string) => `${workflowId}:day-one`;
 
 export const NON_RETRYABLE_TYPES = ['user_not_found', 'validation_failed', 'not_found', 'todo_not_found'];
+
+/** @deprecated until the API reads ids through ONBOARDING: the old spellings. */
+export const ONBOARDING_PROCESS = ONBOARDING.process;
+export const ONBOARDING_WORKFLOW_TYPE = ONBOARDING.workflowType;
+export function parseOnboardingWorkflowId(workflowId: string): { tenantCode: string; username: string } | null {
+  const p = ONBOARDING.parseWorkflowId(workflowId);
+  return p && { tenantCode: p.tenantCode, username: p.businessKey };
+}
