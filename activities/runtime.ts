@@ -38,6 +38,7 @@ import { ApprovalInstanceService } from './approval/instances/service';
 import { ApprovalInbox } from './approval/instances/inbox';
 import { ApprovalStatsService } from './approval/instances/stats';
 import { ApprovalBatchService } from './approval/instances/batch';
+import { ProvisioningService } from './user/provisioning';
 
 export interface Services {
   auth: AuthService;
@@ -66,6 +67,7 @@ export interface Services {
   approvalInbox: ApprovalInbox;
   approvalStats: ApprovalStatsService;
   approvalBatch: ApprovalBatchService;
+  provisioning: ProvisioningService;
 }
 
 export interface Runtime {
@@ -143,6 +145,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     approvalInbox: new ApprovalInbox(rt),
     approvalStats: new ApprovalStatsService(rt),
     approvalBatch: new ApprovalBatchService(rt),
+    provisioning: new ProvisioningService(rt),
   } satisfies Omit<Services, 'plans'>);
   rt.services.plans = new PlanService(rt, rt.services.todos);
   rt.services.todos.events.subscribe((event) => reportChecklistTodo(rt, event));

@@ -113,10 +113,3 @@ export const provisioningWorkflowId = (tenantCode: string, username: string) => 
 
 export const welcomeMessageKey = (workflowId: string) => `${workflowId}:welcome`;
 export const welcomeEmailKey = (workflowId: string) => `${workflowId}:welcome-email`;
-
-/** @deprecated until the API reads ids through PROVISIONING: the old spelling. */
-export const PROVISIONING_PROCESS = PROVISIONING.process;
-export function parseProvisioningWorkflowId(workflowId: string): { tenantCode: string; username: string } | null {
-  const p = PROVISIONING.parseWorkflowId(workflowId);
-  return p && { tenantCode: p.tenantCode, username: p.businessKey };
-}
