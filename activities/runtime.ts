@@ -39,6 +39,7 @@ import { ApprovalInbox } from './approval/instances/inbox';
 import { ApprovalStatsService } from './approval/instances/stats';
 import { ApprovalBatchService } from './approval/instances/batch';
 import { ProvisioningService } from './user/provisioning';
+import { OnboardingService } from './onboarding/service';
 
 export interface Services {
   auth: AuthService;
@@ -68,6 +69,7 @@ export interface Services {
   approvalStats: ApprovalStatsService;
   approvalBatch: ApprovalBatchService;
   provisioning: ProvisioningService;
+  onboarding: OnboardingService;
 }
 
 export interface Runtime {
@@ -146,6 +148,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     approvalStats: new ApprovalStatsService(rt),
     approvalBatch: new ApprovalBatchService(rt),
     provisioning: new ProvisioningService(rt),
+    onboarding: new OnboardingService(rt),
   } satisfies Omit<Services, 'plans'>);
   rt.services.plans = new PlanService(rt, rt.services.todos);
   rt.services.todos.events.subscribe((event) => reportChecklistTodo(rt, event));

@@ -63,11 +63,13 @@ describe('onboarding workflow', () => {
     expect(todos).toHaveLength(5);
     expect(inProgress.progress.waitingOn.map((w: any) => w.role).sort()).toEqual(['it', 'manager', 'manager', 'new_hire', 'new_hire']);
 
-    // Alice is neither assignee nor HR.
-    expect((await env.api.post(url(id, '/checklist/equipment/done'), undefined, env.tokens.alice)).status).toBe(403);
+    // Alice is neither assignee nor HR, nor anyone this onboarding is about: for her it does not exist.
+    expect((await env.api.post(url(id, '/checklist/equipment/done'), undefined, env.tokens.alice)).status).toBe(404);
+    // The new hire sees it, but the manager's item is not theirs.
+    const nina: string = login.body.accessToken; // the new hire, signed in with the password just set
+    expect((await env.api.post(url(id, '/checklist/equipment/done'), undefined, nina)).status).toBe(403);
     expect((await env.api.post(url(id, '/checklist/nope/done'), undefined, env.tokens.harry)).status).toBe(404);
     // The new hire completes their own item; the manager and HR the rest.
-    const nina: string = login.body.accessToken; // the new hire, signed in with the password just set
     const own = await env.api.post(url(id, '/checklist/read-handbook/done'), undefined, nina);
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ id: 'read-handbook', done: true, doneBy: userId });

@@ -170,11 +170,3 @@ export const escalationKey = (workflowId: string) => `${workflowId}:escalation`;
 export const dayOneKey = (workflowId: string) => `${workflowId}:day-one`;
 
 export const NON_RETRYABLE_TYPES = ['user_not_found', 'validation_failed', 'not_found', 'todo_not_found'];
-
-/** @deprecated until the API reads ids through ONBOARDING: the old spellings. */
-export const ONBOARDING_PROCESS = ONBOARDING.process;
-export const ONBOARDING_WORKFLOW_TYPE = ONBOARDING.workflowType;
-export function parseOnboardingWorkflowId(workflowId: string): { tenantCode: string; username: string } | null {
-  const p = ONBOARDING.parseWorkflowId(workflowId);
-  return p && { tenantCode: p.tenantCode, username: p.businessKey };
-}
