@@ -25,6 +25,7 @@ import {
   activateUpdate,
   cancelUpdate,
   checklistDoneUpdate,
+  checklistDoneUpdateId,
   progressQuery,
   tokenValidQuery,
   type ChecklistItemState,
@@ -111,7 +112,12 @@ export class OnboardingService {
     return viewOf(await this.visible(actor, ONBOARDING.workflowId(tenant.code, me.username), me.username));
   }
 
-  /** Report a checklist item done (its assignee or HR) and complete its to-do. */
+  /**
+   * Report a checklist item done (its assignee or HR) and complete its to-do. The report is one
+   * Update with an id per item, the same id the to-do listener uses (checklist-todos.ts), so the
+   * item is reported once whichever path gets there first, and the Update goes out before the
+   * to-do changes: the to-do's own report can no longer close the workflow under this request.
+   */
   async completeChecklistItem(actor: Actor, id: string, itemId: string): Promise<ChecklistItemState> {
     const { located, reading } = await this.visible(actor, id);
     const progress = this.runningProgress(reading);
@@ -120,12 +126,13 @@ export class OnboardingService {
     if (item.userId !== actor.userId && !can(actor, PERMISSIONS.onboardingManage)) {
       throw new ForbiddenError('permission_denied', `Only the assignee or someone with ${PERMISSIONS.onboardingManage} can complete this item`);
     }
+    const done = await updateProcess(ONBOARDING, located.handle, checklistDoneUpdate, [{ itemId, by: actor.userId }], { updateId: checklistDoneUpdateId(itemId) });
     if (item.todoId) {
       await this.rt.services.todos.setDone(systemActor(actor.tenantId, item.userId), item.todoId, true).catch((err: unknown) => {
-        if (!(err instanceof NotFoundError)) throw err; // the assignee deleted the to-do: still report the item
+        if (!(err instanceof NotFoundError)) throw err; // the assignee deleted the to-do: the item is reported all the same
       });
     }
-    return updateProcess(ONBOARDING, located.handle, checklistDoneUpdate, [{ itemId, by: actor.userId }]);
+    return done;
   }
 
   async cancel(actor: Actor, id: string, reason: string): Promise<OnboardingProgress> {

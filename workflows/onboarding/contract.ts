@@ -161,6 +161,12 @@ export const tokenValidQuery = defineQuery<boolean, [string]>('onboarding.tokenV
 export const activateUpdate = defineUpdate<{ userId: string }, [{ tokenHash: string }]>('onboarding.activate');
 export const checklistDoneUpdate = defineUpdate<ChecklistItemState, [{ itemId: string; by: string }]>('onboarding.checklistDone');
 export const cancelUpdate = defineUpdate<OnboardingProgress, [{ reason: string; by: string }]>('onboarding.cancel');
+/**
+ * The Update id of an item's report, whoever sends it (the API for its assignee or HR, the
+ * to-do listener when the item's to-do is completed): Temporal runs an id once per run and
+ * answers repeats with the first outcome, so the item is reported exactly once.
+ */
+export const checklistDoneUpdateId = (itemId: string) => `checklist-done:${itemId}`;
 
 export const onboardingWorkflowId = (tenantCode: string, username: string) => ONBOARDING.workflowId(tenantCode, username);
 
