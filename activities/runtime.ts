@@ -40,6 +40,8 @@ import { ApprovalInbox } from './approval/instances/inbox';
 import { ApprovalStatsService } from './approval/instances/stats';
 import { ApprovalBatchService } from './approval/instances/batch';
 import { TemporalCodecService } from './ops/temporal-codec';
+import { ProvisioningService } from './user/provisioning';
+import { OnboardingService } from './onboarding/service';
 
 export interface Services {
   auth: AuthService;
@@ -69,6 +71,8 @@ export interface Services {
   approvalStats: ApprovalStatsService;
   approvalBatch: ApprovalBatchService;
   temporalCodec: TemporalCodecService;
+  provisioning: ProvisioningService;
+  onboarding: OnboardingService;
 }
 
 export interface Runtime {
@@ -152,6 +156,8 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     approvalStats: new ApprovalStatsService(rt),
     approvalBatch: new ApprovalBatchService(rt),
     temporalCodec: new TemporalCodecService(rt),
+    provisioning: new ProvisioningService(rt),
+    onboarding: new OnboardingService(rt),
   } satisfies Omit<Services, 'plans'>);
   rt.services.plans = new PlanService(rt, rt.services.todos);
   rt.services.todos.events.subscribe((event) => reportChecklistTodo(rt, event));

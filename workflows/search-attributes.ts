@@ -3,7 +3,7 @@
  * (`SignoffTenant = "acme" AND SignoffProcess = "provisioning"`). Registered on the dev server at
  * start and ensured on real clusters by the worker. Safe to import from workflow code.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
 export const SA = {
   /** Tenant code (human-readable, what ops type). */
@@ -23,3 +23,36 @@ export const SA = {
 } as const;
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SA);
+
+/** What a process is tagged with; every field but `process` is optional (a platform job has no tenant). */
+export interface ProcessTags {
+  tenant?: string;
+  process: string;
+  businessKey?: string;
+  /** Approval template key. */
+  template?: string;
+  initiator?: string;
+  /** The business status it starts in. */
+  status?: string;
+}
+
+/**
+ * The search attributes of a process, built in one place for every start: API starts, schedule
+ * actions, child workflows and a workflow tagging a run that was started without them. The
+ * order is fixed (tenant, process, business key, template, initiator, status) and absent
+ * fields are left out, which is exactly what the workflows upserted before this helper existed:
+ * replaying their histories sees the same commands.
+ */
+export function processAttributes(tags: ProcessTags): SearchAttributePair[] {
+  const pairs: SearchAttributePair[] = [];
+  const add = (key: (typeof SA)[Exclude<keyof typeof SA, 'assignees'>], value: string | undefined) => {
+    if (value !== undefined) pairs.push({ key, value });
+  };
+  add(SA.tenant, tags.tenant);
+  add(SA.process, tags.process);
+  add(SA.businessKey, tags.businessKey);
+  add(SA.template, tags.template);
+  add(SA.initiator, tags.initiator);
+  add(SA.status, tags.status);
+  return pairs;
+}

@@ -9,7 +9,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import type { Runtime } from '../runtime';
 import { OnboardingTodoLink } from '../../db/entities';
 import type { TodoEvent } from '../support/todos/events';
-import { checklistDoneUpdate } from '../../workflows/onboarding/contract';
+import { checklistDoneUpdate, checklistDoneUpdateId } from '../../workflows/onboarding/contract';
 
 /** Remember that `todoId` stands for checklist item `itemId` of `workflowId` (idempotent). */
 export async function linkChecklistTodo(rt: Runtime, link: { tenantId: string; todoId: string; workflowId: string; itemId: string }): Promise<void> {
@@ -32,9 +32,10 @@ export async function reportChecklistTodo(rt: Runtime, event: TodoEvent): Promis
   if (!link) return;
   const handle = (await rt.temporal()).workflow.getHandle(link.workflowId);
   try {
-    await handle.executeUpdate(checklistDoneUpdate, { args: [{ itemId: link.itemId, by: todo.userId }], updateId: `todo-done:${todo.id}` });
+    await handle.executeUpdate(checklistDoneUpdate, { args: [{ itemId: link.itemId, by: todo.userId }], updateId: checklistDoneUpdateId(link.itemId) });
   } catch (err) {
-    // The onboarding is over (completed or cancelled): there is nothing left to report to.
+    // The onboarding is over (completed or cancelled, possibly by this very item reported through
+    // the API a moment ago): there is nothing left to report to.
     if (err instanceof WorkflowNotFoundError || err instanceof WorkflowUpdateFailedError) {
       rt.log.info({ todoId: todo.id, workflowId: link.workflowId, reason: (err as Error).message }, 'checklist to-do done after its onboarding closed');
       return;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { CreateUserInput } from '../user/schema';
 import { PageQuery } from '../../common/pagination';
 import { Instant, Uuid } from '../../common/schema';
+import { EXECUTION_STATES } from '../../temporal/processes';
 import {
   CHECKLIST_TEMPLATE_KEYS,
   DEFAULT_TIMING,
@@ -34,9 +35,11 @@ export const ActivateRequest = z.strictObject({
   password: z.string().min(1).max(256),
   profile: CreateUserInput.pick({ displayName: true, phone: true }).partial().strict().default({}),
 });
+export type ActivateRequest = z.output<typeof ActivateRequest>;
 
 export const CancelRequest = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 export const OnboardingListQuery = PageQuery.extend({ status: z.enum(['running', 'closed']).optional() });
+export type OnboardingListQuery = z.output<typeof OnboardingListQuery>;
 
 export const ChecklistItemView = z.object({
   id: z.string(),
@@ -72,7 +75,7 @@ export const OnboardingStarted = z.object({ id: z.string(), runId: z.string(), s
 export const OnboardingView = z.object({
   id: z.string(),
   /** Temporal execution state. */
-  execution: z.enum(['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out', 'continued_as_new', 'unknown']),
+  execution: z.enum(EXECUTION_STATES),
   startedAt: z.string(),
   closedAt: z.string().nullable(),
   /** Business progress: live while running (null if no worker answered in time), the result once closed. */

@@ -6,7 +6,7 @@
 import { InAppMessage, Todo, User } from '../../db/entities';
 import { escalationKey } from '../../workflows/onboarding/contract';
 import { createTenant, tokenFor } from '../harness/harness';
-import { ONB, STRONG_PASSWORD, searchAttributes, startOnbEnv, startOnboarding, until, url, waitForTokens, type OnbEnv } from './helpers';
+import { ONB, STRONG_PASSWORD, searchAttributes, startOnbEnv, startOnboarding, until, updatesAccepted, url, waitForTokens, type OnbEnv } from './helpers';
 
 describe('onboarding workflow', () => {
   let env: OnbEnv;
@@ -63,11 +63,13 @@ describe('onboarding workflow', () => {
     expect(todos).toHaveLength(5);
     expect(inProgress.progress.waitingOn.map((w: any) => w.role).sort()).toEqual(['it', 'manager', 'manager', 'new_hire', 'new_hire']);
 
-    // Alice is neither assignee nor HR.
-    expect((await env.api.post(url(id, '/checklist/equipment/done'), undefined, env.tokens.alice)).status).toBe(403);
+    // Alice is neither assignee nor HR, nor anyone this onboarding is about: for her it does not exist.
+    expect((await env.api.post(url(id, '/checklist/equipment/done'), undefined, env.tokens.alice)).status).toBe(404);
+    // The new hire sees it, but the manager's item is not theirs.
+    const nina: string = login.body.accessToken; // the new hire, signed in with the password just set
+    expect((await env.api.post(url(id, '/checklist/equipment/done'), undefined, nina)).status).toBe(403);
     expect((await env.api.post(url(id, '/checklist/nope/done'), undefined, env.tokens.harry)).status).toBe(404);
     // The new hire completes their own item; the manager and HR the rest.
-    const nina: string = login.body.accessToken; // the new hire, signed in with the password just set
     const own = await env.api.post(url(id, '/checklist/read-handbook/done'), undefined, nina);
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ id: 'read-handbook', done: true, doneBy: userId });
@@ -117,6 +119,28 @@ describe('onboarding workflow', () => {
     // Without onboarding:manage there is no listing, and the progress of someone else's onboarding does not exist.
     expect((await env.api.get(ONB, env.tokens.alice)).status).toBe(403);
     expect((await env.api.get(url(id), env.tokens.alice)).status).toBe(404);
+  });
+
+  it('reports the item that completes the onboarding like any other: one report per item, the to-do done', async () => {
+    // Day one is behind it, so the last item ends the workflow. Its to-do's own report (the
+    // to-do listener) used to close the run before the API's report reached it: 404.
+    const id = await startOnboarding(env, 'lena', { startInMs: 500, checkInOffsetsMs: [500] });
+    const [token] = await waitForTokens(env, 'lena@example.test', 1);
+    expect((await env.api.post(`${ONB}/activate`, { token, password: STRONG_PASSWORD })).status).toBe(200);
+    const ready = await until(env, id, (v) => v.progress?.stepsDone.includes('day_one'));
+    const answers = [];
+    for (const item of ready.progress.checklist) answers.push((await env.api.post(url(id, `/checklist/${item.id}/done`), undefined, env.tokens.harry)).status);
+    expect(answers).toEqual(ready.progress.checklist.map(() => 200));
+
+    const done = await until(env, id, (v) => v.execution === 'completed');
+    expect(done.progress.stepsDone.at(-1)).toBe('checklist_done');
+    // The API's report came first for every item (the listener's, with the same Update id, was a repeat).
+    expect(done.progress.checklist.map((i: any) => i.doneBy)).toEqual(ready.progress.checklist.map(() => env.t.users.harry.id));
+    expect(await updatesAccepted(env, id, 'onboarding.checklistDone')).toBe(ready.progress.checklist.length);
+    const todos = await em().find(Todo, { id: { $in: ready.progress.checklist.map((i: any) => i.todoId) } });
+    expect(todos.map((t) => t.status)).toEqual(ready.progress.checklist.map(() => 'done'));
+    // Reported again after the end: the run is closed, whoever asks.
+    expect((await env.api.post(url(id, `/checklist/${ready.progress.checklist[0].id}/done`), undefined, env.tokens.harry)).status).toBe(409);
   });
 
   it('reminds with fresh links and escalates to HR after the activation deadline; HR cancels', async () => {

@@ -126,4 +126,10 @@ export async function searchAttributes(env: OnbEnv, id: string) {
   return { status: desc.typedSearchAttributes.get(SA.status), assignees: desc.typedSearchAttributes.get(SA.assignees), process: desc.typedSearchAttributes.get(SA.process) };
 }
 
+/** How many Updates named `name` the run accepted (each one that changed anything is in the history once). */
+export async function updatesAccepted(env: OnbEnv, id: string, name: string): Promise<number> {
+  const history = await (await env.rt.temporal()).workflow.getHandle(id).fetchHistory();
+  return (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === name).length;
+}
+
 export const STRONG_PASSWORD = 'Onboard-me-please-42';

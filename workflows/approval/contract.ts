@@ -8,12 +8,24 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalStep, CcStep, Template, TemplateSettings } from './dsl/template';
 import type { InitiatorFacts } from './dsl/conditions';
+import { defineProcess, prefixedIds } from '../process';
+import type { approvalWorkflow } from './workflow';
 
 export const APPROVAL_PROCESS = 'approval';
 export const APPROVAL_WORKFLOW_TYPE = 'approvalWorkflow';
 
-/** Business key: names tenant and instance, so ops find it and a retried start finds the same run. */
-export const approvalWorkflowId = (tenantCode: string, instanceId: string) => `approval:${tenantCode}:${instanceId}`;
+/**
+ * Business key: the instance id (`approval:<tenant>:<instance>`), so ops find it and a retried
+ * start (same Idempotency-Key, same instance id) finds its run, running or finished.
+ */
+export const APPROVAL = defineProcess<typeof approvalWorkflow>({
+  workflowType: APPROVAL_WORKFLOW_TYPE,
+  process: APPROVAL_PROCESS,
+  resource: 'approval',
+  ...prefixedIds('approval'),
+  policies: { conflict: 'USE_EXISTING', reuse: 'REJECT_DUPLICATE' },
+});
+export const approvalWorkflowId = (tenantCode: string, instanceId: string) => APPROVAL.workflowId(tenantCode, instanceId);
 
 export interface ApprovalInitiator extends InitiatorFacts {
   displayName: string;

@@ -7,13 +7,29 @@
  */
 import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { SA } from '../search-attributes';
+import { SA, processAttributes } from '../search-attributes';
+import { defineProcess } from '../process';
 
 export const GRANT_ROLE_PROCESS = 'grant-role';
 export const GRANT_ROLE_SAGA_TYPE = 'grantRoleSagaWorkflow';
 
-/** Business key: tenant, the approval request and the hook's position in the template. */
-export const grantRoleSagaWorkflowId = (tenantCode: string, requestId: string, hookIndex: number) => `grant-role:${tenantCode}:${requestId}:${hookIndex}`;
+/**
+ * Started as a child of an approved request, never by the API. Its id names tenant, the
+ * approval request and the hook's position in the template (`grant-role:<tenant>:<request>:<n>`);
+ * its SignoffBusinessKey is the request.
+ */
+export const GRANT_ROLE_SAGA = defineProcess<typeof grantRoleSagaWorkflow>({
+  workflowType: GRANT_ROLE_SAGA_TYPE,
+  process: GRANT_ROLE_PROCESS,
+  resource: 'grant_role',
+  workflowId: (tenantCode, key) => `grant-role:${tenantCode}:${key}`,
+  parseWorkflowId(workflowId) {
+    const m = /^grant-role:(.+):([^:]+:\d+)$/.exec(workflowId);
+    return m ? { tenantCode: m[1], businessKey: m[2] } : null;
+  },
+  policies: { conflict: 'FAIL', reuse: 'REJECT_DUPLICATE' },
+});
+export const grantRoleSagaWorkflowId = (tenantCode: string, requestId: string, hookIndex: number) => GRANT_ROLE_SAGA.workflowId(tenantCode, `${requestId}:${hookIndex}`);
 
 export interface GrantRoleSagaInput {
   tenantId: string;
@@ -43,11 +59,7 @@ export async function grantRoleSagaWorkflow(input: GrantRoleSagaInput): Promise<
     setCurrentDetails(`**Grant role \`${input.roleCode}\`** to \`${input.userId}\` (request \`${input.requestId}\`)\n\n${details}`);
   };
   if (workflowInfo().typedSearchAttributes.get(SA.process) === undefined) {
-    upsertSearchAttributes([
-      { key: SA.tenant, value: input.tenantCode },
-      { key: SA.process, value: GRANT_ROLE_PROCESS },
-      { key: SA.businessKey, value: input.requestId },
-    ]);
+    upsertSearchAttributes(processAttributes({ tenant: input.tenantCode, process: GRANT_ROLE_SAGA.process, businessKey: input.requestId }));
   }
   show('granting', '⏳ granting the role');
   const grant = await steps.grantApprovalRole.executeWithOptions({ summary: `Grant ${input.roleCode}` }, [

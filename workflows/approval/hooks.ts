@@ -6,11 +6,11 @@
  */
 import { ActivityFailure, ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { SA } from '../search-attributes';
+import { processAttributes } from '../search-attributes';
 import type { Hook } from './dsl/template';
 import { resolveMapping, type ValueScope } from './dsl/values';
 import { HOOK_WORKFLOW_TYPES } from './dsl/system-actions';
-import { GRANT_ROLE_PROCESS, grantRoleSagaWorkflow, grantRoleSagaWorkflowId } from './grant-role-saga';
+import { GRANT_ROLE_SAGA, grantRoleSagaWorkflow, grantRoleSagaWorkflowId } from './grant-role-saga';
 import type { ApprovalInstanceState } from './engine/instance';
 import { PATCHES } from './patches';
 import { systemSteps } from './proxies';
@@ -50,13 +50,13 @@ export async function runOutcomeHooks(s: ApprovalInstanceState, which: 'onApprov
         parentClosePolicy: ParentClosePolicy.ABANDON,
         // User metadata, not a command attribute: changing its text needs no patch.
         staticSummary: `Grant role ${roleCode} (request ${input.instanceId})`,
-        typedSearchAttributes: [
-          { key: SA.tenant, value: input.tenantCode },
-          { key: SA.process, value: GRANT_ROLE_PROCESS },
-          { key: SA.businessKey, value: input.instanceId },
-          { key: SA.initiator, value: input.initiator.userId },
-          { key: SA.status, value: 'granting' },
-        ],
+        typedSearchAttributes: processAttributes({
+          tenant: input.tenantCode,
+          process: GRANT_ROLE_SAGA.process,
+          businessKey: input.instanceId,
+          initiator: input.initiator.userId,
+          status: 'granting',
+        }),
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -21,9 +21,9 @@
  * state, the action rules, timers) and dsl/ (the template language, pure).
  */
 import { allHandlersFinished, condition, continueAsNew, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { SA } from '../search-attributes';
+import { SA, processAttributes } from '../search-attributes';
 import { iterateSteps } from './dsl/flow';
-import { APPROVAL_PROCESS, type ApprovalCarry, type ApprovalInput, type ApprovalResult } from './contract';
+import { APPROVAL, type ApprovalCarry, type ApprovalInput, type ApprovalResult } from './contract';
 import { ApprovalInstanceState } from './engine/instance';
 import { handleActions } from './handlers';
 import { runOutcomeHooks } from './hooks';
@@ -108,14 +108,16 @@ function finish(s: ApprovalInstanceState, status: 'approved' | 'rejected' | 'fai
 /** Search attributes are set by the API at start; a run started another way gets them here. */
 function tagExecution(input: ApprovalInput) {
   if (workflowInfo().typedSearchAttributes.get(SA.process) !== undefined) return;
-  upsertSearchAttributes([
-    { key: SA.tenant, value: input.tenantCode },
-    { key: SA.process, value: APPROVAL_PROCESS },
-    { key: SA.businessKey, value: input.instanceId },
-    { key: SA.template, value: input.definition.key },
-    { key: SA.initiator, value: input.initiator.userId },
-    { key: SA.status, value: 'running' },
-  ]);
+  upsertSearchAttributes(
+    processAttributes({
+      tenant: input.tenantCode,
+      process: APPROVAL.process,
+      businessKey: input.instanceId,
+      template: input.definition.key,
+      initiator: input.initiator.userId,
+      status: 'running',
+    }),
+  );
 }
 
 function stepName(input: ApprovalInput, stepId: string): string {

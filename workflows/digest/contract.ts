@@ -2,10 +2,27 @@
  * The daily digest's contract, shared by the schedule manager (API and worker side) and the
  * workflow. Safe to import from workflow code: no Node APIs.
  */
+import { defineProcess } from '../process';
+import type { dailyDigestWorkflow } from './workflow';
+
 export const DIGEST_PROCESS = 'digest';
 
 /** One schedule per tenant: `digest:<tenant code>`. Its runs are `digest:<tenant code>-<time>`. */
 export const digestScheduleId = (tenantCode: string) => `digest:${tenantCode}`;
+
+/** Started by the tenant's schedule only; the business key is the tenant code. */
+export const DAILY_DIGEST = defineProcess<typeof dailyDigestWorkflow>({
+  workflowType: 'dailyDigestWorkflow',
+  process: DIGEST_PROCESS,
+  resource: 'digest',
+  workflowId: (tenantCode) => digestScheduleId(tenantCode),
+  parseWorkflowId(workflowId) {
+    // A run's id is the schedule id plus `-<time>`; tenant codes contain no ':'.
+    const m = /^digest:([^:]+?)(-\d{4}-\d{2}-\d{2}T.*)?$/.exec(workflowId);
+    return m ? { tenantCode: m[1], businessKey: m[1] } : null;
+  },
+  policies: { conflict: 'FAIL', reuse: 'ALLOW_DUPLICATE' },
+});
 
 export interface DailyDigestInput {
   tenantId: string;

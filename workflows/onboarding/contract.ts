@@ -5,9 +5,17 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ProvisionedUserFields } from '../provisioning/contract';
+import { defineProcess, prefixedIds } from '../process';
+import type { onboardingWorkflow } from './workflow';
 
-export const ONBOARDING_PROCESS = 'onboarding';
-export const ONBOARDING_WORKFLOW_TYPE = 'onboardingWorkflow';
+/** `onboarding:<tenant>:<username>`; like provisioning, a failed run may be started again, a completed one not. */
+export const ONBOARDING = defineProcess<typeof onboardingWorkflow>({
+  workflowType: 'onboardingWorkflow',
+  process: 'onboarding',
+  resource: 'onboarding',
+  ...prefixedIds('onboarding'),
+  policies: { conflict: 'USE_EXISTING', reuse: 'ALLOW_DUPLICATE_FAILED_ONLY' },
+});
 
 export type ChecklistAssignee = 'new_hire' | 'manager' | 'it';
 export interface ChecklistItemDef {
@@ -153,12 +161,14 @@ export const tokenValidQuery = defineQuery<boolean, [string]>('onboarding.tokenV
 export const activateUpdate = defineUpdate<{ userId: string }, [{ tokenHash: string }]>('onboarding.activate');
 export const checklistDoneUpdate = defineUpdate<ChecklistItemState, [{ itemId: string; by: string }]>('onboarding.checklistDone');
 export const cancelUpdate = defineUpdate<OnboardingProgress, [{ reason: string; by: string }]>('onboarding.cancel');
+/**
+ * The Update id of an item's report, whoever sends it (the API for its assignee or HR, the
+ * to-do listener when the item's to-do is completed): Temporal runs an id once per run and
+ * answers repeats with the first outcome, so the item is reported exactly once.
+ */
+export const checklistDoneUpdateId = (itemId: string) => `checklist-done:${itemId}`;
 
-export const onboardingWorkflowId = (tenantCode: string, username: string) => `onboarding:${tenantCode}:${username}`;
-export function parseOnboardingWorkflowId(workflowId: string): { tenantCode: string; username: string } | null {
-  const m = /^onboarding:(.+):([^:]+)$/.exec(workflowId);
-  return m ? { tenantCode: m[1], username: m[2] } : null;
-}
+export const onboardingWorkflowId = (tenantCode: string, username: string) => ONBOARDING.workflowId(tenantCode, username);
 
 /** Dedupe keys of the side effects (workflow id + step). */
 export const activationMailKey = (workflowId: string, n: number) => `${workflowId}:activation:${n}`;

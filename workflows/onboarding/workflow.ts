@@ -26,12 +26,12 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { SA } from '../search-attributes';
+import { SA, processAttributes } from '../search-attributes';
 import { provisioningWorkflowId } from '../provisioning/contract';
 import { provisionUserWorkflow } from '../provisioning/workflow';
 import {
   NON_RETRYABLE_TYPES,
-  ONBOARDING_PROCESS,
+  ONBOARDING,
   ONBOARDING_STEPS,
   STEP_TITLES,
   activateUpdate,
@@ -323,13 +323,9 @@ function waitingOn(input: OnboardingInput, s: OnboardingState): WaitingOn[] {
 
 function tagExecution(input: OnboardingInput) {
   if (workflowInfo().typedSearchAttributes.get(SA.process) !== undefined) return;
-  upsertSearchAttributes([
-    { key: SA.tenant, value: input.tenantCode },
-    { key: SA.process, value: ONBOARDING_PROCESS },
-    { key: SA.businessKey, value: input.username },
-    { key: SA.initiator, value: input.requestedBy },
-    { key: SA.status, value: 'provisioning' },
-  ]);
+  upsertSearchAttributes(
+    processAttributes({ tenant: input.tenantCode, process: ONBOARDING.process, businessKey: input.username, initiator: input.requestedBy, status: 'provisioning' }),
+  );
 }
 
 function describe(input: OnboardingInput, s: OnboardingState): string {

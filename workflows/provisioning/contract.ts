@@ -4,8 +4,21 @@
  */
 import { defineQuery } from '@temporalio/workflow';
 import type { CreateUserInput } from '../../activities/user/schema';
+import { defineProcess, prefixedIds } from '../process';
+import type { provisionUserWorkflow } from './workflow';
 
-export const PROVISIONING_PROCESS = 'provisioning';
+/**
+ * The business key is the username: `provision:<tenant>:<username>`. A retried POST while the
+ * saga runs gets the same run back; after it completed it is refused; after it was compensated
+ * (failed) it starts afresh, since nothing of the first attempt is left.
+ */
+export const PROVISIONING = defineProcess<typeof provisionUserWorkflow>({
+  workflowType: 'provisionUserWorkflow',
+  process: 'provisioning',
+  resource: 'provisioning',
+  ...prefixedIds('provision'),
+  policies: { conflict: 'USE_EXISTING', reuse: 'ALLOW_DUPLICATE_FAILED_ONLY' },
+});
 
 /**
  * The user to create, minus the password: workflow inputs are stored in plain text in the
@@ -96,14 +109,7 @@ export const NON_RETRYABLE_TYPES = [
 export const progressQuery = defineQuery<ProvisioningProgress>('provisioning.progress');
 
 /** The business key: a retried POST finds the same workflow instead of provisioning twice. */
-export const provisioningWorkflowId = (tenantCode: string, username: string) => `provision:${tenantCode}:${username}`;
-
-/** Inverse of provisioningWorkflowId; null for anything that is not a provisioning id. */
-export function parseProvisioningWorkflowId(workflowId: string): { tenantCode: string; username: string } | null {
-  // Usernames cannot contain ':', so the last ':' separates it from the tenant code.
-  const m = /^provision:(.+):([^:]+)$/.exec(workflowId);
-  return m ? { tenantCode: m[1], username: m[2] } : null;
-}
+export const provisioningWorkflowId = (tenantCode: string, username: string) => PROVISIONING.workflowId(tenantCode, username);
 
 export const welcomeMessageKey = (workflowId: string) => `${workflowId}:welcome`;
 export const welcomeEmailKey = (workflowId: string) => `${workflowId}:welcome-email`;

@@ -21,12 +21,12 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { SA } from '../search-attributes';
+import { SA, processAttributes } from '../search-attributes';
 import {
   FAILURE_COMPENSATED,
   FAILURE_COMPENSATION_FAILED,
   NON_RETRYABLE_TYPES,
-  PROVISIONING_PROCESS,
+  PROVISIONING,
   PROVISIONING_STEPS,
   STEP_TITLES,
   progressQuery,
@@ -218,13 +218,9 @@ function rootCause(err: unknown): Error {
  */
 function tagExecution(input: ProvisionUserInput) {
   if (workflowInfo().typedSearchAttributes.get(SA.process) !== undefined) return;
-  upsertSearchAttributes([
-    { key: SA.tenant, value: input.tenantCode },
-    { key: SA.process, value: PROVISIONING_PROCESS },
-    { key: SA.businessKey, value: input.username },
-    { key: SA.initiator, value: input.requestedBy },
-    { key: SA.status, value: 'running' },
-  ]);
+  upsertSearchAttributes(
+    processAttributes({ tenant: input.tenantCode, process: PROVISIONING.process, businessKey: input.username, initiator: input.requestedBy, status: 'running' }),
+  );
 }
 
 /** Markdown for the Temporal UI's "current details": the checklist an operator reads. */

@@ -3,12 +3,21 @@
  * and the workflow. Safe to import from workflow code: no Node APIs.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineProcess, prefixedIds } from '../process';
+import type { todoReminderWorkflow } from './workflow';
 
 export const TODO_REMINDER_WORKFLOW_TYPE = 'todoReminderWorkflow';
 export const REMINDER_PROCESS = 'reminder';
 
-/** One workflow per to-do: `todo-reminder:<tenant code>:<todo id>`. */
-export const todoReminderWorkflowId = (tenantCode: string, todoId: string) => `todo-reminder:${tenantCode}:${todoId}`;
+/** One workflow per to-do: `todo-reminder:<tenant code>:<todo id>`, (re)started by signal-with-start. */
+export const TODO_REMINDER = defineProcess<typeof todoReminderWorkflow>({
+  workflowType: TODO_REMINDER_WORKFLOW_TYPE,
+  process: REMINDER_PROCESS,
+  resource: 'reminder',
+  ...prefixedIds('todo-reminder'),
+  policies: { conflict: 'USE_EXISTING', reuse: 'ALLOW_DUPLICATE' },
+});
+export const todoReminderWorkflowId = (tenantCode: string, todoId: string) => TODO_REMINDER.workflowId(tenantCode, todoId);
 
 /** When to notify, all from data (user preferences), so tests use seconds. */
 export interface ReminderTiming {

@@ -5,7 +5,7 @@
  * found", whether it belongs to another tenant or to colleagues outside their reach.
  */
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Runtime } from '../../runtime';
@@ -14,14 +14,12 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from '../../.
 import { newId } from '../../../common/ids';
 import { ApprovalEvent, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, User } from '../../../db/entities';
 import { PERMISSIONS } from '../../permission/catalog';
-import { SA } from '../../../workflows/search-attributes';
+import { startProcess } from '../../../temporal/processes';
 import { selectionSteps, type Template } from '../../../workflows/approval/dsl';
 import {
-  APPROVAL_PROCESS,
-  APPROVAL_WORKFLOW_TYPE,
+  APPROVAL,
   REJECTIONS,
   addSignUpdate,
-  approvalWorkflowId,
   approveUpdate,
   commentUpdate,
   confirmUpdate,
@@ -72,7 +70,7 @@ export class ApprovalInstanceService {
 
     const tenant = await this.rt.services.tenants.current(actor);
     const instanceId = idempotencyKey ? uuidFromKey(`${tenantId}:${actor.userId}:start:${idempotencyKey}`) : newId();
-    const workflowId = approvalWorkflowId(tenant.code, instanceId);
+    const workflowId = APPROVAL.workflowId(tenant.code, instanceId);
     const title = body.title ?? `${definition.name} — ${initiator.displayName}`;
     const input: ApprovalInput = {
       tenantId,
@@ -89,30 +87,25 @@ export class ApprovalInstanceService {
     };
     const started: ApprovalStarted = { instanceId, workflowId, templateKey: key, templateVersion: version, url: `${APPROVALS_PREFIX}/${instanceId}` };
     const client = await this.rt.temporal();
-    try {
-      await client.workflow.start<typeof approvalWorkflow>(APPROVAL_WORKFLOW_TYPE, {
-        workflowId,
+    // A retried start (same Idempotency-Key) finds its workflow, running (conflict policy) or finished (kept).
+    await startProcess(
+      client,
+      APPROVAL,
+      {
+        tenantCode: tenant.code,
+        businessKey: instanceId,
         taskQueue: this.rt.config.TEMPORAL_TASK_QUEUE,
         args: [input],
-        // A retried start (same Idempotency-Key) finds its workflow, running or finished.
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        template: key,
+        initiator: actor.userId,
+        status: 'running',
         // Ids and the template's name only: the title, the form and people's names are personal
         // data and stay out of what the Temporal UI lists (see README, "Data in Temporal").
-        staticSummary: `${definition.name} — request ${instanceId}`,
-        staticDetails: `Template \`${key}\` v${version}, instance \`${instanceId}\`, initiator \`${actor.userId}\``,
-        typedSearchAttributes: [
-          { key: SA.tenant, value: tenant.code },
-          { key: SA.process, value: APPROVAL_PROCESS },
-          { key: SA.businessKey, value: instanceId },
-          { key: SA.template, value: key },
-          { key: SA.initiator, value: actor.userId },
-          { key: SA.status, value: 'running' },
-        ],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
+        summary: `${definition.name} — request ${instanceId}`,
+        details: `Template \`${key}\` v${version}, instance \`${instanceId}\`, initiator \`${actor.userId}\``,
+      },
+      { onAlreadyStarted: 'keep' },
+    );
     return started;
   }
 

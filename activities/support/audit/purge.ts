@@ -6,8 +6,9 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { createScheduleIfMissing } from '../../../temporal/schedules';
 import type { Runtime } from '../../runtime';
-import { SA } from '../../../workflows/search-attributes';
-import { AUDIT_PURGE_PROCESS, AUDIT_PURGE_SCHEDULE_ID } from '../../../workflows/maintenance/contract';
+import { scheduledStart } from '../../../temporal/processes';
+import { processAttributes } from '../../../workflows/search-attributes';
+import { AUDIT_PURGE, AUDIT_PURGE_SCHEDULE_ID } from '../../../workflows/maintenance/contract';
 import { asActivity } from '../../../common/failures';
 
 export function createAuditPurgeActivities(rt: Runtime) {
@@ -28,17 +29,10 @@ export async function ensureAuditPurgeSchedule(rt: Runtime): Promise<'created' |
   const created = await createScheduleIfMissing(await rt.temporal(), {
     scheduleId: AUDIT_PURGE_SCHEDULE_ID,
     spec: { calendars: [{ hour: 3, minute: 0, comment: 'nightly, UTC' }] },
-    action: {
-      type: 'startWorkflow',
-      workflowType: 'auditPurgeWorkflow',
-      workflowId: AUDIT_PURGE_SCHEDULE_ID,
-      taskQueue: rt.config.TEMPORAL_TASK_QUEUE,
-      args: [],
-      staticSummary: 'Audit-log retention purge',
-      typedSearchAttributes: [{ key: SA.process, value: AUDIT_PURGE_PROCESS }],
-    },
+    // Platform-wide: no tenant and no business key, only the process.
+    action: scheduledStart(AUDIT_PURGE, { tenantCode: '', businessKey: '', taskQueue: rt.config.TEMPORAL_TASK_QUEUE, args: [], summary: 'Audit-log retention purge' }),
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-    typedSearchAttributes: [{ key: SA.process, value: AUDIT_PURGE_PROCESS }],
+    typedSearchAttributes: processAttributes({ process: AUDIT_PURGE.process }),
     state: { note: `Deletes audit rows older than AUDIT_RETENTION_DAYS (${rt.config.AUDIT_RETENTION_DAYS} at creation)` },
   });
   return created ? 'created' : 'unchanged';

@@ -11,8 +11,9 @@ import { createScheduleIfMissing } from '../../../temporal/schedules';
 import type { Actor } from '../../../common/actor';
 import { AppError } from '../../../common/errors';
 import { Tenant } from '../../../db/entities';
-import { SA } from '../../../workflows/search-attributes';
-import { DIGEST_PROCESS, digestScheduleId, type DailyDigestInput } from '../../../workflows/digest/contract';
+import { scheduledStart } from '../../../temporal/processes';
+import { processAttributes } from '../../../workflows/search-attributes';
+import { DAILY_DIGEST, digestScheduleId, type DailyDigestInput } from '../../../workflows/digest/contract';
 import type { DigestScheduleView } from './schema';
 
 const PAUSE_NOTE = 'Paused by a tenant admin';
@@ -37,25 +38,17 @@ export class DigestSchedules {
     const created = await createScheduleIfMissing(client, {
       scheduleId: digestScheduleId(tenant.code),
       spec,
-      action: {
-        type: 'startWorkflow',
-        workflowType: 'dailyDigestWorkflow',
-        workflowId: digestScheduleId(tenant.code),
+      // Each run's id is the schedule id plus its time; the business key is the tenant.
+      action: scheduledStart(DAILY_DIGEST, {
+        tenantCode: tenant.code,
+        businessKey: tenant.code,
         taskQueue: this.rt.config.TEMPORAL_TASK_QUEUE,
         args,
-        staticSummary: `Daily digest — ${tenant.code}`,
-        typedSearchAttributes: [
-          { key: SA.tenant, value: tenant.code },
-          { key: SA.process, value: DIGEST_PROCESS },
-          { key: SA.businessKey, value: tenant.code },
-        ],
-      },
+        summary: `Daily digest — ${tenant.code}`,
+      }),
       // A digest that could not run while the cluster was down is still worth sending that morning.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2 hours' },
-      typedSearchAttributes: [
-        { key: SA.tenant, value: tenant.code },
-        { key: SA.process, value: DIGEST_PROCESS },
-      ],
+      typedSearchAttributes: processAttributes({ tenant: tenant.code, process: DAILY_DIGEST.process }),
       state: { note: `Daily digest of ${tenant.code} at ${this.rt.config.DIGEST_TIME} ${tenant.timeZone}` },
     });
     if (created) return 'created';

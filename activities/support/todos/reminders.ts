@@ -6,17 +6,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Runtime } from '../../runtime';
 import { Tenant, type Todo } from '../../../db/entities';
-import { SA } from '../../../workflows/search-attributes';
-import {
-  cancelSignal,
-  REMINDER_PROCESS,
-  rescheduleSignal,
-  TODO_REMINDER_WORKFLOW_TYPE,
-  todoReminderWorkflowId,
-  type ReminderTiming,
-  type TodoReminderInput,
-} from '../../../workflows/reminders/contract';
-import type { todoReminderWorkflow } from '../../../workflows/reminders/workflow';
+import { signalWithStartProcess } from '../../../temporal/processes';
+import { cancelSignal, rescheduleSignal, TODO_REMINDER, type ReminderTiming, type TodoReminderInput } from '../../../workflows/reminders/contract';
 import type { TodoEvent } from './events';
 
 export class ReminderService {
@@ -52,7 +43,7 @@ export class ReminderService {
   }
 
   async workflowIdOf(todo: Todo): Promise<string> {
-    return todoReminderWorkflowId(await this.tenantCode(todo.tenantId), todo.id);
+    return TODO_REMINDER.workflowId(await this.tenantCode(todo.tenantId), todo.id);
   }
 
   /** Start the to-do's reminder, or tell the running one about the new timing. */
@@ -61,23 +52,23 @@ export class ReminderService {
     const timing = await this.timingOf(todo);
     const input: TodoReminderInput = { tenantId: todo.tenantId, tenantCode, todoId: todo.id, userId: todo.userId, timing };
     const client = await this.rt.temporal();
-    await client.workflow.signalWithStart<typeof todoReminderWorkflow, [ReminderTiming]>(TODO_REMINDER_WORKFLOW_TYPE, {
-      workflowId: todoReminderWorkflowId(tenantCode, todo.id),
-      taskQueue: this.rt.config.TEMPORAL_TASK_QUEUE,
-      args: [input],
-      signal: rescheduleSignal,
-      signalArgs: [timing],
-      // The title is the user's own text: it stays out of what the Temporal UI lists.
-      staticSummary: `Reminder for to-do ${todo.id}`,
-      staticDetails: `To-do \`${todo.id}\` of user \`${todo.userId}\``,
-      typedSearchAttributes: [
-        { key: SA.tenant, value: tenantCode },
-        { key: SA.process, value: REMINDER_PROCESS },
-        { key: SA.businessKey, value: todo.id },
-        { key: SA.status, value: 'waiting' },
-        { key: SA.initiator, value: todo.userId },
-      ],
-    });
+    await signalWithStartProcess(
+      client,
+      TODO_REMINDER,
+      {
+        tenantCode,
+        businessKey: todo.id,
+        taskQueue: this.rt.config.TEMPORAL_TASK_QUEUE,
+        args: [input],
+        initiator: todo.userId,
+        status: 'waiting',
+        // The title is the user's own text: it stays out of what the Temporal UI lists.
+        summary: `Reminder for to-do ${todo.id}`,
+        details: `To-do \`${todo.id}\` of user \`${todo.userId}\``,
+      },
+      rescheduleSignal,
+      [timing],
+    );
   }
 
   /** Stop the to-do's reminder; none running is fine. */
