@@ -38,6 +38,9 @@ import type { ActivateRequest, OnboardingListQuery, OnboardingSummary, Onboardin
 
 type Located = LocatedProcess<typeof onboardingWorkflow>;
 
+/** How many times (300 ms apart) activation looks again before calling a link of a running onboarding invalid. */
+const ACTIVATION_LOOK_AGAIN = 10;
+
 /** Kept with the run (memo): who may read the progress besides HR and the new hire. */
 interface OnboardingMemo {
   managerId?: string;
@@ -161,10 +164,18 @@ export class OnboardingService {
     const client = await this.rt.temporal();
     const handle = client.workflow.getHandle<typeof onboardingWorkflow>(token.workflowId);
     // A quick look first (bounded: no worker means no waiting on an Update); the Update below decides.
-    const valid = await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(tokenValidQuery, token.hash)).catch((err: unknown) => {
-      if (err instanceof WorkflowNotFoundError) return false;
-      throw err;
-    });
+    const look = () =>
+      client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(tokenValidQuery, token.hash)).catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return null;
+        throw err;
+      });
+    let valid = await look();
+    // The mail can arrive before the workflow has recorded the link it carries (the activity that
+    // sends it returns the hash), so a "no" from a running onboarding is asked again for a moment.
+    for (let attempt = 0; valid === false && attempt < ACTIVATION_LOOK_AGAIN; attempt++) {
+      await new Promise((r) => setTimeout(r, 300));
+      valid = await look();
+    }
     if (!valid) throw invalid();
     // Unknown, used, superseded, or the onboarding is over: all the same answer.
     const { userId } = await updateProcess(ONBOARDING, handle, activateUpdate, [{ tokenHash: token.hash }], { rejected: invalid, closed: invalid });
