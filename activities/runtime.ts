@@ -20,6 +20,7 @@ import { DepartmentService } from './user/departments';
 import { PositionService } from './user/positions';
 import { UserService } from './user/users';
 import { OrgChartService } from './user/org-chart';
+import { DirectoryService } from './directory/service';
 import { PermissionService } from './permission/permissions';
 import { RoleService } from './permission/roles';
 import { MenuService } from './permission/menus';
@@ -52,6 +53,7 @@ export interface Services {
   positions: PositionService;
   users: UserService;
   orgChart: OrgChartService;
+  directory: DirectoryService;
   permissions: PermissionService;
   roles: RoleService;
   menus: MenuService;
@@ -138,6 +140,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     positions: new PositionService(rt),
     users: new UserService(rt),
     orgChart: new OrgChartService(rt),
+    directory: new DirectoryService(rt),
     permissions: new PermissionService(rt),
     roles: new RoleService(rt),
     menus: new MenuService(rt),

@@ -4,6 +4,7 @@ import { authModule, meModule } from './auth/router';
 import { apiKeysModule } from './auth/api-keys.router';
 import { tenantsModule, departmentsModule, positionsModule } from './user/org.router';
 import { usersModule } from './user/router';
+import { directoryModule } from './directory/router';
 import { permissionsModule, rolesModule, userRolesModule, menusModule, myMenusModule } from './permission/router';
 import { provisioningModule } from './user/provisioning.router';
 import { onboardingModule } from './onboarding/router';
@@ -28,6 +29,7 @@ export const modules: RouteModule[] = [
   departmentsModule,
   positionsModule,
   usersModule,
+  directoryModule,
   provisioningModule,
   onboardingModule,
   permissionsModule,

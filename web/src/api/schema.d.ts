@@ -449,6 +449,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/directory/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search active colleagues of your tenant
+         * @description For pickers (transfer, delegate, add-sign, user fields). Filters: q (name or username contains), departmentId (+ includeSubtree). No permission needed; email and phone appear only for callers holding `user:read`.
+         */
+        get: operations["get__api_v1_directory_people"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/people/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One active colleague */
+        get: operations["get__api_v1_directory_people_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's department tree (names only) */
+        get: operations["get__api_v1_directory_departments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/provisioning": {
         parameters: {
             query?: never;
@@ -2000,7 +2054,13 @@ export interface components {
             updatedAt: string;
             children: components["schemas"]["S23___schema0"][];
         };
-        S113___schema0: {
+        S74___schema0: {
+            id: string;
+            name: string;
+            parentId: string | null;
+            children: components["schemas"]["S74___schema0"][];
+        };
+        S118___schema0: {
             id: string;
             parentId: string | null;
             key: string;
@@ -2012,9 +2072,9 @@ export interface components {
             permissionCode: string | null;
             sortOrder: number;
             visible: boolean;
-            children: components["schemas"]["S113___schema0"][];
+            children: components["schemas"]["S118___schema0"][];
         };
-        S125___schema0: {
+        S130___schema0: {
             /** @constant */
             kind: "approval";
             id: string;
@@ -2178,14 +2238,14 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                when: components["schemas"]["S125___schema1"];
-                steps: components["schemas"]["S125___schema0"][];
+                when: components["schemas"]["S130___schema1"];
+                steps: components["schemas"]["S130___schema0"][];
             }[];
             default?: {
                 id: string;
                 /** @default Otherwise */
                 name: string;
-                steps: components["schemas"]["S125___schema0"][];
+                steps: components["schemas"]["S130___schema0"][];
             };
         } | {
             /** @constant */
@@ -2195,7 +2255,7 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                steps: components["schemas"]["S125___schema0"][];
+                steps: components["schemas"]["S130___schema0"][];
             }[];
         } | {
             /** @constant */
@@ -2215,12 +2275,12 @@ export interface components {
                 roleCode: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S125___schema2"];
+                    const: components["schemas"]["S130___schema2"];
                 };
                 userId?: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S125___schema2"];
+                    const: components["schemas"]["S130___schema2"];
                 };
             };
         } | {
@@ -2243,7 +2303,7 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S125___schema2"];
+                        const: components["schemas"]["S130___schema2"];
                     };
                 };
             };
@@ -2261,27 +2321,27 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S125___schema2"];
+                        const: components["schemas"]["S130___schema2"];
                     };
                 };
             };
         });
-        S125___schema1: {
+        S130___schema1: {
             field: string;
             /** @enum {string} */
             op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
             value: (string | number | boolean) | (string | number | boolean)[];
         } | {
-            all: components["schemas"]["S125___schema1"][];
+            all: components["schemas"]["S130___schema1"][];
         } | {
-            any: components["schemas"]["S125___schema1"][];
+            any: components["schemas"]["S130___schema1"][];
         } | {
-            not: components["schemas"]["S125___schema1"];
+            not: components["schemas"]["S130___schema1"];
         };
-        S125___schema2: string | number | boolean | null | components["schemas"]["S125___schema2"][] | {
-            [key: string]: components["schemas"]["S125___schema2"];
+        S130___schema2: string | number | boolean | null | components["schemas"]["S130___schema2"][] | {
+            [key: string]: components["schemas"]["S130___schema2"];
         };
-        S126___schema0: {
+        S131___schema0: {
             /** @constant */
             kind: "approval";
             id: string;
@@ -2445,14 +2505,14 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                when: components["schemas"]["S126___schema1"];
-                steps: components["schemas"]["S126___schema0"][];
+                when: components["schemas"]["S131___schema1"];
+                steps: components["schemas"]["S131___schema0"][];
             }[];
             default?: {
                 id: string;
                 /** @default Otherwise */
                 name: string;
-                steps: components["schemas"]["S126___schema0"][];
+                steps: components["schemas"]["S131___schema0"][];
             };
         } | {
             /** @constant */
@@ -2462,7 +2522,7 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                steps: components["schemas"]["S126___schema0"][];
+                steps: components["schemas"]["S131___schema0"][];
             }[];
         } | {
             /** @constant */
@@ -2482,12 +2542,12 @@ export interface components {
                 roleCode: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S126___schema2"];
+                    const: components["schemas"]["S131___schema2"];
                 };
                 userId?: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S126___schema2"];
+                    const: components["schemas"]["S131___schema2"];
                 };
             };
         } | {
@@ -2510,7 +2570,7 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S126___schema2"];
+                        const: components["schemas"]["S131___schema2"];
                     };
                 };
             };
@@ -2528,25 +2588,25 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S126___schema2"];
+                        const: components["schemas"]["S131___schema2"];
                     };
                 };
             };
         });
-        S126___schema1: {
+        S131___schema1: {
             field: string;
             /** @enum {string} */
             op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
             value: (string | number | boolean) | (string | number | boolean)[];
         } | {
-            all: components["schemas"]["S126___schema1"][];
+            all: components["schemas"]["S131___schema1"][];
         } | {
-            any: components["schemas"]["S126___schema1"][];
+            any: components["schemas"]["S131___schema1"][];
         } | {
-            not: components["schemas"]["S126___schema1"];
+            not: components["schemas"]["S131___schema1"];
         };
-        S126___schema2: string | number | boolean | null | components["schemas"]["S126___schema2"][] | {
-            [key: string]: components["schemas"]["S126___schema2"];
+        S131___schema2: string | number | boolean | null | components["schemas"]["S131___schema2"][] | {
+            [key: string]: components["schemas"]["S131___schema2"];
         };
     };
     responses: never;
@@ -5313,6 +5373,216 @@ export interface operations {
             };
         };
     };
+    get__api_v1_directory_people: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                departmentId?: string;
+                includeSubtree?: "0" | "1" | "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            username: string;
+                            displayName: string;
+                            departmentId: string | null;
+                            departmentName: string | null;
+                            positionId: string | null;
+                            positionName: string | null;
+                            email?: string;
+                            phone?: string | null;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_directory_people_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string;
+                        departmentId: string | null;
+                        departmentName: string | null;
+                        positionId: string | null;
+                        positionName: string | null;
+                        email?: string;
+                        phone?: string | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_directory_departments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S74___schema0"][];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     post__api_v1_provisioning: {
         parameters: {
             query?: never;
@@ -7227,7 +7497,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S113___schema0"][];
+                        items: components["schemas"]["S118___schema0"][];
                     };
                 };
             };
@@ -7541,7 +7811,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S113___schema0"][];
+                        items: components["schemas"]["S118___schema0"][];
                     };
                 };
             };
@@ -7728,7 +7998,7 @@ export interface operations {
                         resubmitFrom?: "start" | "returningStep";
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S126___schema0"][];
+                    flow?: components["schemas"]["S131___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -7746,7 +8016,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         } | {
@@ -7758,7 +8028,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         })[];
@@ -7772,7 +8042,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         } | {
@@ -7784,7 +8054,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         })[];
@@ -7868,7 +8138,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S125___schema0"][];
+                            flow: components["schemas"]["S130___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -7886,7 +8156,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -7898,7 +8168,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -7912,7 +8182,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -7924,7 +8194,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -8066,7 +8336,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S125___schema0"][];
+                            flow: components["schemas"]["S130___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -8084,7 +8354,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -8096,7 +8366,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -8110,7 +8380,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -8122,7 +8392,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -8243,7 +8513,7 @@ export interface operations {
                         resubmitFrom?: "start" | "returningStep";
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S126___schema0"][];
+                    flow?: components["schemas"]["S131___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -8261,7 +8531,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         } | {
@@ -8273,7 +8543,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         })[];
@@ -8287,7 +8557,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         } | {
@@ -8299,7 +8569,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         })[];
@@ -8383,7 +8653,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S125___schema0"][];
+                            flow: components["schemas"]["S130___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -8401,7 +8671,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -8413,7 +8683,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -8427,7 +8697,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -8439,7 +8709,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -8729,7 +8999,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S125___schema0"][];
+                            flow: components["schemas"]["S130___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -8747,7 +9017,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -8759,7 +9029,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -8773,7 +9043,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -8785,7 +9055,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -9009,7 +9279,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S125___schema0"][];
+                            flow: components["schemas"]["S130___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -9027,7 +9297,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -9039,7 +9309,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -9053,7 +9323,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -9065,7 +9335,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -9351,7 +9621,7 @@ export interface operations {
                             resubmitFrom?: "start" | "returningStep";
                         };
                         /** @default [] */
-                        flow?: components["schemas"]["S126___schema0"][];
+                        flow?: components["schemas"]["S131___schema0"][];
                         /**
                          * @default {
                          *       "onApproved": [],
@@ -9369,7 +9639,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S126___schema2"];
+                                        const: components["schemas"]["S131___schema2"];
                                     };
                                 };
                             } | {
@@ -9381,7 +9651,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S126___schema2"];
+                                        const: components["schemas"]["S131___schema2"];
                                     };
                                 };
                             })[];
@@ -9395,7 +9665,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S126___schema2"];
+                                        const: components["schemas"]["S131___schema2"];
                                     };
                                 };
                             } | {
@@ -9407,7 +9677,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S126___schema2"];
+                                        const: components["schemas"]["S131___schema2"];
                                     };
                                 };
                             })[];
