@@ -355,8 +355,6 @@ const en = {
     end: 'End',
     days: '{n} day(s)',
     chooseUser: 'Search people',
-    userIdPlaceholder: 'User id',
-    userIdHint: 'The people directory is not available to your account; paste a user id.',
     chooseDepartment: 'Choose a department',
     attachments: {
       add: 'Add file',

@@ -357,8 +357,6 @@ const zhCN: Messages = {
     end: '结束',
     days: '{n} 天',
     chooseUser: '搜索人员',
-    userIdPlaceholder: '用户 ID',
-    userIdHint: '您的账号无法查看通讯录，请粘贴用户 ID。',
     chooseDepartment: '选择部门',
     attachments: {
       add: '添加文件',
