@@ -21,6 +21,7 @@ import { PositionService } from './user/positions';
 import { UserService } from './user/users';
 import { OrgChartService } from './user/org-chart';
 import { DirectoryService } from './directory/service';
+import { ApprovalCatalogService } from './approval/catalog';
 import { PermissionService } from './permission/permissions';
 import { RoleService } from './permission/roles';
 import { MenuService } from './permission/menus';
@@ -54,6 +55,7 @@ export interface Services {
   users: UserService;
   orgChart: OrgChartService;
   directory: DirectoryService;
+  approvalCatalog: ApprovalCatalogService;
   permissions: PermissionService;
   roles: RoleService;
   menus: MenuService;
@@ -141,6 +143,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     users: new UserService(rt),
     orgChart: new OrgChartService(rt),
     directory: new DirectoryService(rt),
+    approvalCatalog: new ApprovalCatalogService(rt),
     permissions: new PermissionService(rt),
     roles: new RoleService(rt),
     menus: new MenuService(rt),

@@ -9,6 +9,7 @@ import { permissionsModule, rolesModule, userRolesModule, menusModule, myMenusMo
 import { provisioningModule } from './user/provisioning.router';
 import { onboardingModule } from './onboarding/router';
 import { approvalTemplatesModule } from './approval/templates.router';
+import { approvalCatalogModule } from './approval/catalog.router';
 import { approvalsModule } from './approval/instances.router';
 import { approvalStatsModule } from './approval/stats.router';
 import { messagesModule } from './support/messages.router';
@@ -38,6 +39,7 @@ export const modules: RouteModule[] = [
   menusModule,
   myMenusModule,
   approvalTemplatesModule,
+  approvalCatalogModule,
   // Before approvalsModule: its `/:id` would take `stats` for an instance id.
   approvalStatsModule,
   approvalsModule,

@@ -1048,6 +1048,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approval-catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Templates you may start, by category, with their forms
+         * @description Active templates with a published version whose starters include you (everyone, your department or one above it, a role you hold, or you by name). Filters: q, category.
+         */
+        get: operations["get__api_v1_approval_catalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approval-catalog/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One template you may start, with the form of its latest version
+         * @description 403 `template_not_startable` when its starters do not include you.
+         */
+        get: operations["get__api_v1_approval_catalog_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approval-catalog/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Who will approve this? A dry-run of the latest version with you as the initiator
+         * @description Nothing is started or stored. Form errors answer 422 at their fields, as a submit would.
+         */
+        post: operations["post__api_v1_approval_catalog_id_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/approvals/stats": {
         parameters: {
             query?: never;
@@ -8059,6 +8119,29 @@ export interface operations {
                             };
                         })[];
                     };
+                    /**
+                     * @default {
+                     *       "everyone": true,
+                     *       "departments": [],
+                     *       "roleCodes": [],
+                     *       "userIds": []
+                     *     }
+                     */
+                    starters?: {
+                        /** @default true */
+                        everyone?: boolean;
+                        /** @default [] */
+                        departments?: {
+                            /** Format: uuid */
+                            departmentId: string;
+                            /** @default true */
+                            includeSubtree?: boolean;
+                        }[];
+                        /** @default [] */
+                        roleCodes?: string[];
+                        /** @default [] */
+                        userIds?: string[];
+                    };
                 };
             };
         };
@@ -8198,6 +8281,29 @@ export interface operations {
                                         };
                                     };
                                 })[];
+                            };
+                            /**
+                             * @default {
+                             *       "everyone": true,
+                             *       "departments": [],
+                             *       "roleCodes": [],
+                             *       "userIds": []
+                             *     }
+                             */
+                            starters: {
+                                /** @default true */
+                                everyone: boolean;
+                                /** @default [] */
+                                departments: {
+                                    /** Format: uuid */
+                                    departmentId: string;
+                                    /** @default true */
+                                    includeSubtree: boolean;
+                                }[];
+                                /** @default [] */
+                                roleCodes: string[];
+                                /** @default [] */
+                                userIds: string[];
                             };
                         };
                     };
@@ -8397,6 +8503,29 @@ export interface operations {
                                     };
                                 })[];
                             };
+                            /**
+                             * @default {
+                             *       "everyone": true,
+                             *       "departments": [],
+                             *       "roleCodes": [],
+                             *       "userIds": []
+                             *     }
+                             */
+                            starters: {
+                                /** @default true */
+                                everyone: boolean;
+                                /** @default [] */
+                                departments: {
+                                    /** Format: uuid */
+                                    departmentId: string;
+                                    /** @default true */
+                                    includeSubtree: boolean;
+                                }[];
+                                /** @default [] */
+                                roleCodes: string[];
+                                /** @default [] */
+                                userIds: string[];
+                            };
                         };
                     };
                 };
@@ -8574,6 +8703,29 @@ export interface operations {
                             };
                         })[];
                     };
+                    /**
+                     * @default {
+                     *       "everyone": true,
+                     *       "departments": [],
+                     *       "roleCodes": [],
+                     *       "userIds": []
+                     *     }
+                     */
+                    starters?: {
+                        /** @default true */
+                        everyone?: boolean;
+                        /** @default [] */
+                        departments?: {
+                            /** Format: uuid */
+                            departmentId: string;
+                            /** @default true */
+                            includeSubtree?: boolean;
+                        }[];
+                        /** @default [] */
+                        roleCodes?: string[];
+                        /** @default [] */
+                        userIds?: string[];
+                    };
                 };
             };
         };
@@ -8713,6 +8865,29 @@ export interface operations {
                                         };
                                     };
                                 })[];
+                            };
+                            /**
+                             * @default {
+                             *       "everyone": true,
+                             *       "departments": [],
+                             *       "roleCodes": [],
+                             *       "userIds": []
+                             *     }
+                             */
+                            starters: {
+                                /** @default true */
+                                everyone: boolean;
+                                /** @default [] */
+                                departments: {
+                                    /** Format: uuid */
+                                    departmentId: string;
+                                    /** @default true */
+                                    includeSubtree: boolean;
+                                }[];
+                                /** @default [] */
+                                roleCodes: string[];
+                                /** @default [] */
+                                userIds: string[];
                             };
                         };
                     };
@@ -9060,6 +9235,29 @@ export interface operations {
                                     };
                                 })[];
                             };
+                            /**
+                             * @default {
+                             *       "everyone": true,
+                             *       "departments": [],
+                             *       "roleCodes": [],
+                             *       "userIds": []
+                             *     }
+                             */
+                            starters: {
+                                /** @default true */
+                                everyone: boolean;
+                                /** @default [] */
+                                departments: {
+                                    /** Format: uuid */
+                                    departmentId: string;
+                                    /** @default true */
+                                    includeSubtree: boolean;
+                                }[];
+                                /** @default [] */
+                                roleCodes: string[];
+                                /** @default [] */
+                                userIds: string[];
+                            };
                         };
                     };
                 };
@@ -9339,6 +9537,29 @@ export interface operations {
                                         };
                                     };
                                 })[];
+                            };
+                            /**
+                             * @default {
+                             *       "everyone": true,
+                             *       "departments": [],
+                             *       "roleCodes": [],
+                             *       "userIds": []
+                             *     }
+                             */
+                            starters: {
+                                /** @default true */
+                                everyone: boolean;
+                                /** @default [] */
+                                departments: {
+                                    /** Format: uuid */
+                                    departmentId: string;
+                                    /** @default true */
+                                    includeSubtree: boolean;
+                                }[];
+                                /** @default [] */
+                                roleCodes: string[];
+                                /** @default [] */
+                                userIds: string[];
                             };
                         };
                     };
@@ -9682,6 +9903,29 @@ export interface operations {
                                 };
                             })[];
                         };
+                        /**
+                         * @default {
+                         *       "everyone": true,
+                         *       "departments": [],
+                         *       "roleCodes": [],
+                         *       "userIds": []
+                         *     }
+                         */
+                        starters?: {
+                            /** @default true */
+                            everyone?: boolean;
+                            /** @default [] */
+                            departments?: {
+                                /** Format: uuid */
+                                departmentId: string;
+                                /** @default true */
+                                includeSubtree?: boolean;
+                            }[];
+                            /** @default [] */
+                            roleCodes?: string[];
+                            /** @default [] */
+                            userIds?: string[];
+                        };
                     };
                     version?: number;
                     /** @default {} */
@@ -9690,6 +9934,314 @@ export interface operations {
                     };
                     /** Format: uuid */
                     initiatorUserId: string;
+                    /** @default {} */
+                    selections?: {
+                        [key: string]: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        templateId: string;
+                        version: number | null;
+                        initiator: {
+                            userId: string;
+                            displayName: string;
+                        };
+                        form: {
+                            [key: string]: unknown;
+                        };
+                        /** @enum {string} */
+                        result: "approved" | "rejected" | "failed";
+                        path: {
+                            stepId: string;
+                            /** @enum {string} */
+                            kind: "approval" | "cc" | "condition" | "parallel" | "delay" | "action";
+                            name: string;
+                            location: string;
+                            within: string[];
+                            mode: ("sequential" | "all" | "any" | "vote") | null;
+                            /** @enum {string} */
+                            outcome: "assigned" | "autoApproved" | "autoRejected" | "failed" | "awaitingSelection" | "notified" | "branch" | "parallel" | "waits" | "runs";
+                            assignees: {
+                                userId: string;
+                                displayName: string;
+                                autoApproved: ("initiator" | "repeated") | null;
+                            }[];
+                            note: string | null;
+                        }[];
+                        hooks: {
+                            /** @enum {string} */
+                            event: "onApproved" | "onRejected";
+                            /** @enum {string} */
+                            kind: "childWorkflow" | "activity";
+                            target: string;
+                            input: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_approval_catalog: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                category?: "hr" | "finance" | "access" | "it" | "general";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            templateId: string;
+                            key: string;
+                            name: string;
+                            /** @enum {string} */
+                            category: "hr" | "finance" | "access" | "it" | "general";
+                            description: string;
+                            version: number;
+                            formSchema: {
+                                /** @default [] */
+                                fields: {
+                                    id: string;
+                                    label: string;
+                                    /** @enum {string} */
+                                    type: "text" | "textarea" | "number" | "money" | "date" | "dateRange" | "select" | "multiSelect" | "user" | "department" | "attachments";
+                                    /** @default false */
+                                    required: boolean;
+                                    description?: string;
+                                    min?: number;
+                                    max?: number;
+                                    options?: {
+                                        value: string;
+                                        label: string;
+                                    }[];
+                                    multiple?: boolean;
+                                    currency?: string;
+                                }[];
+                            };
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_approval_catalog_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        templateId: string;
+                        key: string;
+                        name: string;
+                        /** @enum {string} */
+                        category: "hr" | "finance" | "access" | "it" | "general";
+                        description: string;
+                        version: number;
+                        formSchema: {
+                            /** @default [] */
+                            fields: {
+                                id: string;
+                                label: string;
+                                /** @enum {string} */
+                                type: "text" | "textarea" | "number" | "money" | "date" | "dateRange" | "select" | "multiSelect" | "user" | "department" | "attachments";
+                                /** @default false */
+                                required: boolean;
+                                description?: string;
+                                min?: number;
+                                max?: number;
+                                options?: {
+                                    value: string;
+                                    label: string;
+                                }[];
+                                multiple?: boolean;
+                                currency?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_approval_catalog_id_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default {} */
+                    form?: {
+                        [key: string]: unknown;
+                    };
                     /** @default {} */
                     selections?: {
                         [key: string]: string[];
