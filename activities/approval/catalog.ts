@@ -8,7 +8,7 @@ import type { Actor } from '../../common/actor';
 import { ForbiddenError, NotFoundError } from '../../common/errors';
 import { pageOf, type Page } from '../../common/pagination';
 import { ApprovalTemplate, ApprovalTemplateVersion, Department, User } from '../../db/entities';
-import { EVERYONE_STARTS, type Template, type TemplateStarters } from '../../workflows/approval/dsl';
+import { EVERYONE_STARTS, iterateSteps, type Template, type TemplateStarters } from '../../workflows/approval/dsl';
 import { dryRun } from './dry-run';
 import type { CatalogEntry, CatalogQuery, DryRunResult, StartPreviewInput, StartableTemplate } from './schema';
 
@@ -112,5 +112,8 @@ function toEntry(t: ApprovalTemplate, v: ApprovalTemplateVersion): CatalogEntry 
     description: t.description,
     version: v.version,
     formSchema: definition.formSchema,
+    selectionSteps: [...iterateSteps(definition.flow)].flatMap(({ step }) =>
+      step.kind === 'approval' && (step.initiatorSelects || step.assignees.type === 'initiatorSelects') ? [{ stepId: step.id, name: step.name }] : [],
+    ),
   };
 }

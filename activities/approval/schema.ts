@@ -178,6 +178,8 @@ export const CatalogEntry = z.object({
   description: z.string(),
   version: z.number().int(),
   formSchema: FormSchema,
+  /** Approval steps whose approvers the initiator names at submit (`selections` by step id). */
+  selectionSteps: z.array(z.object({ stepId: z.string(), name: z.string() })),
 });
 export type CatalogEntry = z.infer<typeof CatalogEntry>;
 

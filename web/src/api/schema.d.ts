@@ -10086,6 +10086,10 @@ export interface operations {
                                     currency?: string;
                                 }[];
                             };
+                            selectionSteps: {
+                                stepId: string;
+                                name: string;
+                            }[];
                         }[];
                         page: number;
                         pageSize: number;
@@ -10176,6 +10180,10 @@ export interface operations {
                                 currency?: string;
                             }[];
                         };
+                        selectionSteps: {
+                            stepId: string;
+                            name: string;
+                        }[];
                     };
                 };
             };

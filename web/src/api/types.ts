@@ -9,6 +9,7 @@ type Json<P extends ClientPathsWithMethod<Client, M>, M extends 'get' | 'post' |
 
 export type TemplateDetail = Json<'/api/v1/approval-templates/{id}', 'get'>;
 export type TemplateSummary = Json<'/api/v1/approval-templates', 'get'>['items'][number];
+export type CatalogEntry = Json<'/api/v1/approval-catalog/{id}', 'get'>;
 export type Definition = TemplateDetail['draft'];
 export type VersionDetail = Json<'/api/v1/approval-templates/{id}/versions/{version}', 'get'>;
 export type VersionSummary = Json<'/api/v1/approval-templates/{id}/versions', 'get'>['items'][number];

@@ -308,7 +308,6 @@ const en = {
     title: 'New request',
     sub: 'Pick what you want to ask for',
     noTemplates: 'No request types are available to you yet.',
-    noPermission: 'The catalogue of request types is not available to your account yet. Ask an administrator.',
     requestTitle: 'Title',
     requestTitleHint: 'Optional: shown in the approvers’ inbox',
     whoApproves: 'Who will approve this?',

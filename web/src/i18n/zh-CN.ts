@@ -310,7 +310,6 @@ const zhCN: Messages = {
     title: '发起申请',
     sub: '选择要发起的申请类型',
     noTemplates: '暂无可用的申请类型。',
-    noPermission: '您的账号暂无法查看申请类型目录，请联系管理员。',
     requestTitle: '标题',
     requestTitleHint: '选填：显示在审批人的待办中',
     whoApproves: '谁来审批？',
