@@ -20,6 +20,8 @@ import { DepartmentService } from './user/departments';
 import { PositionService } from './user/positions';
 import { UserService } from './user/users';
 import { OrgChartService } from './user/org-chart';
+import { DirectoryService } from './directory/service';
+import { ApprovalCatalogService } from './approval/catalog';
 import { PermissionService } from './permission/permissions';
 import { RoleService } from './permission/roles';
 import { MenuService } from './permission/menus';
@@ -52,6 +54,8 @@ export interface Services {
   positions: PositionService;
   users: UserService;
   orgChart: OrgChartService;
+  directory: DirectoryService;
+  approvalCatalog: ApprovalCatalogService;
   permissions: PermissionService;
   roles: RoleService;
   menus: MenuService;
@@ -138,6 +142,8 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     positions: new PositionService(rt),
     users: new UserService(rt),
     orgChart: new OrgChartService(rt),
+    directory: new DirectoryService(rt),
+    approvalCatalog: new ApprovalCatalogService(rt),
     permissions: new PermissionService(rt),
     roles: new RoleService(rt),
     menus: new MenuService(rt),

@@ -4,10 +4,12 @@ import { authModule, meModule } from './auth/router';
 import { apiKeysModule } from './auth/api-keys.router';
 import { tenantsModule, departmentsModule, positionsModule } from './user/org.router';
 import { usersModule } from './user/router';
+import { directoryModule } from './directory/router';
 import { permissionsModule, rolesModule, userRolesModule, menusModule, myMenusModule } from './permission/router';
 import { provisioningModule } from './user/provisioning.router';
 import { onboardingModule } from './onboarding/router';
 import { approvalTemplatesModule } from './approval/templates.router';
+import { approvalCatalogModule } from './approval/catalog.router';
 import { approvalsModule } from './approval/instances.router';
 import { approvalStatsModule } from './approval/stats.router';
 import { messagesModule } from './support/messages.router';
@@ -28,6 +30,7 @@ export const modules: RouteModule[] = [
   departmentsModule,
   positionsModule,
   usersModule,
+  directoryModule,
   provisioningModule,
   onboardingModule,
   permissionsModule,
@@ -36,6 +39,7 @@ export const modules: RouteModule[] = [
   menusModule,
   myMenusModule,
   approvalTemplatesModule,
+  approvalCatalogModule,
   // Before approvalsModule: its `/:id` would take `stats` for an instance id.
   approvalStatsModule,
   approvalsModule,

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { PageQuery } from '../../common/pagination';
 import { SearchText, Uuid } from '../../common/schema';
 import type { ApprovalTemplate, ApprovalTemplateVersion } from '../../db/entities';
-import { APPROVAL_MODES, TEMPLATE_CATEGORIES, StepId, TemplateDefinition, type Template } from '../../workflows/approval/dsl';
+import { APPROVAL_MODES, FormSchema, TEMPLATE_CATEGORIES, StepId, TemplateDefinition, type Template } from '../../workflows/approval/dsl';
 
 export const TemplateListQuery = PageQuery.extend({
   /** Contained in the key or the name. */
@@ -159,3 +159,33 @@ export interface StartableTemplate {
   version: number;
   definition: Template;
 }
+
+// ---------------------------------------------------------------- catalogue (what a caller may start)
+
+export const CatalogQuery = PageQuery.extend({
+  /** Contained in the key or the name. */
+  q: SearchText,
+  category: z.enum(TEMPLATE_CATEGORIES).optional(),
+});
+export type CatalogQuery = z.output<typeof CatalogQuery>;
+
+/** A template the caller may start, with the form of its latest published version. */
+export const CatalogEntry = z.object({
+  templateId: z.string(),
+  key: z.string(),
+  name: z.string(),
+  category: z.enum(TEMPLATE_CATEGORIES),
+  description: z.string(),
+  version: z.number().int(),
+  formSchema: FormSchema,
+  /** Approval steps whose approvers the initiator names at submit (`selections` by step id). */
+  selectionSteps: z.array(z.object({ stepId: z.string(), name: z.string() })),
+});
+export type CatalogEntry = z.infer<typeof CatalogEntry>;
+
+/** "Who will approve this?" before submitting: the latest version, the caller as initiator. */
+export const StartPreviewInput = z.strictObject({
+  form: z.record(z.string(), z.unknown()).default({}),
+  selections: z.record(StepId, z.array(Uuid).max(50)).default({}),
+});
+export type StartPreviewInput = z.output<typeof StartPreviewInput>;

@@ -238,6 +238,10 @@ export function checkTemplate(t: Template, opts: { webhookHosts?: string } = {})
   const fieldIds = new Set(fields.keys());
 
   if (!t.flow.length) p.add(['flow'], 'empty_flow', 'the flow needs at least one step');
+  const { starters } = t;
+  if (!starters.everyone && !starters.departments.length && !starters.roleCodes.length && !starters.userIds.length) {
+    p.add(['starters'], 'nobody_may_start', 'name who may start requests (departments, roles or people), or let everyone');
+  }
   const locations = [...iterateSteps(t.flow)];
   if (t.flow.length && !locations.some((l) => l.step.kind === 'approval')) p.add(['flow'], 'no_approval_step', 'the flow needs at least one approval step');
 
@@ -313,6 +317,9 @@ export function collectReferences(t: Template): Reference[] {
     if (Array.isArray(c.value)) c.value.forEach((v, k) => add(kind, v, [...at, 'value', k]));
     else add(kind, c.value, [...at, 'value']);
   };
+  t.starters.departments.forEach((d, k) => add('department', d.departmentId, ['starters', 'departments', k, 'departmentId']));
+  t.starters.roleCodes.forEach((c, k) => add('role', c, ['starters', 'roleCodes', k]));
+  t.starters.userIds.forEach((id, k) => add('user', id, ['starters', 'userIds', k]));
   for (const { step, path } of iterateSteps(t.flow)) {
     if (step.kind === 'approval') {
       rule(step.assignees, [...path, 'assignees']);

@@ -4,7 +4,8 @@
  * worker on a private task queue. People sign in with their passwords and click through.
  *
  *  1. an admin builds a two-step template with a condition in the designer and publishes it;
- *  2. an employee submits it through the generated form; the server's 422 lands at its field;
+ *  2. an employee finds it in the catalogue, picks a colleague from the directory, previews who
+ *     will approve, and submits it through the generated form; the server's 422 lands at its field;
  *  3. the approvers see it in their inbox, open it and approve;
  *  4. the employee sees it approved, the progress diagram updated;
  *  5. the inbox in Chinese, and at phone width.
@@ -17,8 +18,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Runtime } from '../../activities/runtime';
-import { Role } from '../../db/entities';
-import { createTenant, createTestRuntime, DEMO, inContext, startTestApi, startTestWorker, tokenFor, uniqueCode, type TenantFixture, type TestApi, type TestWorker } from '../harness/harness';
+import { User } from '../../db/entities';
+import { createTenant, createTestRuntime, DEMO, startTestApi, startTestWorker, tokenFor, uniqueCode, type TenantFixture, type TestApi, type TestWorker } from '../harness/harness';
 
 const root = resolve(__dirname, '../..');
 const ARTIFACTS = join(root, 'test-artifacts/console');
@@ -105,17 +106,6 @@ describe('the console in a real browser', () => {
     api = await startTestApi(rt);
     worker = await startTestWorker(rt, taskQueue);
     t = await createTenant(rt);
-    // Employees cannot read templates yet (the employee catalogue comes with the journeys work);
-    // until then this tenant lets its employees read them, so they can start requests in the console.
-    const employee = await inContext(rt, () => rt.orm.em.findOneOrFail(Role, { tenantId: t.tenantId, code: 'employee' }));
-    const admin = await tokenFor(rt, t.users.admin);
-    const role = await api.get(`/api/v1/roles/${employee.id}`, admin);
-    const granted = await api.put(
-      `/api/v1/roles/${employee.id}`,
-      { name: role.body.name, description: role.body.description ?? undefined, dataScope: role.body.dataScope, permissions: [...role.body.permissions, 'template:read'] },
-      admin,
-    );
-    expect(granted.status).toBe(200);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   });
 
@@ -197,8 +187,13 @@ describe('the console in a real browser', () => {
     await page.waitForSelector('[data-field=amount]');
     await page.fill('#request-title', 'Two monitors');
     await page.fill('[data-field=amount] input', '1500');
-    // A well-formed id of nobody: only the server can tell, and says so at the field.
-    await page.fill('[data-field=buyer] input', '0190a5f2-7b6c-7cde-8f00-123456789abc');
+    // The buyer is picked from the people directory (alice may not read users)…
+    await page.locator('[data-field=buyer] [data-test=user-picker]').click();
+    await page.keyboard.type('fiona');
+    await option(page, 'Fiona').click();
+    // …and disabled before the submit: only the server can tell, and says so at the field.
+    const setFiona = (status: 'active' | 'disabled') => rt.orm.em.fork().nativeUpdate(User, { id: t.users.fiona.id }, { status });
+    await setFiona('disabled');
     await page.click('[data-test=submit-request]');
     const fieldError = page.locator('[data-field=buyer] .el-form-item__error');
     await fieldError.waitFor();
@@ -207,7 +202,10 @@ describe('the console in a real browser', () => {
     await expect(page.locator('[data-test=form-error]').textContent()).resolves.toMatch(/fields are not valid/);
     await shot(page, 'form-error-422');
 
-    await page.fill('[data-field=buyer] input', '');
+    await setFiona('active');
+    // Who will approve it: the preview runs as alice, open to every employee.
+    await page.click('[data-test=dry-run]');
+    await expect(page.locator('.dry').textContent()).resolves.toContain('Pete');
     await page.click('[data-test=submit-request]');
     await page.waitForSelector('[data-test=request-title]');
     instanceId = page.url().split('/').pop()!;

@@ -61,7 +61,9 @@ export class ApprovalInstanceService {
     const em = this.rt.orm.em;
     const template = await em.findOne(ApprovalTemplate, body.templateId ? { tenantId, id: body.templateId } : { tenantId, key: body.templateKey! });
     if (!template) throw new NotFoundError('template', body.templateId ?? body.templateKey);
-    const { definition, version, key } = await this.rt.services.templates.startable(actor, template.id);
+    const startable = await this.rt.services.templates.startable(actor, template.id);
+    await this.rt.services.approvalCatalog.assertMayStart(actor, startable);
+    const { definition, version, key } = startable;
 
     const resolver = new AssigneeResolver(this.rt);
     const initiator = await resolver.initiator(tenantId, actor.userId, 'initiator');

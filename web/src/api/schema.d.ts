@@ -449,6 +449,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/directory/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search active colleagues of your tenant
+         * @description For pickers (transfer, delegate, add-sign, user fields). Filters: q (name or username contains), departmentId (+ includeSubtree). No permission needed; email and phone appear only for callers holding `user:read`.
+         */
+        get: operations["get__api_v1_directory_people"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/people/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One active colleague */
+        get: operations["get__api_v1_directory_people_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/directory/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's department tree (names only) */
+        get: operations["get__api_v1_directory_departments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/provisioning": {
         parameters: {
             query?: never;
@@ -988,6 +1042,66 @@ export interface paths {
          * @description Tries the draft (default), a published `version`, or a `definition` sent along. Validates the form, evaluates the conditions and resolves every approval and cc step to people through the live org chart and roles, applying the template's policies. Writes nothing.
          */
         post: operations["post__api_v1_approval_templates_id_dry_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approval-catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Templates you may start, by category, with their forms
+         * @description Active templates with a published version whose starters include you (everyone, your department or one above it, a role you hold, or you by name). Filters: q, category.
+         */
+        get: operations["get__api_v1_approval_catalog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approval-catalog/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One template you may start, with the form of its latest version
+         * @description 403 `template_not_startable` when its starters do not include you.
+         */
+        get: operations["get__api_v1_approval_catalog_id"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approval-catalog/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Who will approve this? A dry-run of the latest version with you as the initiator
+         * @description Nothing is started or stored. Form errors answer 422 at their fields, as a submit would.
+         */
+        post: operations["post__api_v1_approval_catalog_id_preview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2000,7 +2114,13 @@ export interface components {
             updatedAt: string;
             children: components["schemas"]["S23___schema0"][];
         };
-        S113___schema0: {
+        S74___schema0: {
+            id: string;
+            name: string;
+            parentId: string | null;
+            children: components["schemas"]["S74___schema0"][];
+        };
+        S118___schema0: {
             id: string;
             parentId: string | null;
             key: string;
@@ -2012,9 +2132,9 @@ export interface components {
             permissionCode: string | null;
             sortOrder: number;
             visible: boolean;
-            children: components["schemas"]["S113___schema0"][];
+            children: components["schemas"]["S118___schema0"][];
         };
-        S125___schema0: {
+        S130___schema0: {
             /** @constant */
             kind: "approval";
             id: string;
@@ -2178,14 +2298,14 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                when: components["schemas"]["S125___schema1"];
-                steps: components["schemas"]["S125___schema0"][];
+                when: components["schemas"]["S130___schema1"];
+                steps: components["schemas"]["S130___schema0"][];
             }[];
             default?: {
                 id: string;
                 /** @default Otherwise */
                 name: string;
-                steps: components["schemas"]["S125___schema0"][];
+                steps: components["schemas"]["S130___schema0"][];
             };
         } | {
             /** @constant */
@@ -2195,7 +2315,7 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                steps: components["schemas"]["S125___schema0"][];
+                steps: components["schemas"]["S130___schema0"][];
             }[];
         } | {
             /** @constant */
@@ -2215,12 +2335,12 @@ export interface components {
                 roleCode: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S125___schema2"];
+                    const: components["schemas"]["S130___schema2"];
                 };
                 userId?: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S125___schema2"];
+                    const: components["schemas"]["S130___schema2"];
                 };
             };
         } | {
@@ -2243,7 +2363,7 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S125___schema2"];
+                        const: components["schemas"]["S130___schema2"];
                     };
                 };
             };
@@ -2261,27 +2381,27 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S125___schema2"];
+                        const: components["schemas"]["S130___schema2"];
                     };
                 };
             };
         });
-        S125___schema1: {
+        S130___schema1: {
             field: string;
             /** @enum {string} */
             op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
             value: (string | number | boolean) | (string | number | boolean)[];
         } | {
-            all: components["schemas"]["S125___schema1"][];
+            all: components["schemas"]["S130___schema1"][];
         } | {
-            any: components["schemas"]["S125___schema1"][];
+            any: components["schemas"]["S130___schema1"][];
         } | {
-            not: components["schemas"]["S125___schema1"];
+            not: components["schemas"]["S130___schema1"];
         };
-        S125___schema2: string | number | boolean | null | components["schemas"]["S125___schema2"][] | {
-            [key: string]: components["schemas"]["S125___schema2"];
+        S130___schema2: string | number | boolean | null | components["schemas"]["S130___schema2"][] | {
+            [key: string]: components["schemas"]["S130___schema2"];
         };
-        S126___schema0: {
+        S131___schema0: {
             /** @constant */
             kind: "approval";
             id: string;
@@ -2445,14 +2565,14 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                when: components["schemas"]["S126___schema1"];
-                steps: components["schemas"]["S126___schema0"][];
+                when: components["schemas"]["S131___schema1"];
+                steps: components["schemas"]["S131___schema0"][];
             }[];
             default?: {
                 id: string;
                 /** @default Otherwise */
                 name: string;
-                steps: components["schemas"]["S126___schema0"][];
+                steps: components["schemas"]["S131___schema0"][];
             };
         } | {
             /** @constant */
@@ -2462,7 +2582,7 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                steps: components["schemas"]["S126___schema0"][];
+                steps: components["schemas"]["S131___schema0"][];
             }[];
         } | {
             /** @constant */
@@ -2482,12 +2602,12 @@ export interface components {
                 roleCode: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S126___schema2"];
+                    const: components["schemas"]["S131___schema2"];
                 };
                 userId?: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S126___schema2"];
+                    const: components["schemas"]["S131___schema2"];
                 };
             };
         } | {
@@ -2510,7 +2630,7 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S126___schema2"];
+                        const: components["schemas"]["S131___schema2"];
                     };
                 };
             };
@@ -2528,25 +2648,25 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S126___schema2"];
+                        const: components["schemas"]["S131___schema2"];
                     };
                 };
             };
         });
-        S126___schema1: {
+        S131___schema1: {
             field: string;
             /** @enum {string} */
             op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
             value: (string | number | boolean) | (string | number | boolean)[];
         } | {
-            all: components["schemas"]["S126___schema1"][];
+            all: components["schemas"]["S131___schema1"][];
         } | {
-            any: components["schemas"]["S126___schema1"][];
+            any: components["schemas"]["S131___schema1"][];
         } | {
-            not: components["schemas"]["S126___schema1"];
+            not: components["schemas"]["S131___schema1"];
         };
-        S126___schema2: string | number | boolean | null | components["schemas"]["S126___schema2"][] | {
-            [key: string]: components["schemas"]["S126___schema2"];
+        S131___schema2: string | number | boolean | null | components["schemas"]["S131___schema2"][] | {
+            [key: string]: components["schemas"]["S131___schema2"];
         };
     };
     responses: never;
@@ -5313,6 +5433,216 @@ export interface operations {
             };
         };
     };
+    get__api_v1_directory_people: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                departmentId?: string;
+                includeSubtree?: "0" | "1" | "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            username: string;
+                            displayName: string;
+                            departmentId: string | null;
+                            departmentName: string | null;
+                            positionId: string | null;
+                            positionName: string | null;
+                            email?: string;
+                            phone?: string | null;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_directory_people_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        displayName: string;
+                        departmentId: string | null;
+                        departmentName: string | null;
+                        positionId: string | null;
+                        positionName: string | null;
+                        email?: string;
+                        phone?: string | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_directory_departments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["S74___schema0"][];
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     post__api_v1_provisioning: {
         parameters: {
             query?: never;
@@ -7227,7 +7557,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S113___schema0"][];
+                        items: components["schemas"]["S118___schema0"][];
                     };
                 };
             };
@@ -7541,7 +7871,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S113___schema0"][];
+                        items: components["schemas"]["S118___schema0"][];
                     };
                 };
             };
@@ -7728,7 +8058,7 @@ export interface operations {
                         resubmitFrom?: "start" | "returningStep";
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S126___schema0"][];
+                    flow?: components["schemas"]["S131___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -7746,7 +8076,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         } | {
@@ -7758,7 +8088,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         })[];
@@ -7772,7 +8102,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         } | {
@@ -7784,10 +8114,33 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         })[];
+                    };
+                    /**
+                     * @default {
+                     *       "everyone": true,
+                     *       "departments": [],
+                     *       "roleCodes": [],
+                     *       "userIds": []
+                     *     }
+                     */
+                    starters?: {
+                        /** @default true */
+                        everyone?: boolean;
+                        /** @default [] */
+                        departments?: {
+                            /** Format: uuid */
+                            departmentId: string;
+                            /** @default true */
+                            includeSubtree?: boolean;
+                        }[];
+                        /** @default [] */
+                        roleCodes?: string[];
+                        /** @default [] */
+                        userIds?: string[];
                     };
                 };
             };
@@ -7868,7 +8221,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S125___schema0"][];
+                            flow: components["schemas"]["S130___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -7886,7 +8239,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -7898,7 +8251,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -7912,7 +8265,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -7924,10 +8277,33 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
+                            };
+                            /**
+                             * @default {
+                             *       "everyone": true,
+                             *       "departments": [],
+                             *       "roleCodes": [],
+                             *       "userIds": []
+                             *     }
+                             */
+                            starters: {
+                                /** @default true */
+                                everyone: boolean;
+                                /** @default [] */
+                                departments: {
+                                    /** Format: uuid */
+                                    departmentId: string;
+                                    /** @default true */
+                                    includeSubtree: boolean;
+                                }[];
+                                /** @default [] */
+                                roleCodes: string[];
+                                /** @default [] */
+                                userIds: string[];
                             };
                         };
                     };
@@ -8066,7 +8442,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S125___schema0"][];
+                            flow: components["schemas"]["S130___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -8084,7 +8460,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -8096,7 +8472,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -8110,7 +8486,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -8122,10 +8498,33 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
+                            };
+                            /**
+                             * @default {
+                             *       "everyone": true,
+                             *       "departments": [],
+                             *       "roleCodes": [],
+                             *       "userIds": []
+                             *     }
+                             */
+                            starters: {
+                                /** @default true */
+                                everyone: boolean;
+                                /** @default [] */
+                                departments: {
+                                    /** Format: uuid */
+                                    departmentId: string;
+                                    /** @default true */
+                                    includeSubtree: boolean;
+                                }[];
+                                /** @default [] */
+                                roleCodes: string[];
+                                /** @default [] */
+                                userIds: string[];
                             };
                         };
                     };
@@ -8243,7 +8642,7 @@ export interface operations {
                         resubmitFrom?: "start" | "returningStep";
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S126___schema0"][];
+                    flow?: components["schemas"]["S131___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -8261,7 +8660,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         } | {
@@ -8273,7 +8672,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         })[];
@@ -8287,7 +8686,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         } | {
@@ -8299,10 +8698,33 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S126___schema2"];
+                                    const: components["schemas"]["S131___schema2"];
                                 };
                             };
                         })[];
+                    };
+                    /**
+                     * @default {
+                     *       "everyone": true,
+                     *       "departments": [],
+                     *       "roleCodes": [],
+                     *       "userIds": []
+                     *     }
+                     */
+                    starters?: {
+                        /** @default true */
+                        everyone?: boolean;
+                        /** @default [] */
+                        departments?: {
+                            /** Format: uuid */
+                            departmentId: string;
+                            /** @default true */
+                            includeSubtree?: boolean;
+                        }[];
+                        /** @default [] */
+                        roleCodes?: string[];
+                        /** @default [] */
+                        userIds?: string[];
                     };
                 };
             };
@@ -8383,7 +8805,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S125___schema0"][];
+                            flow: components["schemas"]["S130___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -8401,7 +8823,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -8413,7 +8835,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -8427,7 +8849,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -8439,10 +8861,33 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
+                            };
+                            /**
+                             * @default {
+                             *       "everyone": true,
+                             *       "departments": [],
+                             *       "roleCodes": [],
+                             *       "userIds": []
+                             *     }
+                             */
+                            starters: {
+                                /** @default true */
+                                everyone: boolean;
+                                /** @default [] */
+                                departments: {
+                                    /** Format: uuid */
+                                    departmentId: string;
+                                    /** @default true */
+                                    includeSubtree: boolean;
+                                }[];
+                                /** @default [] */
+                                roleCodes: string[];
+                                /** @default [] */
+                                userIds: string[];
                             };
                         };
                     };
@@ -8729,7 +9174,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S125___schema0"][];
+                            flow: components["schemas"]["S130___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -8747,7 +9192,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -8759,7 +9204,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -8773,7 +9218,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -8785,10 +9230,33 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
+                            };
+                            /**
+                             * @default {
+                             *       "everyone": true,
+                             *       "departments": [],
+                             *       "roleCodes": [],
+                             *       "userIds": []
+                             *     }
+                             */
+                            starters: {
+                                /** @default true */
+                                everyone: boolean;
+                                /** @default [] */
+                                departments: {
+                                    /** Format: uuid */
+                                    departmentId: string;
+                                    /** @default true */
+                                    includeSubtree: boolean;
+                                }[];
+                                /** @default [] */
+                                roleCodes: string[];
+                                /** @default [] */
+                                userIds: string[];
                             };
                         };
                     };
@@ -9009,7 +9477,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S125___schema0"][];
+                            flow: components["schemas"]["S130___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -9027,7 +9495,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -9039,7 +9507,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
@@ -9053,7 +9521,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 } | {
@@ -9065,10 +9533,33 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S125___schema2"];
+                                            const: components["schemas"]["S130___schema2"];
                                         };
                                     };
                                 })[];
+                            };
+                            /**
+                             * @default {
+                             *       "everyone": true,
+                             *       "departments": [],
+                             *       "roleCodes": [],
+                             *       "userIds": []
+                             *     }
+                             */
+                            starters: {
+                                /** @default true */
+                                everyone: boolean;
+                                /** @default [] */
+                                departments: {
+                                    /** Format: uuid */
+                                    departmentId: string;
+                                    /** @default true */
+                                    includeSubtree: boolean;
+                                }[];
+                                /** @default [] */
+                                roleCodes: string[];
+                                /** @default [] */
+                                userIds: string[];
                             };
                         };
                     };
@@ -9351,7 +9842,7 @@ export interface operations {
                             resubmitFrom?: "start" | "returningStep";
                         };
                         /** @default [] */
-                        flow?: components["schemas"]["S126___schema0"][];
+                        flow?: components["schemas"]["S131___schema0"][];
                         /**
                          * @default {
                          *       "onApproved": [],
@@ -9369,7 +9860,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S126___schema2"];
+                                        const: components["schemas"]["S131___schema2"];
                                     };
                                 };
                             } | {
@@ -9381,7 +9872,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S126___schema2"];
+                                        const: components["schemas"]["S131___schema2"];
                                     };
                                 };
                             })[];
@@ -9395,7 +9886,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S126___schema2"];
+                                        const: components["schemas"]["S131___schema2"];
                                     };
                                 };
                             } | {
@@ -9407,10 +9898,33 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S126___schema2"];
+                                        const: components["schemas"]["S131___schema2"];
                                     };
                                 };
                             })[];
+                        };
+                        /**
+                         * @default {
+                         *       "everyone": true,
+                         *       "departments": [],
+                         *       "roleCodes": [],
+                         *       "userIds": []
+                         *     }
+                         */
+                        starters?: {
+                            /** @default true */
+                            everyone?: boolean;
+                            /** @default [] */
+                            departments?: {
+                                /** Format: uuid */
+                                departmentId: string;
+                                /** @default true */
+                                includeSubtree?: boolean;
+                            }[];
+                            /** @default [] */
+                            roleCodes?: string[];
+                            /** @default [] */
+                            userIds?: string[];
                         };
                     };
                     version?: number;
@@ -9420,6 +9934,322 @@ export interface operations {
                     };
                     /** Format: uuid */
                     initiatorUserId: string;
+                    /** @default {} */
+                    selections?: {
+                        [key: string]: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        templateId: string;
+                        version: number | null;
+                        initiator: {
+                            userId: string;
+                            displayName: string;
+                        };
+                        form: {
+                            [key: string]: unknown;
+                        };
+                        /** @enum {string} */
+                        result: "approved" | "rejected" | "failed";
+                        path: {
+                            stepId: string;
+                            /** @enum {string} */
+                            kind: "approval" | "cc" | "condition" | "parallel" | "delay" | "action";
+                            name: string;
+                            location: string;
+                            within: string[];
+                            mode: ("sequential" | "all" | "any" | "vote") | null;
+                            /** @enum {string} */
+                            outcome: "assigned" | "autoApproved" | "autoRejected" | "failed" | "awaitingSelection" | "notified" | "branch" | "parallel" | "waits" | "runs";
+                            assignees: {
+                                userId: string;
+                                displayName: string;
+                                autoApproved: ("initiator" | "repeated") | null;
+                            }[];
+                            note: string | null;
+                        }[];
+                        hooks: {
+                            /** @enum {string} */
+                            event: "onApproved" | "onRejected";
+                            /** @enum {string} */
+                            kind: "childWorkflow" | "activity";
+                            target: string;
+                            input: {
+                                [key: string]: unknown;
+                            };
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_approval_catalog: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+                category?: "hr" | "finance" | "access" | "it" | "general";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            templateId: string;
+                            key: string;
+                            name: string;
+                            /** @enum {string} */
+                            category: "hr" | "finance" | "access" | "it" | "general";
+                            description: string;
+                            version: number;
+                            formSchema: {
+                                /** @default [] */
+                                fields: {
+                                    id: string;
+                                    label: string;
+                                    /** @enum {string} */
+                                    type: "text" | "textarea" | "number" | "money" | "date" | "dateRange" | "select" | "multiSelect" | "user" | "department" | "attachments";
+                                    /** @default false */
+                                    required: boolean;
+                                    description?: string;
+                                    min?: number;
+                                    max?: number;
+                                    options?: {
+                                        value: string;
+                                        label: string;
+                                    }[];
+                                    multiple?: boolean;
+                                    currency?: string;
+                                }[];
+                            };
+                            selectionSteps: {
+                                stepId: string;
+                                name: string;
+                            }[];
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_approval_catalog_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        templateId: string;
+                        key: string;
+                        name: string;
+                        /** @enum {string} */
+                        category: "hr" | "finance" | "access" | "it" | "general";
+                        description: string;
+                        version: number;
+                        formSchema: {
+                            /** @default [] */
+                            fields: {
+                                id: string;
+                                label: string;
+                                /** @enum {string} */
+                                type: "text" | "textarea" | "number" | "money" | "date" | "dateRange" | "select" | "multiSelect" | "user" | "department" | "attachments";
+                                /** @default false */
+                                required: boolean;
+                                description?: string;
+                                min?: number;
+                                max?: number;
+                                options?: {
+                                    value: string;
+                                    label: string;
+                                }[];
+                                multiple?: boolean;
+                                currency?: string;
+                            }[];
+                        };
+                        selectionSteps: {
+                            stepId: string;
+                            name: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_approval_catalog_id_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default {} */
+                    form?: {
+                        [key: string]: unknown;
+                    };
                     /** @default {} */
                     selections?: {
                         [key: string]: string[];

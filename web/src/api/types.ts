@@ -9,6 +9,7 @@ type Json<P extends ClientPathsWithMethod<Client, M>, M extends 'get' | 'post' |
 
 export type TemplateDetail = Json<'/api/v1/approval-templates/{id}', 'get'>;
 export type TemplateSummary = Json<'/api/v1/approval-templates', 'get'>['items'][number];
+export type CatalogEntry = Json<'/api/v1/approval-catalog/{id}', 'get'>;
 export type Definition = TemplateDetail['draft'];
 export type VersionDetail = Json<'/api/v1/approval-templates/{id}/versions/{version}', 'get'>;
 export type VersionSummary = Json<'/api/v1/approval-templates/{id}/versions', 'get'>['items'][number];
@@ -28,6 +29,7 @@ export type BatchApproveResult = Json<'/api/v1/approvals/batch-approve', 'post'>
 export type ApprovalStats = Json<'/api/v1/approvals/stats', 'get'>;
 export type DigestSchedule = Json<'/api/v1/schedules/digest', 'get'>;
 export type UserView = Json<'/api/v1/users/{id}', 'get'>;
-export type DepartmentNode = Json<'/api/v1/departments/tree', 'get'>['items'][number];
+export type DirectoryPerson = Json<'/api/v1/directory/people/{id}', 'get'>;
+export type DirectoryDepartment = Json<'/api/v1/directory/departments', 'get'>[number];
 export type Attachment = { fileId: string; name: string; size?: number };
 export type DateRange = { start: string; end: string };

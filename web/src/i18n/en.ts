@@ -308,7 +308,6 @@ const en = {
     title: 'New request',
     sub: 'Pick what you want to ask for',
     noTemplates: 'No request types are available to you yet.',
-    noPermission: 'The catalogue of request types is not available to your account yet. Ask an administrator.',
     requestTitle: 'Title',
     requestTitleHint: 'Optional: shown in the approvers’ inbox',
     whoApproves: 'Who will approve this?',
@@ -355,8 +354,6 @@ const en = {
     end: 'End',
     days: '{n} day(s)',
     chooseUser: 'Search people',
-    userIdPlaceholder: 'User id',
-    userIdHint: 'The people directory is not available to your account; paste a user id.',
     chooseDepartment: 'Choose a department',
     attachments: {
       add: 'Add file',

@@ -310,7 +310,6 @@ const zhCN: Messages = {
     title: '发起申请',
     sub: '选择要发起的申请类型',
     noTemplates: '暂无可用的申请类型。',
-    noPermission: '您的账号暂无法查看申请类型目录，请联系管理员。',
     requestTitle: '标题',
     requestTitleHint: '选填：显示在审批人的待办中',
     whoApproves: '谁来审批？',
@@ -357,8 +356,6 @@ const zhCN: Messages = {
     end: '结束',
     days: '{n} 天',
     chooseUser: '搜索人员',
-    userIdPlaceholder: '用户 ID',
-    userIdHint: '您的账号无法查看通讯录，请粘贴用户 ID。',
     chooseDepartment: '选择部门',
     attachments: {
       add: '添加文件',

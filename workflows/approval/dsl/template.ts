@@ -337,6 +337,20 @@ export const TemplateHooks = z.strictObject({
 });
 export type TemplateHooks = z.infer<typeof TemplateHooks>;
 
+/**
+ * Who may start a request from the template (the catalogue shows it to them; anyone else gets
+ * 403 at submit). `everyone` wins over the lists; otherwise any match lets the caller start.
+ * Not read by the engine: a running request never depends on it.
+ */
+export const TemplateStarters = z.strictObject({
+  everyone: z.boolean().default(true),
+  departments: z.array(z.strictObject({ departmentId: Uuid, includeSubtree: z.boolean().default(true) })).max(100).default([]),
+  roleCodes: z.array(RoleCodeRef).max(50).default([]),
+  userIds: z.array(Uuid).max(500).default([]),
+});
+export type TemplateStarters = z.output<typeof TemplateStarters>;
+export const EVERYONE_STARTS: TemplateStarters = { everyone: true, departments: [], roleCodes: [], userIds: [] };
+
 export const TemplateDefinition = z.strictObject({
   key: TemplateKey,
   name: Name,
@@ -346,6 +360,7 @@ export const TemplateDefinition = z.strictObject({
   settings: TemplateSettings.default({ initiatorIsApprover: 'keep', autoPassRepeatedApprover: false, resubmitFrom: 'start' }),
   flow: z.array(Step).max(200).default([]),
   hooks: TemplateHooks.default({ onApproved: [], onRejected: [] }),
+  starters: TemplateStarters.default(EVERYONE_STARTS),
 });
 /** A template as stored and interpreted: every default filled in. */
 export type Template = z.output<typeof TemplateDefinition>;
