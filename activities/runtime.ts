@@ -39,6 +39,7 @@ import { DigestSchedules } from './support/digest/schedules';
 import { TemplateService } from './approval/templates';
 import { ApprovalInstanceService } from './approval/instances/service';
 import { ApprovalInbox } from './approval/instances/inbox';
+import { ApprovalOversight } from './approval/instances/oversight';
 import { ApprovalStatsService } from './approval/instances/stats';
 import { ApprovalBatchService } from './approval/instances/batch';
 import { TemporalCodecService } from './ops/temporal-codec';
@@ -72,6 +73,7 @@ export interface Services {
   templates: TemplateService;
   approvals: ApprovalInstanceService;
   approvalInbox: ApprovalInbox;
+  approvalOversight: ApprovalOversight;
   approvalStats: ApprovalStatsService;
   approvalBatch: ApprovalBatchService;
   temporalCodec: TemporalCodecService;
@@ -159,6 +161,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     templates: new TemplateService(rt),
     approvals: new ApprovalInstanceService(rt),
     approvalInbox: new ApprovalInbox(rt),
+    approvalOversight: new ApprovalOversight(rt),
     approvalStats: new ApprovalStatsService(rt),
     approvalBatch: new ApprovalBatchService(rt),
     temporalCodec: new TemporalCodecService(rt),

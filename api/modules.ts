@@ -12,6 +12,7 @@ import { approvalTemplatesModule } from './approval/templates.router';
 import { approvalCatalogModule } from './approval/catalog.router';
 import { approvalsModule } from './approval/instances.router';
 import { approvalStatsModule } from './approval/stats.router';
+import { approvalOversightModule } from './approval/oversight.router';
 import { messagesModule } from './support/messages.router';
 import { auditLogsModule } from './support/audit.router';
 import { todosModule } from './support/todos.router';
@@ -42,6 +43,7 @@ export const modules: RouteModule[] = [
   approvalCatalogModule,
   // Before approvalsModule: its `/:id` would take `stats` for an instance id.
   approvalStatsModule,
+  approvalOversightModule,
   approvalsModule,
   messagesModule,
   auditLogsModule,

@@ -6,27 +6,11 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Runtime } from '../../runtime';
 import type { Actor } from '../../../common/actor';
-import { BadRequestError } from '../../../common/errors';
+import { afterCursor, decodeCursor as decode, encodeCursor as encode } from '../../../common/cursor';
 import { contains } from '../../../common/query';
 import { ApprovalInstance, ApprovalTask, User } from '../../../db/entities';
 import { DONE_TASK_STATUSES } from '../../../workflows/approval/contract';
 import type { InboxBox, InboxCounts, InboxItem, InboxPage, InboxQuery } from './schema';
-
-interface Cursor {
-  at: string;
-  id: string;
-}
-
-const encode = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-function decode(text: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.at === 'string' && typeof c.id === 'string' && !Number.isNaN(Date.parse(c.at))) return c;
-  } catch {
-    /* fall through */
-  }
-  throw new BadRequestError('invalid_cursor', 'The cursor is not one this API handed out');
-}
 
 /** Task filter of a box: whose, which kind, which states, and the column it is ordered by. */
 function taskBox(box: Exclude<InboxBox, 'started'>, userId: string) {
@@ -65,7 +49,7 @@ export class ApprovalInbox {
 
     if (q.box === 'started') {
       const where: Record<string, unknown>[] = [{ tenantId: actor.tenantId }, ...filters, { initiatorId: actor.userId }, ...window('submittedAt', q)];
-      if (cursor) where.push({ $or: [{ submittedAt: { $lt: new Date(cursor.at) } }, { submittedAt: new Date(cursor.at), id: { $lt: cursor.id } }] });
+      if (cursor) where.push(afterCursor('submittedAt', cursor));
       const rows = await em.find(ApprovalInstance, { $and: where } as never, { orderBy: { submittedAt: 'desc', id: 'desc' }, limit: page + 1 });
       const names = await this.names(em, actor.tenantId, rows.map((r) => r.initiatorId));
       const items = rows.slice(0, page).map((i) => this.item(i, null, i.submittedAt, names));
@@ -81,10 +65,7 @@ export class ApprovalInbox {
       const instances = em.createQueryBuilder(ApprovalInstance).select('id').where({ $and: [{ tenantId: actor.tenantId }, ...filters] } as never);
       where.push({ instanceId: { $in: instances.getKnexQuery() } });
     }
-    if (cursor) {
-      const at = new Date(cursor.at);
-      where.push({ $or: [{ [box.order]: { $lt: at } }, { [box.order]: at, id: { $lt: cursor.id } }] });
-    }
+    if (cursor) where.push(afterCursor(box.order, cursor));
     const tasks = await em.find(ApprovalTask, { $and: where } as never, { orderBy: { [box.order]: 'desc', id: 'desc' }, limit: page + 1 });
     const shown = tasks.slice(0, page);
     const byId = new Map((await em.find(ApprovalInstance, { tenantId: actor.tenantId, id: { $in: shown.map((t) => t.instanceId) } })).map((i) => [i.id, i]));

@@ -4,7 +4,7 @@
  * the workflow's contract, so the API cannot promise one the workflow does not produce.
  */
 import { z } from 'zod';
-import { Instant, SearchText, Title, Uuid } from '../../../common/schema';
+import { Instant, QueryBool, SearchText, Title, Uuid } from '../../../common/schema';
 import { INSTANCE_STATUSES, TASK_STATUSES } from '../../../workflows/approval/contract';
 import { StepId, TemplateKey } from '../../../workflows/approval/dsl';
 
@@ -128,3 +128,50 @@ export type InboxPage = z.infer<typeof InboxPage>;
 
 export const InboxCounts = z.object({ todo: z.number().int(), done: z.number().int(), cc: z.number().int(), started: z.number().int() });
 export type InboxCounts = z.infer<typeof InboxCounts>;
+
+// ---------------------------------------------------------------- oversight (admins: every request in data scope)
+
+export const OversightQuery = z
+  .object({
+    templateKey: TemplateKey.optional(),
+    status: z.enum(INSTANCE_STATUSES).optional(),
+    initiatorId: Uuid.optional(),
+    /** Someone holding an open task of the request now. */
+    assigneeId: Uuid.optional(),
+    /** The initiator's department at submit (with its subtree unless includeSubtree=false). */
+    departmentId: Uuid.optional(),
+    includeSubtree: QueryBool.default(true),
+    /** Contained in the title. */
+    q: SearchText,
+    submittedFrom: Instant.optional(),
+    submittedTo: Instant.optional(),
+    finishedFrom: Instant.optional(),
+    finishedTo: Instant.optional(),
+    /** Running requests whose oldest open task has waited at least this many minutes. */
+    stuckForMinutes: z.coerce.number().int().min(1).max(525_600).optional(),
+    cursor: z.string().max(300).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .refine((q) => !q.submittedFrom || !q.submittedTo || Date.parse(q.submittedFrom) < Date.parse(q.submittedTo), { path: ['submittedTo'], message: 'must be after `submittedFrom`' })
+  .refine((q) => !q.finishedFrom || !q.finishedTo || Date.parse(q.finishedFrom) < Date.parse(q.finishedTo), { path: ['finishedTo'], message: 'must be after `finishedFrom`' });
+export type OversightQuery = z.output<typeof OversightQuery>;
+
+export const OversightItem = z.object({
+  instanceId: z.string(),
+  title: z.string(),
+  templateKey: z.string(),
+  templateName: z.string(),
+  status: z.enum(INSTANCE_STATUSES),
+  initiator: Person,
+  initiatorDepartmentId: z.string().nullable(),
+  currentStepIds: z.array(z.string()),
+  currentAssignees: z.array(Person),
+  /** When the oldest open task was opened (null when nothing waits for people). */
+  waitingSince: z.string().nullable(),
+  submittedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type OversightItem = z.infer<typeof OversightItem>;
+
+export const OversightPage = z.object({ items: z.array(OversightItem), nextCursor: z.string().nullable() });
+export type OversightPage = z.infer<typeof OversightPage>;

@@ -1148,6 +1148,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approvals/oversight": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every request in your data scope, newest first (admins)
+         * @description Filters: templateKey, status, initiatorId, assigneeId (holds an open task now), departmentId (+ includeSubtree, default true: the initiator’s department at submit), q (title contains), submittedFrom/To, finishedFrom/To, stuckForMinutes (running, the oldest open task waited at least that long). Pass `nextCursor` back as `cursor`.
+         */
+        get: operations["get__api_v1_approvals_oversight"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/oversight/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The same selection as CSV (at most 10,000 rows; `X-Truncated: true` when cut)
+         * @description Filters: templateKey, status, initiatorId, assigneeId (holds an open task now), departmentId (+ includeSubtree, default true: the initiator’s department at submit), q (title contains), submittedFrom/To, finishedFrom/To, stuckForMinutes (running, the oldest open task waited at least that long).
+         */
+        get: operations["get__api_v1_approvals_oversight_export_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/approvals/inbox": {
         parameters: {
             query?: never;
@@ -10498,6 +10538,169 @@ export interface operations {
                         }[];
                     };
                 };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_approvals_oversight: {
+        parameters: {
+            query?: {
+                templateKey?: string;
+                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                initiatorId?: string;
+                assigneeId?: string;
+                departmentId?: string;
+                includeSubtree?: "0" | "1" | "true" | "false";
+                q?: string;
+                submittedFrom?: string;
+                submittedTo?: string;
+                finishedFrom?: string;
+                finishedTo?: string;
+                stuckForMinutes?: number;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            instanceId: string;
+                            title: string;
+                            templateKey: string;
+                            templateName: string;
+                            /** @enum {string} */
+                            status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                            initiator: {
+                                userId: string;
+                                displayName: string | null;
+                            };
+                            initiatorDepartmentId: string | null;
+                            currentStepIds: string[];
+                            currentAssignees: {
+                                userId: string;
+                                displayName: string | null;
+                            }[];
+                            waitingSince: string | null;
+                            submittedAt: string;
+                            finishedAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_approvals_oversight_export_csv: {
+        parameters: {
+            query?: {
+                templateKey?: string;
+                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                initiatorId?: string;
+                assigneeId?: string;
+                departmentId?: string;
+                includeSubtree?: "0" | "1" | "true" | "false";
+                q?: string;
+                submittedFrom?: string;
+                submittedTo?: string;
+                finishedFrom?: string;
+                finishedTo?: string;
+                stuckForMinutes?: number;
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem */
             400: {
