@@ -8,7 +8,8 @@
  *     will approve, and submits it through the generated form; the server's 422 lands at its field;
  *  3. the approvers see it in their inbox, open it and approve;
  *  4. the employee sees it approved, the progress diagram updated;
- *  5. the inbox in Chinese, and at phone width.
+ *  5. an admin finds it among all requests and exports them;
+ *  6. the inbox in Chinese, and at phone width.
  *
  * Screenshots of the main pages go to test-artifacts/console/ (git-ignored). Time to interactive
  * of the login page and the inbox is measured and printed (no assertions on timings).
@@ -253,6 +254,19 @@ describe('the console in a real browser', () => {
     expect(timeline).toContain('Fine by me (pete)');
     expect(timeline).toContain('Fine by me (carol)');
     await shot(page, 'request-approved');
+  });
+
+  it('an admin finds it among all requests, filtered by status, and exports the list', async () => {
+    const page = await open('admin');
+    await page.goto('/approvals/oversight');
+    const row = page.locator('[data-test=oversight-row]', { hasText: 'Two monitors' });
+    await row.waitFor();
+    await shot(page, 'oversight');
+    const download = page.waitForEvent('download');
+    await page.click('[data-test=oversight-export]');
+    expect((await download).suggestedFilename()).toBe('approvals.csv');
+    await page.fill('[data-test=oversight-search]', 'no such title');
+    await row.waitFor({ state: 'detached' });
   });
 
   it('renders the inbox in Chinese', async () => {

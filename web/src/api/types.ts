@@ -25,6 +25,7 @@ export type InboxPage = Json<'/api/v1/approvals/inbox', 'get'>;
 export type InboxItem = InboxPage['items'][number];
 export type InboxBox = NonNullable<NonNullable<paths['/api/v1/approvals/inbox']['get']['parameters']['query']>['box']>;
 export type InstanceStatus = InstanceDetail['status'];
+export type OversightItem = Json<'/api/v1/approvals/oversight', 'get'>['items'][number];
 export type BatchApproveResult = Json<'/api/v1/approvals/batch-approve', 'post'>;
 export type ApprovalStats = Json<'/api/v1/approvals/stats', 'get'>;
 export type DigestSchedule = Json<'/api/v1/schedules/digest', 'get'>;

@@ -11,6 +11,7 @@ const en = {
     unreadBadge: 'Messages: {n} unread',
   },
   nav: {
+    oversight: 'All requests',
     home: 'Home',
     messages: 'Messages',
     announcements: 'Announcements',
@@ -24,6 +25,7 @@ const en = {
     schedules: 'Schedules',
   },
   menu: {
+    approvals_oversight: 'All requests',
     home: 'Home',
     workspace: 'Workspace',
     workspace_messages: 'Messages',
@@ -628,6 +630,20 @@ const en = {
     validation_failed: 'Some values are not valid.',
     approval_not_found: 'This request does not exist or is not visible to you.',
     wrong_password: 'The current password is wrong.',
+  },
+  oversight: {
+    sub: 'Every request in your data scope: filter, open, export.',
+    export: 'Export CSV',
+    assignee: 'Waiting for',
+    department: 'Initiator department',
+    stuckFor: 'Waiting ≥ minutes',
+    empty: 'No requests match',
+    request: 'Request',
+    initiator: 'Initiator',
+    holders: 'Waiting for',
+    waiting: 'Waiting since',
+    submitted: 'Submitted',
+    more: 'Load more',
   },
 };
 

@@ -13,6 +13,7 @@ const zhCN: Messages = {
     unreadBadge: '站内信：{n} 条未读',
   },
   nav: {
+    oversight: '全部审批',
     home: '首页',
     messages: '站内信',
     announcements: '公告',
@@ -26,6 +27,7 @@ const zhCN: Messages = {
     schedules: '定时任务',
   },
   menu: {
+    approvals_oversight: '全部审批',
     home: '首页',
     workspace: '工作台',
     workspace_messages: '站内信',
@@ -630,6 +632,20 @@ const zhCN: Messages = {
     validation_failed: '部分值无效。',
     approval_not_found: '该申请不存在或您无权查看。',
     wrong_password: '当前密码错误。',
+  },
+  oversight: {
+    sub: '数据权限范围内的全部审批：筛选、查看、导出。',
+    export: '导出 CSV',
+    assignee: '当前处理人',
+    department: '发起人部门',
+    stuckFor: '等待 ≥ 分钟',
+    empty: '没有符合条件的审批',
+    request: '审批',
+    initiator: '发起人',
+    holders: '当前处理人',
+    waiting: '已等待',
+    submitted: '提交时间',
+    more: '加载更多',
   },
 };
 

@@ -27,12 +27,14 @@ export const CONSOLE_PATHS = new Set([
   '/approvals/new',
   '/approvals/templates',
   '/approvals/stats',
+  '/approvals/oversight',
   '/ops/schedules',
 ]);
 
 /** Pages of the console that the seeded menu does not have, by the directory they join. */
 const EXTRAS: { parent: string; item: NavItem; permission?: string }[] = [
   { parent: 'approvals', item: { key: 'approvals.new', label: 'menu.approvals_new', fallback: 'New request', path: '/approvals/new' } },
+  { parent: 'approvals', item: { key: 'approvals.oversight', label: 'menu.approvals_oversight', fallback: 'All requests', path: '/approvals/oversight' }, permission: 'approval:view-all' },
   { parent: 'approvals', item: { key: 'approvals.stats', label: 'menu.approvals_stats', fallback: 'Statistics', path: '/approvals/stats' }, permission: 'approval:view-all' },
   { parent: 'ops', item: { key: 'ops.schedules', label: 'menu.ops_schedules', fallback: 'Schedules', path: '/ops/schedules' }, permission: 'tenant:read' },
 ];

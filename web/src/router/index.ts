@@ -41,6 +41,7 @@ const routes: RouteRecordRaw[] = [
         props: true,
         meta: { title: 'designer.title', permission: 'template:read' },
       },
+      { path: 'approvals/oversight', name: 'oversight', component: () => import('@/pages/approvals/OversightPage.vue'), meta: { title: 'nav.oversight', permission: 'approval:view-all' } },
       { path: 'approvals/stats', name: 'stats', component: () => import('@/pages/templates/StatsPage.vue'), meta: { title: 'nav.stats', permission: 'approval:view-all' } },
       { path: 'ops/schedules', name: 'schedules', component: () => import('@/pages/ops/SchedulesPage.vue'), meta: { title: 'nav.schedules', permission: 'tenant:read' } },
       { path: 'account/password', name: 'password', component: () => import('@/pages/account/PasswordPage.vue'), meta: { title: 'account.changePassword' } },
