@@ -81,8 +81,13 @@ export class RateLimits {
         }
       }),
     );
-    const shown = refused ?? hits.sort((a, b) => a.res.remainingPoints / a.limit - b.res.remainingPoints / b.limit)[0];
-    if (shown) setHeaders(ctx, shown);
+    // The address tier counted first (middleware), the caller's tiers later: show the tightest of all.
+    const earlier = ctx.state.rateLimitShown as Hit | undefined;
+    const shown = refused ?? [...hits, ...(earlier ? [earlier] : [])].sort((a, b) => ratio(a) - ratio(b))[0];
+    if (shown) {
+      ctx.state.rateLimitShown = shown;
+      setHeaders(ctx, shown);
+    }
     if (refused) {
       const seconds = Math.max(1, Math.ceil(refused.res.msBeforeNext / 1000));
       throw new TooManyRequestsError('rate_limited', `Too many requests; try again in ${seconds} s`, seconds);
@@ -105,6 +110,8 @@ export class RateLimits {
     this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'rate limits unavailable (Redis): requests let through');
   }
 }
+
+const ratio = (hit: Hit) => Math.max(0, hit.res.remainingPoints) / hit.limit;
 
 function setHeaders(ctx: Context, hit: Hit) {
   ctx.set('RateLimit-Limit', String(hit.limit));

@@ -32,8 +32,8 @@ describe('security headers (no trusted proxy: the default)', () => {
       await suite.api.get('/health'),
       await suite.api.get('/docs'),
       await suite.api.get('/openapi.json'),
-      await suite.api.get('/api/v1/auth/me', t.tokens.alice),
-      await suite.api.get('/api/v1/auth/me'), // 401 problem
+      await suite.api.get('/api/v1/me', t.tokens.alice),
+      await suite.api.get('/api/v1/me'), // 401 problem
       await suite.api.get('/api/v1/nothing-here', t.tokens.alice), // 404 problem
     ]) {
       expectHardened(res.headers);
