@@ -13,6 +13,7 @@ import type { EntityManager } from '@mikro-orm/knex';
 import type { AppConfig } from '../common/config';
 import type { Logger } from '../common/logger';
 import { allEntities } from './entities';
+import { AuditChangeSubscriber } from './audit-changes';
 import { mysqlMigrations } from './migrations/mysql';
 import { sqliteMigrations } from './migrations/sqlite';
 
@@ -23,6 +24,8 @@ export function ormOptions(db: AppConfig['database'], opts: { debug?: boolean; l
   const common = {
     entities: allEntities,
     extensions: [Migrator],
+    // Every flush also writes what it changed (audit_changes), in the same transaction.
+    subscribers: [new AuditChangeSubscriber()],
     debug: opts.debug ?? false,
     logger: opts.logger ? (msg: string) => opts.logger!.debug(msg) : undefined,
     // Entities are plain classes described by EntitySchema: no reflection needed.
