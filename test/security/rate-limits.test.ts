@@ -99,6 +99,25 @@ describe('per tenant, per address and batch approve, with low limits', () => {
   });
 });
 
+describe('per API key', () => {
+  const suite = limitedSuite({ RATE_LIMIT_PER_API_KEY: '3', RATE_LIMIT_PER_USER: '2', RATE_LIMIT_PER_TENANT: '0', RATE_LIMIT_PER_IP: '0' });
+  let t: TenantWithTokens;
+  beforeAll(async () => {
+    t = await tenantWithTokens(suite.rt);
+  });
+
+  it('a key has its own limit, apart from its owner\'s; the 4th call is refused', async () => {
+    const created = await suite.api.post('/api/v1/api-keys', { name: 'export', scopes: ['loginlog:read'] }, t.tokens.admin); // admin: 1 of 2
+    expect(created.status).toBe(201);
+    const withKey = () => suite.api.request('GET', '/api/v1/auth/login-logs', { token: `ApiKey ${created.body.key}` });
+    // Three calls pass although the owner's own limit is 2: keys count per key, not per user.
+    for (let i = 0; i < 3; i++) expect((await withKey()).status).toBe(200);
+    expect429(await withKey(), 3);
+    // The owner, signed in, is on the user tier and still has a call left.
+    expect((await suite.api.get('/api/v1/auth/login-logs', t.tokens.admin)).status).toBe(200);
+  });
+});
+
 describe('per address, before authentication', () => {
   const suite = limitedSuite({ RATE_LIMIT_PER_IP: '3' });
 
