@@ -11,8 +11,8 @@ const shared = {
   transform: {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
-  // jose 6 is ESM-only: let swc turn it into CommonJS for jest.
-  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
+  // jose 6 and request-filtering-agent 3 are ESM-only: let swc turn them into CommonJS for jest.
+  transformIgnorePatterns: ['/node_modules/(?!(jose|request-filtering-agent)/)'],
 };
 
 module.exports = {

@@ -5,10 +5,11 @@
  * keeps construction order irrelevant.
  */
 import { Redis } from 'ioredis';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
 import { createLogger, type Logger } from '../common/logger';
 import { dataConverterFor, type SignoffDataConverter } from '../temporal/data-converter';
+import { connectTemporal } from '../temporal/connection';
 import { initOrm, type Orm } from '../db/orm';
 import { loadSigningKeys } from './auth/keys';
 import { TokenSigner } from './auth/tokens';
@@ -118,7 +119,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     services: {} as Services,
     dataConverter,
     temporal() {
-      client ??= Connection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' })
+      client ??= connectTemporal(config)
         .then((connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }))
         .catch((err) => {
           client = undefined; // try again next time

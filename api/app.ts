@@ -7,6 +7,8 @@ import type { Runtime } from '../activities/runtime';
 import { requestContext } from './middleware/request-context';
 import { accessLog } from './middleware/access-log';
 import { errorHandler } from './middleware/errors';
+import { securityHeaders } from './middleware/security-headers';
+import { limitByAddress } from './middleware/rate-limits';
 import { auditTrail } from './middleware/audit';
 import { mountModules } from './mount';
 import { mountHealth } from './health';
@@ -17,7 +19,8 @@ import { serveConsole } from './console';
 import { mountTemporalCodecPage, temporalCodecBrowser } from './ops/temporal-codec-browser';
 
 export function createApp(rt: Runtime): Koa {
-  const app = new Koa({ proxy: process.env.TRUST_PROXY === 'true' });
+  // X-Forwarded-For/-Proto count only behind a trusted proxy (api/client-ip.ts).
+  const app = new Koa({ proxy: rt.config.TRUST_PROXY, maxIpsCount: rt.config.TRUST_PROXY_HOPS });
   app.silent = true; // errors are logged by errorHandler, once, with request ids
   const router = new Router();
   mountHealth(router, rt);
@@ -30,9 +33,11 @@ export function createApp(rt: Runtime): Koa {
   mountModules(router, modules, rt);
 
   app.use(requestContext());
+  app.use(securityHeaders());
   app.use(accessLog(rt.log));
   app.use(auditTrail(rt)); // outside errorHandler: it records the final status and problem code
   app.use(errorHandler(rt.log));
+  app.use(limitByAddress(rt)); // before the body is read: a flood costs a Redis call, nothing more
   app.use(temporalCodecBrowser(rt.config)); // CORS and cookie for the Temporal UI's codec calls
   app.use(
     bodyParser({

@@ -5,6 +5,7 @@ import { ForbiddenError, ValidationError, type FieldError } from '../common/erro
 import { can } from '../common/actor';
 import type { Runtime } from '../activities/runtime';
 import { authenticate } from './middleware/authenticate';
+import { limitCaller } from './middleware/rate-limits';
 import type { Route, RouteModule } from './route';
 
 /** Validate one part of the request; collect every problem with its path. */
@@ -47,6 +48,7 @@ function inRequestTerms(err: unknown, parts: Record<'body' | 'query' | 'params',
 function handlerFor(route: Route, rt: Runtime) {
   return async (ctx: Context) => {
     const actor = route.auth === false ? undefined : await authenticate(ctx, rt);
+    if (actor) await limitCaller(ctx, rt, actor);
     if (actor && route.auth !== false && route.permission && !can(actor, route.permission)) {
       throw new ForbiddenError('permission_denied', `This needs the permission ${route.permission}`);
     }

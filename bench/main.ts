@@ -50,6 +50,11 @@ async function main() {
     REDIS_KEY_PREFIX: `signoff-bench:${Date.now()}:`,
     LOG_LEVEL: 'warn',
     LOGIN_MAX_FAILURES_PER_IP: '100000',
+    // The bench measures throughput from one address and a handful of users: limits off.
+    RATE_LIMIT_PER_USER: '0',
+    RATE_LIMIT_PER_TENANT: '0',
+    RATE_LIMIT_PER_IP: '0',
+    RATE_LIMIT_PER_API_KEY: '0',
   });
   const rt = await createRuntime(config, { name: 'bench' });
   await migrate(rt.orm);

@@ -37,6 +37,18 @@ const EnvSchema = z
     TEMPORAL_UI_URL: z.string().url().optional(),
     TEMPORAL_CLI_PATH: z.string().optional(),
     /**
+     * Connection security to a Temporal frontend (temporal/connection.ts; API, worker and scripts).
+     * TEMPORAL_TLS=true with the system CAs, or the PEM files below (a CA for a private PKI, a
+     * client certificate and key for mTLS). TEMPORAL_API_KEY (Temporal Cloud) implies TLS.
+     */
+    TEMPORAL_TLS: bool.default(false),
+    TEMPORAL_TLS_CA: z.string().optional(),
+    TEMPORAL_TLS_CERT: z.string().optional(),
+    TEMPORAL_TLS_KEY: z.string().optional(),
+    /** The name the frontend's certificate is checked against, when it differs from the address' host. */
+    TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+    TEMPORAL_API_KEY: z.string().optional(),
+    /**
      * Payload encryption keys (AES-256-GCM): `kid:base64key,kid2:base64key`, each key 32 bytes.
      * Every key listed decrypts; TEMPORAL_CODEC_CURRENT_KEY names the one that encrypts. Required
      * in production; `npm start` and the tests generate one into DATA_DIR when it is unset.
@@ -57,6 +69,22 @@ const EnvSchema = z
     API_PORT: int(3000, 0, 65535),
     PUBLIC_URL: z.string().url().optional(),
     BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 1mb or 512kb').default('1mb'),
+    /**
+     * Behind a reverse proxy: trust X-Forwarded-For / X-Forwarded-Proto from TRUST_PROXY_HOPS
+     * proxies. Off = those headers are ignored everywhere (lockout, limits, audit, login log).
+     */
+    TRUST_PROXY: bool.default(false),
+    TRUST_PROXY_HOPS: int(1, 1, 10),
+
+    /**
+     * Requests per RATE_LIMIT_WINDOW_SECONDS, Redis-backed and shared by every API process.
+     * 0 turns a tier off. The per-IP tier also counts unauthenticated calls.
+     */
+    RATE_LIMIT_WINDOW_SECONDS: int(60, 1, 3600),
+    RATE_LIMIT_PER_USER: int(100),
+    RATE_LIMIT_PER_TENANT: int(10_000),
+    RATE_LIMIT_PER_IP: int(1_000),
+    RATE_LIMIT_PER_API_KEY: int(5_000),
 
     /** Unset SMTP_HOST = mail is written as .eml files under DATA_DIR/mail and logged. */
     SMTP_HOST: z.string().optional(),
@@ -85,8 +113,15 @@ const EnvSchema = z
     ACTIVATION_MAX_PER_IP: int(20, 1),
     ACTIVATION_WINDOW_SECONDS: int(900, 1),
 
-    /** Hosts approval webhooks may call (comma list, `*.example.com` allowed); unset = any host. */
-    WEBHOOK_ALLOWED_HOSTS: z.string().optional(),
+    /**
+     * Hosts approval webhooks may call (comma list, `*.example.com` allowed). Unset = any host on a
+     * public address; loopback, private, link-local… addresses are always refused unless their
+     * host is listed here (the explicit way to reach an internal service).
+     */
+    WEBHOOK_ALLOWED_HOSTS: z
+      .string()
+      .regex(/^\s*(\*\.)?[a-z0-9.:\[\]-]+\s*(,\s*(\*\.)?[a-z0-9.:\[\]-]+\s*)*$/i, 'must be a comma list of host names, *.domain or IP addresses')
+      .optional(),
 
     /** Local time (tenant time zone) at which each tenant's daily digest goes out. */
     DIGEST_TIME: z
@@ -115,6 +150,9 @@ function crossFieldProblems(raw: Record<string, string | undefined>): { key: str
   }
   if (!!raw.JWT_PRIVATE_KEY !== !!raw.JWT_PUBLIC_KEY && !problems.some((p) => p.key.startsWith('JWT_'))) {
     problems.push({ key: raw.JWT_PRIVATE_KEY ? 'JWT_PUBLIC_KEY' : 'JWT_PRIVATE_KEY', message: 'JWT_PRIVATE_KEY and JWT_PUBLIC_KEY go together' });
+  }
+  if (!!raw.TEMPORAL_TLS_CERT !== !!raw.TEMPORAL_TLS_KEY) {
+    problems.push({ key: raw.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT', message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together' });
   }
   if (raw.SMTP_USER && !raw.SMTP_PASSWORD) problems.push({ key: 'SMTP_PASSWORD', message: 'is required when SMTP_USER is set' });
   problems.push(...codecKeyProblems(raw.TEMPORAL_CODEC_KEYS, raw.TEMPORAL_CODEC_CURRENT_KEY));

@@ -13,16 +13,26 @@ import type { EntityManager } from '@mikro-orm/knex';
 import type { AppConfig } from '../common/config';
 import type { Logger } from '../common/logger';
 import { allEntities } from './entities';
+import { AuditChangeSubscriber } from './audit-changes';
 import { mysqlMigrations } from './migrations/mysql';
 import { sqliteMigrations } from './migrations/sqlite';
 
 export type Orm = MikroORM & { em: EntityManager };
 export type Dialect = AppConfig['database']['kind'];
 
-export function ormOptions(db: AppConfig['database'], opts: { debug?: boolean; logger?: Logger } = {}): Options {
+export interface OrmOpts {
+  debug?: boolean;
+  logger?: Logger;
+  /** Write audit_changes in every flush (default). Off only for a schema that predates the table. */
+  auditChanges?: boolean;
+}
+
+export function ormOptions(db: AppConfig['database'], opts: OrmOpts = {}): Options {
   const common = {
     entities: allEntities,
     extensions: [Migrator],
+    // Every flush also writes what it changed (audit_changes), in the same transaction.
+    subscribers: opts.auditChanges === false ? [] : [new AuditChangeSubscriber()],
     debug: opts.debug ?? false,
     logger: opts.logger ? (msg: string) => opts.logger!.debug(msg) : undefined,
     // Entities are plain classes described by EntitySchema: no reflection needed.
@@ -68,7 +78,7 @@ export function ormOptions(db: AppConfig['database'], opts: { debug?: boolean; l
   } as Options;
 }
 
-export async function initOrm(db: AppConfig['database'], opts: { debug?: boolean; logger?: Logger } = {}): Promise<Orm> {
+export async function initOrm(db: AppConfig['database'], opts: OrmOpts = {}): Promise<Orm> {
   if (db.kind === 'sqlite' && db.file !== ':memory:') mkdirSync(dirname(db.file), { recursive: true });
   const options = ormOptions(db, opts);
   const orm = db.kind === 'mysql' ? await MySqlOrm.init(options as never) : await LibSqlOrm.init(options as never);

@@ -71,6 +71,12 @@ export default async function globalSetup() {
     // still replay because clear payloads pass through the codec.
     TEMPORAL_CODEC_KEYS: `test-old:${randomBytes(32).toString('base64')},test-new:${randomBytes(32).toString('base64')}`,
     TEMPORAL_CODEC_CURRENT_KEY: 'test-new',
+    // Request limits off for the run: every suite calls from 127.0.0.1 and polls as fast as it
+    // likes. test/security/rate-limits.test.ts turns them on (defaults included) for itself.
+    RATE_LIMIT_PER_USER: '0',
+    RATE_LIMIT_PER_TENANT: '0',
+    RATE_LIMIT_PER_IP: '0',
+    RATE_LIMIT_PER_API_KEY: '0',
     // Cheaper scrypt for the many users tests create; a dedicated test covers the production cost.
     SCRYPT_LOG_N: process.env.SCRYPT_LOG_N ?? '14',
   });

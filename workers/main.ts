@@ -4,7 +4,7 @@
  * are retried elsewhere; nothing is lost because state lives in Temporal.
  */
 import { NativeConnection, Runtime as TemporalRuntime } from '@temporalio/worker';
-import { Connection } from '@temporalio/client';
+import { connectTemporal, temporalConnectionOptions } from '../temporal/connection';
 import { loadConfig, ConfigError } from '../common/config';
 import { createRuntime, type Runtime } from '../activities/runtime';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
@@ -12,15 +12,14 @@ import { createWorker } from './create-worker';
 import { ensureAuditPurgeSchedule } from '../activities/support/audit/purge';
 
 export async function runWorker(rt: Runtime, opts: { signal?: AbortSignal } = {}) {
-  const address = rt.config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
-  const admin = await Connection.connect({ address });
+  const admin = await connectTemporal(rt.config);
   try {
     const added = await ensureSearchAttributes(admin, rt.config.TEMPORAL_NAMESPACE);
     if (added.length) rt.log.info({ added }, 'search attributes registered');
   } finally {
     await admin.close();
   }
-  const connection = await NativeConnection.connect({ address });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(rt.config));
   const worker = await createWorker(rt, { connection });
   rt.log.info({ taskQueue: rt.config.TEMPORAL_TASK_QUEUE, namespace: rt.config.TEMPORAL_NAMESPACE }, 'worker started');
   const running = worker.run();

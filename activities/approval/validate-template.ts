@@ -13,7 +13,7 @@ import type { EntityManager } from '@mikro-orm/knex';
 import type { FieldError } from '../../common/errors';
 import { Department, Position, Role, User } from '../../db/entities';
 import { TemplateDefinition, formatPath, type AssigneeRule, type Condition, type FormField, type Step, type Template, type ValueMapping, type ValueSource, INITIATOR_ATTRIBUTES, OPS_BY_KIND, isInitiatorAttribute, operandKindOf, scalarFits, type OperandKind, DurationError, parseDuration, iterateSteps, returnTargets, type PathPart, refProblem, HOOK_WORKFLOW_TYPES, isSystemActivity, SYSTEM_ACTIVITIES } from '../../workflows/approval/dsl';
-import { webhookHostAllowed } from './instances/system-actions';
+import { literalInternalHost, webhookHostAllowed } from './instances/webhook-target';
 
 export type TemplateProblem = FieldError & { code: string };
 
@@ -211,6 +211,7 @@ function checkStep(step: Step, at: PathPart[], ctx: { fields: Map<string, FormFi
       if (step.action === 'webhook') {
         checkSources(step.args.body, [...at, 'args', 'body'], ctx.fieldIds, p);
         if (!webhookHostAllowed(ctx.webhookHosts, step.args.url)) p.add([...at, 'args', 'url'], 'webhook_host_not_allowed', `webhooks to ${new URL(step.args.url).hostname} are not allowed here`);
+        else if (literalInternalHost(ctx.webhookHosts, step.args.url)) p.add([...at, 'args', 'url'], 'webhook_host_not_allowed', 'webhooks may not call internal addresses (loopback, private, link-local…) unless WEBHOOK_ALLOWED_HOSTS names the host');
       }
       if (step.action === 'activity') {
         checkSources(step.args.input, [...at, 'args', 'input'], ctx.fieldIds, p);

@@ -6,6 +6,7 @@
 import type { Context } from 'koa';
 import { APPROVALS_PREFIX } from '../../activities/approval/instances/service';
 import { route, type RouteModule } from '../route';
+import { limitCaller } from '../middleware/rate-limits';
 import { ApprovalStats, BatchApproveBody, BatchApproveResult, StatsQuery } from '../../activities/approval/instances/stats.schema';
 
 const idempotencyKey = (ctx: Context): string | undefined => ctx.get('idempotency-key').trim().slice(0, 200) || undefined;
@@ -33,7 +34,11 @@ export const approvalStatsModule: RouteModule = {
         'Each item goes through the same path as the single approve and gets its own result (`ok`, or the status and problem code the single approve would answer: 404 `approval_not_found`, 409 `task_not_open`, 422 `not_task_holder`…). Send an `Idempotency-Key` header: each item derives its own key from it, so a retried batch has one effect per item.',
       body: BatchApproveBody,
       response: BatchApproveResult,
-      handler: ({ rt, actor, body, ctx }) => rt.services.approvalBatch.approve(actor, body, idempotencyKey(ctx)),
+      handler: async ({ rt, actor, body, ctx }) => {
+        // Each item is an approve: the batch counts as many requests as it has items (one is counted already).
+        if (body.items.length > 1) await limitCaller(ctx, rt, actor, body.items.length - 1);
+        return rt.services.approvalBatch.approve(actor, body, idempotencyKey(ctx));
+      },
     }),
   ],
 };

@@ -5,9 +5,10 @@ import { PageOf } from '../../common/pagination';
 import { PERMISSIONS } from '../../activities/permission/catalog';
 import type { ClientMeta } from '../../activities/auth/refresh-tokens';
 import { ChangePasswordBody, LoginBody, LoginLogQuery, LoginLogView, LogoutBody, MeView, RefreshBody, TokenPair, toLoginLogView } from '../../activities/auth/schema';
+import { clientIp } from '../client-ip';
 
 /** Client address (honours X-Forwarded-For only when the app trusts its proxy) and user agent. */
-const clientMeta = (ctx: Context): ClientMeta => ({ ip: ctx.ip || null, userAgent: ctx.get('user-agent') || null });
+const clientMeta = (ctx: Context): ClientMeta => ({ ip: clientIp(ctx), userAgent: ctx.get('user-agent') || null });
 
 export const authModule: RouteModule = {
   prefix: '/api/v1/auth',

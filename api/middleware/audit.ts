@@ -10,6 +10,7 @@
 import type { Middleware } from 'koa';
 import type { Actor } from '../../common/actor';
 import type { Runtime } from '../../activities/runtime';
+import { clientIp } from '../client-ip';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max) : s);
@@ -43,7 +44,7 @@ export const auditTrail = (rt: Runtime): Middleware => {
           success,
           errorCode: !success && typeof body?.code === 'string' ? clip(body.code, 64) : null,
           requestId: clip(String(ctx.state.requestId ?? ''), 128),
-          ip: ctx.ip ? clip(ctx.ip, 64) : null,
+          ip: clientIp(ctx) ? clip(clientIp(ctx)!, 64) : null,
           durationMs: Math.round(performance.now() - started),
           createdAt: arrived,
         });

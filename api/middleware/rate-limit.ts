@@ -6,6 +6,7 @@
 import type { Context } from 'koa';
 import type { Runtime } from '../../activities/runtime';
 import { TooManyRequestsError } from '../../common/errors';
+import { clientIp } from '../client-ip';
 
 const COUNT = `
 local n = redis.call('INCR', KEYS[1])
@@ -14,7 +15,7 @@ return {n, redis.call('TTL', KEYS[1])}
 `;
 
 export async function limitPerIp(rt: Runtime, ctx: Context, bucket: string, max: number, windowSeconds: number): Promise<void> {
-  const key = `ratelimit:${bucket}:${ctx.ip || 'unknown'}`;
+  const key = `ratelimit:${bucket}:${clientIp(ctx) ?? 'unknown'}`;
   const [count, ttl] = (await rt.redis.eval(COUNT, 1, key, windowSeconds)) as [number, number];
   if (count > max) {
     throw new TooManyRequestsError('rate_limited', `Too many attempts from this address; try again in ${Math.max(ttl, 1)} s`, Math.max(ttl, 1));

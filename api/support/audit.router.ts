@@ -2,7 +2,7 @@
 import { PageOf } from '../../common/pagination';
 import { PERMISSIONS as P } from '../../activities/permission/catalog';
 import { route, type RouteModule } from '../route';
-import { AuditLogQuery, AuditLogView } from '../../activities/support/audit/schema';
+import { AuditChangeQuery, AuditChangeView, AuditLogQuery, AuditLogView } from '../../activities/support/audit/schema';
 
 export const auditLogsModule: RouteModule = {
   prefix: '/api/v1/audit-logs',
@@ -18,6 +18,17 @@ export const auditLogsModule: RouteModule = {
       query: AuditLogQuery,
       response: PageOf(AuditLogView),
       handler: ({ rt, actor, query }) => rt.services.audit.list(actor, query),
+    }),
+    route({
+      method: 'get',
+      path: '/changes',
+      summary: 'What changed in the tenant, field by field, newest first',
+      description:
+        'One entry per created, updated or deleted record, written in the same transaction as the change, whoever made it: a signed-in caller (`api`), a public call such as account activation or token refresh (`public`), a workflow (`workflow`) or a script (`system`). `changes` maps each field to its `before` and `after` (secrets redacted, long values summarised). Filters: entity, entityId, source, userId, from/to.',
+      permission: P.auditRead,
+      query: AuditChangeQuery,
+      response: PageOf(AuditChangeView),
+      handler: ({ rt, actor, query }) => rt.services.audit.listChanges(actor, query),
     }),
   ],
 };

@@ -444,3 +444,51 @@ export const NotificationDeliverySchema = new EntitySchema<NotificationDelivery>
     updatedAt: updatedAtColumn,
   },
 });
+
+/** Where a change came from: a signed-in caller, a public call (activation), a workflow's activity, or a script. */
+export type AuditChangeSource = 'api' | 'public' | 'workflow' | 'system';
+export type AuditChangeOp = 'create' | 'update' | 'delete';
+
+/**
+ * What changed, field by field, written by the ORM flush that made the change (db/audit-changes.ts),
+ * in the same transaction: it exists exactly when the change does. Secrets are redacted.
+ */
+export class AuditChange {
+  id!: string;
+  tenantId!: string;
+  /** Entity class: `User`, `Todo`, `ApprovalInstance`… */
+  entity!: string;
+  entityId!: string;
+  op!: AuditChangeOp;
+  /** `{ field: { before, after } }` (create: before null; delete: after null). */
+  changes!: Record<string, { before: unknown; after: unknown }>;
+  source!: AuditChangeSource;
+  /** The signed-in caller, when there is one. */
+  userId: string | null = null;
+  requestId: string | null = null;
+  workflowId: string | null = null;
+  createdAt!: Date;
+}
+
+export const AuditChangeSchema = new EntitySchema<AuditChange>({
+  class: AuditChange,
+  tableName: 'audit_changes',
+  indexes: [
+    { name: 'audit_changes_tenant_time_idx', properties: ['tenantId', 'createdAt'] },
+    { name: 'audit_changes_tenant_entity_idx', properties: ['tenantId', 'entity', 'entityId'] },
+    { name: 'audit_changes_time_idx', properties: ['createdAt'] },
+  ],
+  properties: {
+    id: idColumn,
+    tenantId: tenantColumn,
+    entity: { type: 'string', length: 64 },
+    entityId: { type: 'string', length: 64 },
+    op: { type: 'string', length: 8 },
+    changes: { type: PortableJsonType },
+    source: { type: 'string', length: 16 },
+    userId: refColumn(true),
+    requestId: { type: 'string', length: 128, nullable: true },
+    workflowId: { type: 'string', length: 255, nullable: true },
+    createdAt: { type: 'Date', columnType: 'datetime(3)' },
+  },
+});

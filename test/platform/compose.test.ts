@@ -58,6 +58,22 @@ describe('docker-compose.yml', () => {
     expect(JSON.stringify(compose)).not.toMatch(/BEGIN (PRIVATE|PUBLIC) KEY/);
   });
 
+  it('publishes only the API on the host; the ops override binds the rest to loopback', () => {
+    const published = Object.entries(services).filter(([, s]) => s.ports?.length).map(([name]) => name);
+    expect(published).toEqual(['api']);
+    const ops = parse(readFileSync(join(root, 'docker-compose.ops.yml'), 'utf8'));
+    for (const [name, service] of Object.entries(ops.services as Record<string, { ports: string[] }>)) {
+      expect(Object.keys(services)).toContain(name);
+      for (const port of service.ports) expect(port).toMatch(/^127\.0\.0\.1:/);
+    }
+  });
+
+  it('runs the Temporal UI read-only unless configured otherwise', () => {
+    const ui = services['temporal-ui'].environment as Record<string, string>;
+    expect(interpolate(ui.TEMPORAL_DISABLE_WRITE_ACTIONS, {})).toBe('true');
+    expect(interpolate(ui.TEMPORAL_DISABLE_WRITE_ACTIONS, { TEMPORAL_UI_DISABLE_WRITE_ACTIONS: 'false' })).toBe('false');
+  });
+
   it('the Dockerfile copies every source folder the build compiles', () => {
     const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
     const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));

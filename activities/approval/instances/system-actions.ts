@@ -11,6 +11,8 @@ import { systemActor } from '../../../common/actor';
 import { Todo } from '../../../db/entities';
 import { asActivity } from '../../../common/failures';
 import { isSystemActivity } from '../../../workflows/approval/dsl';
+import { webhookHostAllowed } from './webhook-target';
+import { sendWebhook } from './webhook-client';
 
 export interface WebhookCall {
   tenantId: string;
@@ -34,17 +36,6 @@ export interface SystemActivityCall {
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
 
-/** Webhook hosts a template may call: WEBHOOK_ALLOWED_HOSTS, or any when it is unset. */
-export function webhookHostAllowed(allowed: string | undefined, url: string): boolean {
-  if (!allowed) return true;
-  const host = new URL(url).hostname.toLowerCase();
-  return allowed
-    .split(',')
-    .map((h) => h.trim().toLowerCase())
-    .filter(Boolean)
-    .some((h) => (h.startsWith('*.') ? host.endsWith(h.slice(1)) : host === h));
-}
-
 const text = (v: unknown, name: string): string => {
   if (typeof v === 'string' && v.trim()) return v.trim();
   if (typeof v === 'number') return String(v);
@@ -56,13 +47,17 @@ export function createSystemActionActivities(rt: Runtime) {
     /**
      * Call the webhook once per key. 2xx = done; 408, 429 and 5xx (and network errors) are
      * retried by the activity's policy; any other answer is final (the receiver said no).
+     * Internal addresses are refused (webhook-target.ts), finally. The failure message reaches
+     * tenant users (the request's timeline): it says what kind of trouble, never the URL, the
+     * address or the receiver's answer; the worker log has those for operators.
      */
     callApprovalWebhook: (call: WebhookCall): Promise<{ status: number }> =>
       asActivity(async () => {
         if (!webhookHostAllowed(rt.config.WEBHOOK_ALLOWED_HOSTS, call.url)) {
-          throw ApplicationFailure.nonRetryable(`Webhooks to ${new URL(call.url).hostname} are not allowed (WEBHOOK_ALLOWED_HOSTS)`, 'validation_failed');
+          throw ApplicationFailure.nonRetryable('the webhook\'s host is not allowed (WEBHOOK_ALLOWED_HOSTS)', 'webhook_blocked');
         }
-        const res = await fetch(call.url, {
+        const outcome = await sendWebhook({
+          url: call.url,
           method: call.method,
           headers: {
             'content-type': 'application/json',
@@ -72,14 +67,23 @@ export function createSystemActionActivities(rt: Runtime) {
             ...(call.stepId ? { 'x-signoff-step': call.stepId } : {}),
           },
           body: JSON.stringify(call.body),
-          redirect: 'error',
-          signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+          timeoutMs: WEBHOOK_TIMEOUT_MS,
+          allowedHosts: rt.config.WEBHOOK_ALLOWED_HOSTS,
         });
-        await res.body?.cancel();
-        if (res.ok) return { status: res.status };
-        const message = `${call.method} ${call.url} answered ${res.status}`;
-        if (res.status === 408 || res.status === 429 || res.status >= 500) throw ApplicationFailure.retryable(message, 'webhook_unavailable');
-        throw ApplicationFailure.nonRetryable(message, 'webhook_rejected');
+        const where = { instanceId: call.instanceId, stepId: call.stepId, host: new URL(call.url).host };
+        if (outcome.kind === 'blocked') {
+          rt.log.warn({ ...where, reason: outcome.reason }, 'webhook refused: internal address');
+          throw ApplicationFailure.nonRetryable('the webhook\'s address is not allowed (internal network)', 'webhook_blocked');
+        }
+        if (outcome.kind === 'unreachable') {
+          rt.log.info({ ...where, reason: outcome.reason }, 'webhook unreachable');
+          throw ApplicationFailure.retryable('the receiver could not be reached', 'webhook_unavailable');
+        }
+        const { status } = outcome;
+        if (status >= 200 && status < 300) return { status };
+        rt.log.info({ ...where, status }, 'webhook answered with an error');
+        if (status === 408 || status === 429 || status >= 500) throw ApplicationFailure.retryable('the receiver is unavailable', 'webhook_unavailable');
+        throw ApplicationFailure.nonRetryable('the receiver refused the call', 'webhook_rejected');
       }),
 
     /** Run one of SYSTEM_ACTIVITIES with the template's (already resolved) input. */

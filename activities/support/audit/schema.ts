@@ -1,7 +1,7 @@
 /** The audit log of state-changing API calls. */
 import { z } from 'zod';
 import { PageQuery } from '../../../common/pagination';
-import type { AuditLog } from '../../../db/entities';
+import type { AuditChange, AuditLog } from '../../../db/entities';
 import { Instant, SearchText, Uuid } from '../../../common/schema';
 
 export const AuditLogQuery = PageQuery.extend({
@@ -51,4 +51,43 @@ export const toAuditLogView = (a: AuditLog): AuditLogView => ({
   ip: a.ip,
   durationMs: a.durationMs,
   createdAt: a.createdAt.toISOString(),
+});
+
+/** What changed, field by field (rows written with the change itself, see db/audit-changes.ts). */
+export const AuditChangeQuery = PageQuery.extend({
+  /** Entity class exactly: `User`, `Todo`, `ApprovalInstance`… */
+  entity: z.string().trim().min(1).max(64).optional(),
+  entityId: z.string().trim().min(1).max(64).optional(),
+  source: z.enum(['api', 'public', 'workflow', 'system']).optional(),
+  userId: Uuid.optional(),
+  from: Instant.optional(),
+  to: Instant.optional(),
+});
+export type AuditChangeQuery = z.infer<typeof AuditChangeQuery>;
+
+export const AuditChangeView = z.object({
+  id: z.string(),
+  entity: z.string(),
+  entityId: z.string(),
+  op: z.enum(['create', 'update', 'delete']),
+  changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })),
+  source: z.enum(['api', 'public', 'workflow', 'system']),
+  userId: z.string().nullable(),
+  requestId: z.string().nullable(),
+  workflowId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type AuditChangeView = z.infer<typeof AuditChangeView>;
+
+export const toAuditChangeView = (c: AuditChange): AuditChangeView => ({
+  id: c.id,
+  entity: c.entity,
+  entityId: c.entityId,
+  op: c.op,
+  changes: c.changes as AuditChangeView['changes'],
+  source: c.source,
+  userId: c.userId,
+  requestId: c.requestId,
+  workflowId: c.workflowId,
+  createdAt: c.createdAt.toISOString(),
 });

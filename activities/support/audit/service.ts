@@ -9,11 +9,11 @@ import type { Runtime } from '../../runtime';
 import type { Actor } from '../../../common/actor';
 import { newId } from '../../../common/ids';
 import { offsetOf, pageOf, type Page } from '../../../common/pagination';
-import { AuditLog } from '../../../db/entities';
+import { AuditChange, AuditLog } from '../../../db/entities';
 import { AUDIT_PURGE_BATCH } from '../../../workflows/maintenance/contract';
 import { contains } from '../../../common/query';
 import { toDate } from '../../../common/schema';
-import { toAuditLogView, type AuditLogQuery, type AuditLogView } from './schema';
+import { toAuditChangeView, toAuditLogView, type AuditChangeQuery, type AuditChangeView, type AuditLogQuery, type AuditLogView } from './schema';
 
 export type AuditEntry = Omit<AuditLog, 'id'>;
 
@@ -92,15 +92,35 @@ export class AuditLogService {
     return pageOf(rows.map(toAuditLogView), total, q);
   }
 
+  /** What changed in the tenant, field by field, newest first, with filters. */
+  async listChanges(actor: Actor, q: AuditChangeQuery): Promise<Page<AuditChangeView>> {
+    const where: Record<string, unknown>[] = [{ tenantId: actor.tenantId }];
+    if (q.entity) where.push({ entity: q.entity });
+    if (q.entityId) where.push({ entityId: q.entityId });
+    if (q.source) where.push({ source: q.source });
+    if (q.userId) where.push({ userId: q.userId });
+    if (q.from) where.push({ createdAt: { $gte: toDate(q.from) } });
+    if (q.to) where.push({ createdAt: { $lt: toDate(q.to) } });
+    const [rows, total] = await this.rt.orm.em.findAndCount(AuditChange, { $and: where } as never, {
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      ...offsetOf(q),
+    });
+    return pageOf(rows.map(toAuditChangeView), total, q);
+  }
+
   /**
    * Retention, one batch: delete up to `limit` rows created before `cutoff`, across all tenants.
    * Ids first, then a delete by id: portable (SQLite has no DELETE … LIMIT) and short locks.
    */
   async purgeBatch(cutoff: Date, limit: number): Promise<number> {
     const em = this.rt.orm.em.fork();
-    const rows = await em.find(AuditLog, { createdAt: { $lt: cutoff } }, { fields: ['id'], orderBy: { createdAt: 'asc' }, limit });
-    if (!rows.length) return 0;
-    return em.nativeDelete(AuditLog, { id: { $in: rows.map((r) => r.id) } });
+    let deleted = 0;
+    const calls = await em.find(AuditLog, { createdAt: { $lt: cutoff } }, { fields: ['id'], orderBy: { createdAt: 'asc' }, limit });
+    if (calls.length) deleted += await em.nativeDelete(AuditLog, { id: { $in: calls.map((r) => r.id) } });
+    // The change audit (audit_changes) follows the same retention.
+    const changes = await em.find(AuditChange, { createdAt: { $lt: cutoff } }, { fields: ['id'], orderBy: { createdAt: 'asc' }, limit });
+    if (changes.length) deleted += await em.nativeDelete(AuditChange, { id: { $in: changes.map((r) => r.id) } });
+    return deleted;
   }
 
   /** The instant before which rows are past a retention of `days` days. */

@@ -1652,6 +1652,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit-logs/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in the tenant, field by field, newest first
+         * @description One entry per created, updated or deleted record, written in the same transaction as the change, whoever made it: a signed-in caller (`api`), a public call such as account activation or token refresh (`public`), a workflow (`workflow`) or a script (`system`). `changes` maps each field to its `before` and `after` (secrets redacted, long values summarised). Filters: entity, entityId, source, userId, from/to.
+         */
+        get: operations["get__api_v1_audit_logs_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/todos": {
         parameters: {
             query?: never;
@@ -13634,6 +13654,94 @@ export interface operations {
                             requestId: string;
                             ip: string | null;
                             durationMs: number;
+                            createdAt: string;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_audit_logs_changes: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                entity?: string;
+                entityId?: string;
+                source?: "api" | "public" | "workflow" | "system";
+                userId?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            entity: string;
+                            entityId: string;
+                            /** @enum {string} */
+                            op: "create" | "update" | "delete";
+                            changes: {
+                                [key: string]: {
+                                    before: unknown;
+                                    after: unknown;
+                                };
+                            };
+                            /** @enum {string} */
+                            source: "api" | "public" | "workflow" | "system";
+                            userId: string | null;
+                            requestId: string | null;
+                            workflowId: string | null;
                             createdAt: string;
                         }[];
                         page: number;
