@@ -26,6 +26,7 @@ import { iterateSteps } from './dsl/flow';
 import { APPROVAL, type ApprovalCarry, type ApprovalInput, type ApprovalResult } from './contract';
 import { ApprovalInstanceState } from './engine/instance';
 import { handleActions } from './handlers';
+import { notifierFor } from './notify';
 import { runOutcomeHooks } from './hooks';
 import { PATCHES } from './patches';
 import { runSequence } from './steps/sequence';
@@ -37,6 +38,7 @@ export async function approvalWorkflow(input: ApprovalInput, carry?: ApprovalCar
     readyStrandsAreBusy: patched(PATCHES.readyStrandsAreBusy),
     projectLocally: patched(PATCHES.localProjection),
   });
+  if (patched(PATCHES.notifications)) s.notifier = notifierFor(s);
   const { settings, flow } = input.definition;
   if (carry) {
     s.seq = carry.seq;
@@ -88,6 +90,7 @@ export async function approvalWorkflow(input: ApprovalInput, carry?: ApprovalCar
       await s.flush();
       s.strands.done();
       await condition(allHandlersFinished);
+      await s.notifier?.drained();
       await continueAsNew<typeof approvalWorkflow>({ ...input, form: s.form }, { seq: s.seq, round: s.round, startAt });
     }
   }
@@ -95,6 +98,8 @@ export async function approvalWorkflow(input: ApprovalInput, carry?: ApprovalCar
   await s.flush();
   s.strands.done();
   await condition(allHandlersFinished);
+  // The last notices (the outcome) finish before the run closes, or they would be abandoned.
+  await s.notifier?.drained();
   return { status: s.status as ApprovalResult['status'], rounds: s.round, reason: s.reason };
 }
 

@@ -8,6 +8,7 @@ import { applyProjection } from './projection';
 import { createPeopleActivities } from './people';
 import { createApprovalActionActivities } from './actions';
 import { createSystemActionActivities } from './system-actions';
+import { createApprovalNotifyActivities } from './notify';
 
 export function createApprovalInstanceActivities(rt: Runtime) {
   return {
@@ -15,5 +16,6 @@ export function createApprovalInstanceActivities(rt: Runtime) {
     ...createPeopleActivities(rt),
     ...createApprovalActionActivities(rt),
     ...createSystemActionActivities(rt),
+    ...createApprovalNotifyActivities(rt),
   };
 }

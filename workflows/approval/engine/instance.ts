@@ -13,6 +13,7 @@ import { uuid4 } from '@temporalio/workflow';
 import type { ApprovalStep } from '../dsl/template';
 import type { ValueScope } from '../dsl/values';
 import { isFinished, type ApprovalInput, type ActionResult, type EventRow, type InstanceStatus, type ProjectionBatch, type TaskRow, type TaskStatus } from '../contract';
+import type { Notifier } from '../notify';
 import { Projection } from './projection';
 import { Strands } from './strands';
 import { Visibility } from './visibility';
@@ -88,6 +89,9 @@ export class ApprovalInstanceState {
   lastPassed: PassedStep | null = null;
   /** How many parallel steps are running (take-back across steps only outside them). */
   parallelDepth = 0;
+
+  /** Tells people what each batch changed (PATCHES.notifications); absent on runs before it. */
+  notifier: Notifier | null = null;
 
   /** The flow's strands: an action is answered once they all wait again. */
   readonly strands: Strands;
@@ -264,6 +268,7 @@ export class ApprovalInstanceState {
       events,
     };
     this.visibility.publish(this);
+    this.notifier?.observe(batch);
     return batch;
   }
 
