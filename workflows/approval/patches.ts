@@ -22,6 +22,8 @@ export const PATCHES = {
   localProjection: 'approval-local-projection',
   /** People are told of assignments, copies, returns, outcomes, comments and admin timeouts (notify.ts); runs without the marker send only reminders and urges, as before. */
   notifications: 'approval-notifications',
+  /** A cancellation from outside (Temporal UI/CLI/client) closes the request as `cancelled` (cancel.ts); runs without the marker just end Canceled, leaving the read model behind. */
+  externalCancel: 'approval-external-cancel',
 } as const;
 
 export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];

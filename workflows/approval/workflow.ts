@@ -20,10 +20,11 @@
  * handlers.ts (the Updates and the Query), hooks.ts (outcome hooks), engine/ (the instance's
  * state, the action rules, timers) and dsl/ (the template language, pure).
  */
-import { allHandlersFinished, condition, continueAsNew, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, isCancellation, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SA, processAttributes } from '../search-attributes';
 import { iterateSteps } from './dsl/flow';
 import { APPROVAL, type ApprovalCarry, type ApprovalInput, type ApprovalResult } from './contract';
+import { closeCancelled } from './cancel';
 import { ApprovalInstanceState } from './engine/instance';
 import { handleActions } from './handlers';
 import { notifierFor } from './notify';
@@ -39,6 +40,17 @@ export async function approvalWorkflow(input: ApprovalInput, carry?: ApprovalCar
     projectLocally: patched(PATCHES.localProjection),
   });
   if (patched(PATCHES.notifications)) s.notifier = notifierFor(s);
+  if (!patched(PATCHES.externalCancel)) return runRequest(s, input, carry);
+  try {
+    return await runRequest(s, input, carry);
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    await closeCancelled(s);
+    throw err;
+  }
+}
+
+async function runRequest(s: ApprovalInstanceState, input: ApprovalInput, carry?: ApprovalCarry): Promise<ApprovalResult> {
   const { settings, flow } = input.definition;
   if (carry) {
     s.seq = carry.seq;

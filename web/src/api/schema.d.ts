@@ -9664,7 +9664,7 @@ export interface operations {
                             status: number;
                             code: string | null;
                             detail: string | null;
-                            instanceStatus: ("running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed") | null;
+                            instanceStatus: ("running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated") | null;
                         }[];
                     };
                 };
@@ -9712,7 +9712,7 @@ export interface operations {
             query?: {
                 box?: "todo" | "done" | "cc" | "started";
                 templateKey?: string;
-                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                 q?: string;
                 from?: string;
                 to?: string;
@@ -9738,7 +9738,7 @@ export interface operations {
                             templateKey: string;
                             templateName: string;
                             /** @enum {string} */
-                            status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                            status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                             initiator: {
                                 userId: string;
                                 displayName: string | null;
@@ -9984,7 +9984,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -10121,7 +10121,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -10267,7 +10267,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -10415,7 +10415,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -10564,7 +10564,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -10710,7 +10710,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -10858,7 +10858,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11004,7 +11004,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11150,7 +11150,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11296,7 +11296,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11441,7 +11441,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11586,7 +11586,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11734,7 +11734,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11879,7 +11879,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };

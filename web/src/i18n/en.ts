@@ -103,6 +103,8 @@ const en = {
       rejected: 'Rejected',
       withdrawn: 'Withdrawn',
       failed: 'Failed',
+      cancelled: 'Cancelled',
+      terminated: 'Terminated',
     },
     task: {
       open: 'Waiting',
@@ -244,6 +246,8 @@ const en = {
     taken_back: 'Took back the approval',
     commented: 'Commented',
     withdrawn: 'Withdrew the request',
+    cancelled: 'Cancelled in Temporal',
+    terminated: 'Terminated in Temporal',
     resubmitted: 'Resubmitted (round {round})',
     urged: 'Reminded the approvers',
     reminded: 'Reminder sent',

@@ -277,6 +277,12 @@ export class ApprovalInstanceState {
     return this.projection.flush();
   }
 
+  /** After a cancellation interrupted the projection: the next batch carries every task again. */
+  resumeProjection(): void {
+    this.projection.restart();
+    for (const id of this.tasks.keys()) this.projection.taskChanged(id);
+  }
+
   /** Every strand waits (having seen the latest action) and the read model is written. */
   idle(): boolean {
     return !this.projection.busy() && this.strands.allWaiting();
