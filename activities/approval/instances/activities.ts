@@ -9,6 +9,7 @@ import { createPeopleActivities } from './people';
 import { createApprovalActionActivities } from './actions';
 import { createSystemActionActivities } from './system-actions';
 import { createApprovalNotifyActivities } from './notify';
+import { createReconcileActivities } from './reconcile';
 
 export function createApprovalInstanceActivities(rt: Runtime) {
   return {
@@ -17,5 +18,6 @@ export function createApprovalInstanceActivities(rt: Runtime) {
     ...createApprovalActionActivities(rt),
     ...createSystemActionActivities(rt),
     ...createApprovalNotifyActivities(rt),
+    ...createReconcileActivities(rt),
   };
 }
