@@ -131,6 +131,8 @@ const EnvSchema = z
 
     /** Audit-log rows older than this many days are purged. */
     AUDIT_RETENTION_DAYS: int(180, 1, 36500),
+    /** How often the reconciler compares open requests with Temporal (terminated runs). */
+    RECONCILE_INTERVAL_SECONDS: int(300, 10, 86_400),
     /** Audit rows are buffered in memory and written in batches this often (ms)… */
     AUDIT_FLUSH_INTERVAL_MS: int(1000, 10, 60_000),
     /** …and at most this many wait; beyond it new rows are dropped (and counted) rather than grow memory. */

@@ -10,6 +10,7 @@ import { createRuntime, type Runtime } from '../activities/runtime';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createWorker } from './create-worker';
 import { ensureAuditPurgeSchedule } from '../activities/support/audit/purge';
+import { ensureReconcileSchedule } from '../activities/approval/instances/reconcile';
 
 export async function runWorker(rt: Runtime, opts: { signal?: AbortSignal } = {}) {
   const admin = await connectTemporal(rt.config);
@@ -25,8 +26,8 @@ export async function runWorker(rt: Runtime, opts: { signal?: AbortSignal } = {}
   const running = worker.run();
   // Schedules are data on the cluster: make sure every tenant has its digest schedule, aligned
   // with its time zone. A failure here is logged, not fatal: the worker's own job is the queue.
-  Promise.all([rt.services.digestSchedules.ensureAll(), ensureAuditPurgeSchedule(rt)]).then(
-    ([digests, auditPurge]) => rt.log.info({ digests, auditPurge }, 'schedules ensured'),
+  Promise.all([rt.services.digestSchedules.ensureAll(), ensureAuditPurgeSchedule(rt), ensureReconcileSchedule(rt)]).then(
+    ([digests, auditPurge, reconcile]) => rt.log.info({ digests, auditPurge, reconcile }, 'schedules ensured'),
     (err: unknown) => rt.log.warn({ err }, 'schedules could not be ensured'),
   );
   // Bundling takes seconds: a stop requested meanwhile has already fired its abort event, and

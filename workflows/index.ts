@@ -6,3 +6,4 @@ export * from './onboarding/workflow';
 export * from './reminders/workflow';
 export * from './digest/workflow';
 export * from './maintenance/audit-purge';
+export * from './maintenance/reconcile';

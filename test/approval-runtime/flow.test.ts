@@ -186,7 +186,8 @@ describe('approval flow and actions', () => {
     const d = await until(env, id, (x) => x.status === 'approved', 'alice', 30_000);
     expect(types(d)).toEqual(['submitted', 'assigned', 'reminded', 'reminded', 'timed_out', 'step_approved', 'completed']);
     expect(statuses(d)).toEqual(['slow:Pete:cancelled']);
-    const messages = await env.rt.orm.em.fork().find(InAppMessage, { tenantId: env.t.tenantId, userId: env.id('pete'), dedupeKey: { $like: `${d.workflowId}:%` } });
+    // The reminders (the assignment notice has its own category).
+    const messages = await env.rt.orm.em.fork().find(InAppMessage, { tenantId: env.t.tenantId, userId: env.id('pete'), category: 'approval', dedupeKey: { $like: `${d.workflowId}:%` } });
     expect(messages).toHaveLength(2);
   });
 

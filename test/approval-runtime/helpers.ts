@@ -21,12 +21,12 @@ export interface RuntimeEnv {
   close(): Promise<void>;
 }
 
-export async function startRuntimeEnv(overrides: Record<string, string> = {}): Promise<RuntimeEnv> {
+export async function startRuntimeEnv(overrides: Record<string, string> = {}, workerOptions: Parameters<typeof startTestWorker>[2] = {}): Promise<RuntimeEnv> {
   const taskQueue = uniqueCode('tq-appr-');
   // The API starts workflows on TEMPORAL_TASK_QUEUE; the test worker polls the same queue.
   const rt = await createTestRuntime({ ...overrides, TEMPORAL_TASK_QUEUE: taskQueue });
   const api = await startTestApi(rt);
-  const worker = await startTestWorker(rt, taskQueue);
+  const worker = await startTestWorker(rt, taskQueue, workerOptions);
   const t = await createTenant(rt);
   const tokens = Object.fromEntries(await Promise.all(PEOPLE.map(async (p) => [p, await tokenFor(rt, t.users[p])]))) as Record<Who, string>;
   return {

@@ -25,8 +25,9 @@ describe('approval policies', () => {
 
   const assigned = (d: any) => d.tasks.some((t: any) => t.status === 'open');
   const types = (d: any): string[] => d.timeline.map((e: any) => e.type);
-  const messagesTo = (who: 'pete' | 'admin', workflowId: string) =>
-    env.rt.orm.em.fork().find(InAppMessage, { tenantId: env.t.tenantId, userId: env.id(who), dedupeKey: { $like: `${workflowId}:%` } });
+  /** Messages of one request to one person; `category`: only urges and reminders ('approval'), or one notice type. */
+  const messagesTo = (who: 'pete' | 'admin', workflowId: string, category = 'approval') =>
+    env.rt.orm.em.fork().find(InAppMessage, { tenantId: env.t.tenantId, userId: env.id(who), category, dedupeKey: { $like: `${workflowId}:%` } });
 
   it('urge: the initiator reminds the holders once an hour; nobody else may', async () => {
     const key = await publish(env, [approval('one', [env.id('pete')])]);
@@ -80,9 +81,11 @@ describe('approval policies', () => {
     const n = await until(env, id, (x) => types(x).includes('timed_out'), 'alice', 20_000);
     expect(n.status).toBe('running');
     expect(statuses(n)).toEqual(['slow:Pete:open']);
-    expect(await messagesTo('admin', n.workflowId)).toHaveLength(1);
     const done = await act(env, 'pete', id, openTaskOf(n, env.id('pete')), 'approve');
     expect(done.body.status).toBe('approved');
+    // The notice is not awaited by the flow; the run awaits it before it closes.
+    await (await env.rt.temporal()).workflow.getHandle(n.workflowId).result();
+    expect(await messagesTo('admin', n.workflowId, 'approval-timed-out')).toHaveLength(1);
   });
 
   it('timers start afresh when the step is entered again after a return and resubmission', async () => {

@@ -27,11 +27,17 @@ export interface SmtpListener {
   env: Record<string, string>;
   /** Resolve with the first message matching, or fail after `timeoutMs`. */
   waitFor(match: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
+  /** Answer the next `count` messages with a temporary failure (451): the sender must retry. */
+  refuseNext(count: number): void;
+  /** How many messages were refused so far. */
+  refused(): number;
   close(): Promise<void>;
 }
 
 export async function startSmtpListener(): Promise<SmtpListener> {
   const messages: ReceivedMail[] = [];
+  let toRefuse = 0;
+  let refusedCount = 0;
   const server = new SMTPServer({
     authOptional: true,
     // Plain SMTP on loopback: no certificates to manage, and nodemailer sends without TLS
@@ -42,6 +48,13 @@ export async function startSmtpListener(): Promise<SmtpListener> {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
+        if (toRefuse > 0) {
+          toRefuse--;
+          refusedCount++;
+          const err = Object.assign(new Error('Try again later (refused by the test)'), { responseCode: 451 });
+          callback(err);
+          return;
+        }
         const raw = Buffer.concat(chunks).toString('utf8');
         const envelope = session.envelope;
         messages.push(parseMail(raw, envelope.mailFrom ? envelope.mailFrom.address : '', envelope.rcptTo.map((r) => r.address)));
@@ -68,6 +81,10 @@ export async function startSmtpListener(): Promise<SmtpListener> {
         await new Promise((r) => setTimeout(r, 50));
       }
     },
+    refuseNext(count) {
+      toRefuse = count;
+    },
+    refused: () => refusedCount,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -27,7 +27,17 @@ describe('notification preferences', () => {
     const res = await suite.api.get(P, t.tokens.alice);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      channels: { todo_reminder: ['in_app', 'email'], todo_overdue: ['in_app', 'email'], daily_digest: ['in_app', 'email'] },
+      channels: {
+        todo_reminder: ['in_app', 'email'],
+        todo_overdue: ['in_app', 'email'],
+        daily_digest: ['in_app', 'email'],
+        approval_assigned: ['in_app', 'email'],
+        approval_cc: ['in_app', 'email'],
+        approval_returned: ['in_app', 'email'],
+        approval_finished: ['in_app', 'email'],
+        approval_commented: ['in_app', 'email'],
+        approval_timed_out: ['in_app', 'email'],
+      },
       reminderLeadSeconds: 3600,
       overdueRepeatSeconds: null,
       maxOverdueReminders: 1,
@@ -40,7 +50,7 @@ describe('notification preferences', () => {
     expect(first.body).toMatchObject({ channels: { todo_reminder: ['in_app', 'email'], todo_overdue: ['email'] }, reminderLeadSeconds: 600 });
     const second = await suite.api.put(P, { channels: { todo_reminder: [] }, overdueRepeatSeconds: 300, maxOverdueReminders: 3 }, t.tokens.alice);
     expect(second.body).toEqual({
-      channels: { todo_reminder: [], todo_overdue: ['email'], daily_digest: ['in_app', 'email'] },
+      channels: expect.objectContaining({ todo_reminder: [], todo_overdue: ['email'], daily_digest: ['in_app', 'email'], approval_assigned: ['in_app', 'email'] }),
       reminderLeadSeconds: 600,
       overdueRepeatSeconds: 300,
       maxOverdueReminders: 3,

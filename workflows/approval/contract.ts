@@ -61,12 +61,16 @@ export interface ApprovalCarry {
 
 // ───────────────────────────────────────────── statuses
 
-/** `running`; `returned` to the initiator (who resubmits or withdraws); or finished (the other four). */
-export const INSTANCE_STATUSES = ['running', 'returned', 'approved', 'rejected', 'withdrawn', 'failed'] as const;
+/**
+ * `running`; `returned` to the initiator (who resubmits or withdraws); or finished (the others).
+ * `cancelled`: cancelled in Temporal (UI, CLI, client), the workflow closed its tasks itself;
+ * `terminated`: terminated in Temporal (no workflow code ran), found and closed by the reconciler.
+ */
+export const INSTANCE_STATUSES = ['running', 'returned', 'approved', 'rejected', 'withdrawn', 'failed', 'cancelled', 'terminated'] as const;
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
 
 /** Finished: nothing can happen to the request any more. */
-export const FINISHED_STATUSES = ['approved', 'rejected', 'withdrawn', 'failed'] as const satisfies readonly InstanceStatus[];
+export const FINISHED_STATUSES = ['approved', 'rejected', 'withdrawn', 'failed', 'cancelled', 'terminated'] as const satisfies readonly InstanceStatus[];
 export type FinishedStatus = (typeof FINISHED_STATUSES)[number];
 export const isFinished = (status: InstanceStatus): status is FinishedStatus => (FINISHED_STATUSES as readonly InstanceStatus[]).includes(status);
 

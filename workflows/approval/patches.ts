@@ -20,6 +20,10 @@ export const PATCHES = {
   readyStrandsAreBusy: 'approval-ready-strands-are-busy',
   /** The read model is written by a local activity (no round trip through the task queue); runs without the marker keep the queued activity. */
   localProjection: 'approval-local-projection',
+  /** People are told of assignments, copies, returns, outcomes, comments and admin timeouts (notify.ts); runs without the marker send only reminders and urges, as before. */
+  notifications: 'approval-notifications',
+  /** A cancellation from outside (Temporal UI/CLI/client) closes the request as `cancelled` (cancel.ts); runs without the marker just end Canceled, leaving the read model behind. */
+  externalCancel: 'approval-external-cancel',
 } as const;
 
 export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];

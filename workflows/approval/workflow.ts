@@ -20,12 +20,14 @@
  * handlers.ts (the Updates and the Query), hooks.ts (outcome hooks), engine/ (the instance's
  * state, the action rules, timers) and dsl/ (the template language, pure).
  */
-import { allHandlersFinished, condition, continueAsNew, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, isCancellation, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { SA, processAttributes } from '../search-attributes';
 import { iterateSteps } from './dsl/flow';
 import { APPROVAL, type ApprovalCarry, type ApprovalInput, type ApprovalResult } from './contract';
+import { closeCancelled } from './cancel';
 import { ApprovalInstanceState } from './engine/instance';
 import { handleActions } from './handlers';
+import { notifierFor } from './notify';
 import { runOutcomeHooks } from './hooks';
 import { PATCHES } from './patches';
 import { runSequence } from './steps/sequence';
@@ -37,6 +39,18 @@ export async function approvalWorkflow(input: ApprovalInput, carry?: ApprovalCar
     readyStrandsAreBusy: patched(PATCHES.readyStrandsAreBusy),
     projectLocally: patched(PATCHES.localProjection),
   });
+  if (patched(PATCHES.notifications)) s.notifier = notifierFor(s);
+  if (!patched(PATCHES.externalCancel)) return runRequest(s, input, carry);
+  try {
+    return await runRequest(s, input, carry);
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    await closeCancelled(s);
+    throw err;
+  }
+}
+
+async function runRequest(s: ApprovalInstanceState, input: ApprovalInput, carry?: ApprovalCarry): Promise<ApprovalResult> {
   const { settings, flow } = input.definition;
   if (carry) {
     s.seq = carry.seq;
@@ -88,6 +102,7 @@ export async function approvalWorkflow(input: ApprovalInput, carry?: ApprovalCar
       await s.flush();
       s.strands.done();
       await condition(allHandlersFinished);
+      await s.notifier?.drained();
       await continueAsNew<typeof approvalWorkflow>({ ...input, form: s.form }, { seq: s.seq, round: s.round, startAt });
     }
   }
@@ -95,6 +110,8 @@ export async function approvalWorkflow(input: ApprovalInput, carry?: ApprovalCar
   await s.flush();
   s.strands.done();
   await condition(allHandlersFinished);
+  // The last notices (the outcome) finish before the run closes, or they would be abandoned.
+  await s.notifier?.drained();
   return { status: s.status as ApprovalResult['status'], rounds: s.round, reason: s.reason };
 }
 

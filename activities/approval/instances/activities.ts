@@ -8,6 +8,8 @@ import { applyProjection } from './projection';
 import { createPeopleActivities } from './people';
 import { createApprovalActionActivities } from './actions';
 import { createSystemActionActivities } from './system-actions';
+import { createApprovalNotifyActivities } from './notify';
+import { createReconcileActivities } from './reconcile';
 
 export function createApprovalInstanceActivities(rt: Runtime) {
   return {
@@ -15,5 +17,7 @@ export function createApprovalInstanceActivities(rt: Runtime) {
     ...createPeopleActivities(rt),
     ...createApprovalActionActivities(rt),
     ...createSystemActionActivities(rt),
+    ...createApprovalNotifyActivities(rt),
+    ...createReconcileActivities(rt),
   };
 }

@@ -3,8 +3,14 @@ import { z } from 'zod';
 import { PageQuery } from '../../../common/pagination';
 import type { NotificationDelivery, NotificationPreference } from '../../../db/entities';
 import { iso, QueryBool, Uuid } from '../../../common/schema';
+import { APPROVAL_NOTIFICATION_TYPES } from '../../../workflows/approval/notify-contract';
 
-export const NOTIFICATION_TYPES = ['todo_reminder', 'todo_overdue', 'daily_digest'] as const;
+export const NOTIFICATION_TYPES = [
+  'todo_reminder',
+  'todo_overdue',
+  'daily_digest',
+  ...APPROVAL_NOTIFICATION_TYPES,
+] as const;
 export const NotificationType = z.enum(NOTIFICATION_TYPES);
 export type NotificationType = z.infer<typeof NotificationType>;
 
@@ -16,6 +22,12 @@ export const DEFAULT_CHANNELS: Record<NotificationType, NotificationChannel[]> =
   todo_reminder: ['in_app', 'email'],
   todo_overdue: ['in_app', 'email'],
   daily_digest: ['in_app', 'email'],
+  approval_assigned: ['in_app', 'email'],
+  approval_cc: ['in_app', 'email'],
+  approval_returned: ['in_app', 'email'],
+  approval_finished: ['in_app', 'email'],
+  approval_commented: ['in_app', 'email'],
+  approval_timed_out: ['in_app', 'email'],
 };
 
 const Channels = z.array(NotificationChannel).max(2).transform((c) => [...new Set(c)]);

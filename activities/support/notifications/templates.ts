@@ -2,6 +2,8 @@
  * Texts of each notification type: a subject, a plain-text body (in-app message and the mail's
  * text part) and an HTML body (the mail's HTML part). Every value that reaches HTML is escaped.
  */
+import type { ApprovalNotificationType } from '../../../workflows/approval/notify-contract';
+import { renderApprovalNotification, type ApprovalNotificationData } from './approval-templates';
 import type { NotificationType } from './schema';
 
 export interface TodoNotificationData {
@@ -35,11 +37,11 @@ export interface DigestNotificationData {
   recipientName: string;
 }
 
-export interface NotificationDataByType {
+export type NotificationDataByType = {
   todo_reminder: TodoNotificationData;
   todo_overdue: TodoNotificationData;
   daily_digest: DigestNotificationData;
-}
+} & { [T in ApprovalNotificationType]: ApprovalNotificationData };
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -62,8 +64,19 @@ function layout(tenantName: string, paragraphs: string[]): string {
   ].join('\n');
 }
 
+const approval =
+  <T extends ApprovalNotificationType>(type: T) =>
+  (d: ApprovalNotificationData) =>
+    renderApprovalNotification(type, d);
+
 const TEMPLATES: { [T in NotificationType]: (d: NotificationDataByType[T]) => RenderedNotification } = {
   daily_digest: (d) => renderDigest(d),
+  approval_assigned: approval('approval_assigned'),
+  approval_cc: approval('approval_cc'),
+  approval_returned: approval('approval_returned'),
+  approval_finished: approval('approval_finished'),
+  approval_commented: approval('approval_commented'),
+  approval_timed_out: approval('approval_timed_out'),
   todo_reminder: (d) => {
     const due = localTime(d.dueAt, d.timeZone);
     return {

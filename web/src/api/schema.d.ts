@@ -10554,7 +10554,7 @@ export interface operations {
                             status: number;
                             code: string | null;
                             detail: string | null;
-                            instanceStatus: ("running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed") | null;
+                            instanceStatus: ("running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated") | null;
                         }[];
                     };
                 };
@@ -10601,7 +10601,7 @@ export interface operations {
         parameters: {
             query?: {
                 templateKey?: string;
-                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                 initiatorId?: string;
                 assigneeId?: string;
                 departmentId?: string;
@@ -10634,7 +10634,7 @@ export interface operations {
                             templateKey: string;
                             templateName: string;
                             /** @enum {string} */
-                            status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                            status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                             initiator: {
                                 userId: string;
                                 displayName: string | null;
@@ -10695,7 +10695,7 @@ export interface operations {
         parameters: {
             query?: {
                 templateKey?: string;
-                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                 initiatorId?: string;
                 assigneeId?: string;
                 departmentId?: string;
@@ -10765,7 +10765,7 @@ export interface operations {
             query?: {
                 box?: "todo" | "done" | "cc" | "started";
                 templateKey?: string;
-                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                 q?: string;
                 from?: string;
                 to?: string;
@@ -10791,7 +10791,7 @@ export interface operations {
                             templateKey: string;
                             templateName: string;
                             /** @enum {string} */
-                            status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                            status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                             initiator: {
                                 userId: string;
                                 displayName: string | null;
@@ -11037,7 +11037,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11174,7 +11174,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11320,7 +11320,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11468,7 +11468,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11617,7 +11617,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11763,7 +11763,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11911,7 +11911,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12057,7 +12057,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12203,7 +12203,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12349,7 +12349,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12494,7 +12494,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12639,7 +12639,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12787,7 +12787,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12932,7 +12932,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed";
+                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -15741,7 +15741,7 @@ export interface operations {
                 failed?: "0" | "1" | "true" | "false";
                 status?: "pending" | "sent" | "failed";
                 userId?: string;
-                type?: "todo_reminder" | "todo_overdue" | "daily_digest";
+                type?: "todo_reminder" | "todo_overdue" | "daily_digest" | "approval_assigned" | "approval_cc" | "approval_returned" | "approval_finished" | "approval_commented" | "approval_timed_out";
             };
             header?: never;
             path?: never;

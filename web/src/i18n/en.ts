@@ -105,6 +105,8 @@ const en = {
       rejected: 'Rejected',
       withdrawn: 'Withdrawn',
       failed: 'Failed',
+      cancelled: 'Cancelled',
+      terminated: 'Terminated',
     },
     task: {
       open: 'Waiting',
@@ -246,6 +248,8 @@ const en = {
     taken_back: 'Took back the approval',
     commented: 'Commented',
     withdrawn: 'Withdrew the request',
+    cancelled: 'Cancelled in Temporal',
+    terminated: 'Terminated in Temporal',
     resubmitted: 'Resubmitted (round {round})',
     urged: 'Reminded the approvers',
     reminded: 'Reminder sent',

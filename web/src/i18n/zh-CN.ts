@@ -106,6 +106,8 @@ const zhCN: Messages = {
       approved: '已通过',
       rejected: '已驳回',
       withdrawn: '已撤回',
+      cancelled: '已取消',
+      terminated: '已终止',
       failed: '失败',
     },
     task: {
@@ -248,6 +250,8 @@ const zhCN: Messages = {
     taken_back: '撤回了审批',
     commented: '发表了评论',
     withdrawn: '撤回了申请',
+    cancelled: '在 Temporal 中被取消',
+    terminated: '在 Temporal 中被终止',
     resubmitted: '重新提交（第 {round} 轮）',
     urged: '催办了审批人',
     reminded: '已发送提醒',

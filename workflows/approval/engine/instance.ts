@@ -13,6 +13,7 @@ import { uuid4 } from '@temporalio/workflow';
 import type { ApprovalStep } from '../dsl/template';
 import type { ValueScope } from '../dsl/values';
 import { isFinished, type ApprovalInput, type ActionResult, type EventRow, type InstanceStatus, type ProjectionBatch, type TaskRow, type TaskStatus } from '../contract';
+import type { Notifier } from '../notify';
 import { Projection } from './projection';
 import { Strands } from './strands';
 import { Visibility } from './visibility';
@@ -88,6 +89,9 @@ export class ApprovalInstanceState {
   lastPassed: PassedStep | null = null;
   /** How many parallel steps are running (take-back across steps only outside them). */
   parallelDepth = 0;
+
+  /** Tells people what each batch changed (PATCHES.notifications); absent on runs before it. */
+  notifier: Notifier | null = null;
 
   /** The flow's strands: an action is answered once they all wait again. */
   readonly strands: Strands;
@@ -264,12 +268,19 @@ export class ApprovalInstanceState {
       events,
     };
     this.visibility.publish(this);
+    this.notifier?.observe(batch);
     return batch;
   }
 
   /** Write what changed to the read model; batches go out one at a time, in order. */
   flush(): Promise<void> {
     return this.projection.flush();
+  }
+
+  /** After a cancellation interrupted the projection: the next batch carries every task again. */
+  resumeProjection(): void {
+    this.projection.restart();
+    for (const id of this.tasks.keys()) this.projection.taskChanged(id);
   }
 
   /** Every strand waits (having seen the latest action) and the read model is written. */

@@ -60,6 +60,14 @@ export class Projection {
     return batch;
   }
 
+  /**
+   * After a cancellation broke a write off: the chain is rejected and would skip every later
+   * batch, so start a fresh one. The caller marks what must be written again.
+   */
+  restart(): void {
+    this.chain = Promise.resolve();
+  }
+
   /** Write what changed to the read model; batches go out one at a time, in order. */
   flush(): Promise<void> {
     const run = async () => {

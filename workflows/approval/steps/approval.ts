@@ -95,7 +95,8 @@ async function onStepTimer(s: ApprovalInstanceState, run: StepRun, timers: StepT
         if (to && to !== task.assigneeId && !taken) transferTask(s, { taskId: task.id, actorId: null }, to, 'escalated');
       }
       settle(s, run);
-    } else {
+    } else if (!s.notifier) {
+      // With notifications on, the notifier tells the administrators (in-app and mail) from the timeline.
       await people.notifyTenantAdmins({
         tenantId: s.input.tenantId,
         title: `Overdue approval: "${s.input.title}"`,

@@ -1,0 +1,61 @@
+/**
+ * The approval workflow's notices (workflows/approval/notify.ts): one call per event, every
+ * recipient told on the channels they chose for its type. Idempotent per (event, recipient,
+ * channel) through the notification ledger, so a retry delivers only what failed before.
+ */
+import type { Runtime } from '../../runtime';
+import { NotFoundError } from '../../../common/errors';
+import { asActivity } from '../../../common/failures';
+import { User } from '../../../db/entities';
+import type { ApprovalNotice } from '../../../workflows/approval/notify-contract';
+import { AssigneeResolver } from '../assignees';
+
+/** The request in the console: absolute under PUBLIC_URL when it is set. */
+export const requestLink = (rt: Runtime, instanceId: string) => `${(rt.config.PUBLIC_URL ?? '').replace(/\/$/, '')}/approvals/requests/${instanceId}`;
+
+export function createApprovalNotifyActivities(rt: Runtime) {
+  return {
+    notifyApprovalEvent: (notice: ApprovalNotice): Promise<{ told: number }> =>
+      asActivity(async () => {
+        const { tenantId } = notice;
+        const em = rt.orm.em.fork();
+        let recipients = notice.recipientIds;
+        if (notice.toTenantAdmins) {
+          const admins = await new AssigneeResolver(rt).roleMembers(tenantId, ['tenant_admin']);
+          recipients = admins.map((a) => a.userId).filter((id) => id !== notice.actorId);
+        }
+        const actor = notice.actorId ? await em.findOne(User, { tenantId, id: notice.actorId }) : null;
+        let told = 0;
+        let firstError: unknown;
+        for (const userId of new Set(recipients)) {
+          try {
+            await rt.services.notifications.notify({
+              tenantId,
+              userId,
+              type: notice.type,
+              dedupeBase: notice.dedupeBase,
+              data: {
+                title: notice.title,
+                templateName: notice.templateName,
+                stepName: notice.stepName,
+                actorName: actor?.displayName ?? null,
+                cause: notice.cause,
+                outcome: notice.outcome,
+                reason: notice.reason ?? null,
+                comment: notice.comment ?? null,
+                link: requestLink(rt, notice.instanceId),
+              },
+            });
+            told++;
+          } catch (err) {
+            // A recipient deleted meanwhile is nobody to tell; the others still are.
+            if (err instanceof NotFoundError) continue;
+            // Try everyone, then fail so the retry sends what failed (the ledger skips what went out).
+            firstError ??= err;
+          }
+        }
+        if (firstError) throw firstError;
+        return { told };
+      }),
+  };
+}
