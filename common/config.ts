@@ -81,6 +81,8 @@ const EnvSchema = z
     LOGIN_MAX_FAILURES_PER_IP: int(30, 1),
     LOGIN_FAILURE_WINDOW_SECONDS: int(900, 1),
     LOGIN_LOCK_SECONDS: int(900, 1),
+    /** API keys expire at most this many days after creation (keys without an expiry: after their creation + this). */
+    API_KEY_MAX_TTL_DAYS: int(90, 1, 3650),
     /** Account activations (public, one scrypt hash each) per client IP and window. */
     ACTIVATION_MAX_PER_IP: int(20, 1),
     ACTIVATION_WINDOW_SECONDS: int(900, 1),

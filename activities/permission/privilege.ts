@@ -103,13 +103,15 @@ export async function assertMayGrantRoles(
 }
 
 /**
- * Refuse (403 `user_outranks_actor`) to act on a user who holds a permission the actor lacks.
- * Acting on yourself is always within your own rights.
+ * Refuse (403 `user_outranks_actor`) to act on a user who holds a permission the actor lacks
+ * (for an API key: its owner). Acting on yourself is always within your own rights.
  */
 export async function assertMayActOnUser(rt: Runtime, actor: Actor, targetUserId: string): Promise<void> {
   if (actor.via === 'system' || actor.userId === targetUserId) return;
   const theirs = await rt.services.permissions.effectivePermissions(actor.tenantId, targetUserId);
-  const missing = theirs.filter((code) => !can(actor, code));
+  // An API key's scopes choose which operations it may call; whom it may act on is its owner's rank.
+  const mine = actor.via === 'api_key' ? new Set(await rt.services.permissions.effectivePermissions(actor.tenantId, actor.userId)) : null;
+  const missing = theirs.filter((code) => (mine ? !mine.has(code) : !can(actor, code)));
   if (missing.length) {
     throw new ForbiddenError('user_outranks_actor', `This user holds permissions you do not hold (${missing.join(', ')}); ask someone who holds them`);
   }

@@ -123,7 +123,7 @@ describe('privilege attacks', () => {
 
   describe('item 4: administrators are protected', () => {
     it('a helpdesk account cannot disable, edit, reset or delete an admin, nor take roles away', async () => {
-      const helpdesk = await userWithRole('helpdesk', ['user:read', 'user:update', 'user:delete', 'user:reset-password', 'role:assign']);
+      const helpdesk = await userWithRole('helpdesk', ['user:read', 'user:update', 'user:delete', 'user:reset-password', 'role:assign', 'department:read', 'position:read']);
       const before = await em().findOneOrFail(User, { tenantId: t.tenantId, id: t.users.admin.id });
       const attempts = [
         await api().post(`/api/v1/users/${t.users.admin.id}/disable`, {}, helpdesk.token),

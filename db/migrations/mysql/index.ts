@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration00000000000001_initial } from './Migration00000000000001_initial';
 import { Migration00000000000002_onboarding_todo_links } from './Migration00000000000002_onboarding_todo_links';
 import { Migration00000000000003_inbox_keyset_indexes } from './Migration00000000000003_inbox_keyset_indexes';
+import { Migration00000000000020_api_key_parents } from './Migration00000000000020_api_key_parents';
 
 /** Committed migrations for this dialect, oldest first. Add each new file here. */
 export const mysqlMigrations: MigrationObject[] = [
   { name: 'Migration00000000000001_initial', class: Migration00000000000001_initial },
   { name: 'Migration00000000000002_onboarding_todo_links', class: Migration00000000000002_onboarding_todo_links },
   { name: 'Migration00000000000003_inbox_keyset_indexes', class: Migration00000000000003_inbox_keyset_indexes },
+  { name: 'Migration00000000000020_api_key_parents', class: Migration00000000000020_api_key_parents },
 ];
