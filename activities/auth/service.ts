@@ -92,7 +92,6 @@ export class AuthService {
    * time does not tell which accounts exist. Every attempt is logged.
    */
   async login(input: LoginBody, meta: ClientMeta): Promise<TokenPair> {
-    const subject: LoginSubject = { tenantCode: input.tenantCode, identifier: input.identifier, ip: meta.ip ?? 'unknown' };
     const attempt = { tenantCode: input.tenantCode, identifier: input.identifier, ip: meta.ip ?? null, userAgent: meta.userAgent ?? null };
     const em = this.em.fork();
     const tenant = await em.findOne(Tenant, { code: input.tenantCode });
@@ -100,6 +99,8 @@ export class AuthService {
     const user = tenant
       ? await em.findOne(User, { tenantId: tenant.id, deletedAt: null, ...(identifier.includes('@') ? { email: identifier } : { username: identifier }) })
       : null;
+    // Keyed by the account the identifier resolves to: its username and email share one counter.
+    const subject: LoginSubject = { tenantCode: input.tenantCode, identifier: input.identifier, ip: meta.ip ?? 'unknown', userId: user?.id ?? null };
     // Read before the password check: a revocation landing after this point must win.
     const observed = user ? await this.revocation.observe(user.id) : null;
     const log = (reason: LoginReason) => this.loginLog.record({ ...attempt, tenantId: tenant?.id ?? null, userId: user?.id ?? null, reason });
@@ -225,7 +226,7 @@ export class AuthService {
     if (!user || !tenant) throw new NotFoundError('user', actor.userId);
 
     const guard = this.rt.services.loginGuard;
-    const subject: LoginSubject = { tenantCode: tenant.code, identifier: user.username, ip: meta.ip ?? 'unknown' };
+    const subject: LoginSubject = { tenantCode: tenant.code, identifier: user.username, ip: meta.ip ?? 'unknown', userId: user.id };
     const retryAfter = await guard.lockedFor(subject);
     if (retryAfter > 0) throw new TooManyRequestsError('login_locked', 'Too many failed password attempts; try again later', retryAfter);
 
