@@ -20,6 +20,8 @@ export const PATCHES = {
   readyStrandsAreBusy: 'approval-ready-strands-are-busy',
   /** The read model is written by a local activity (no round trip through the task queue); runs without the marker keep the queued activity. */
   localProjection: 'approval-local-projection',
+  /** A grantRole step whose role comes from the form passes who approved, so the grant is checked against their rights; runs without the marker grant unchecked. */
+  grantRoleChecksApprovers: 'approval-grant-role-checks-approvers',
 } as const;
 
 export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];
