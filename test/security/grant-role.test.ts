@@ -7,8 +7,12 @@
  *    the step fails with the reason on the timeline and the role is not given.
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { parseCodecKeys } from '../../common/config';
+import { createDataConverter } from '../../temporal/data-converter';
 import { ApprovalTemplate, ApprovalTemplateVersion, UserRole } from '../../db/entities';
 import { tokenFor } from '../harness/harness';
+import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../harness/replay';
 import { act, approval, openTaskOf, publish, startRuntimeEnv, submit, until, type RuntimeEnv } from '../approval-runtime/helpers';
 
 describe('grantRole attacks', () => {
@@ -65,4 +69,35 @@ describe('grantRole attacks', () => {
     expect(JSON.stringify(failed.data)).toContain('nobody who approved this request may give the role tenant_admin');
     expect(await env.rt.orm.em.fork().count(UserRole, { tenantId: env.t.tenantId, userId: env.id('alice') })).toBe(before);
   });
+});
+
+/**
+ * Replay: the refused form-role grant above, recorded with the patch
+ * `approval-grant-role-checks-approvers` (the approvers are passed to the grant). Histories
+ * recorded before it (test/approval-runtime/histories/approval-system-steps.json) replay the
+ * unchecked way. Recorded encrypted under a committed test-only key, like every history now.
+ *
+ * Regenerate: RECORD_HISTORIES=1 TEST_DB_NAME=signoff_test_priv npx jest test/security/grant-role -t 'records'
+ */
+const CHECKED_HISTORY = join(__dirname, 'histories', 'approval-grant-role-checked.json');
+const FIXTURE_KEY = 'grant-fixture:vyGzWIUGYtHksR2KbSW/v8gKUcYk+Gau1MjExRlJSDg=';
+const fixtureConverter = () => createDataConverter(parseCodecKeys(FIXTURE_KEY).keyring!);
+
+describe('grantRole replay: a form role checked against the approvers', () => {
+  recordingIt('records a refused form role grant', async () => {
+    const env = await startRuntimeEnv({ TEMPORAL_CODEC_KEYS: `${process.env.TEMPORAL_CODEC_KEYS},${FIXTURE_KEY}`, TEMPORAL_CODEC_CURRENT_KEY: 'grant-fixture' });
+    try {
+      const key = await publish(env, [approval('one', [env.id('pete')]), { kind: 'action', id: 'grant', name: 'Grant the role', action: 'grantRole', args: { roleCode: { ref: 'form.note' } } } as never]);
+      const id = await submit(env, key, { amount: 1, note: 'tenant_admin' });
+      const d = await until(env, id, (x) => x.tasks.some((t: any) => t.status === 'open'));
+      await act(env, 'pete', id, openTaskOf(d, env.id('pete')), 'approve');
+      const done = await until(env, id, (x) => x.status !== 'running');
+      expect(done.status).toBe('failed');
+      exportHistory(env.rt.config, done.workflowId, undefined, CHECKED_HISTORY);
+    } finally {
+      await env.close();
+    }
+  });
+
+  itReplaysCommittedHistory(CHECKED_HISTORY, { dataConverter: fixtureConverter() });
 });
