@@ -49,6 +49,15 @@ function handlerFor(route: Route, rt: Runtime) {
   return async (ctx: Context) => {
     const actor = route.auth === false ? undefined : await authenticate(ctx, rt);
     if (actor) await limitCaller(ctx, rt, actor);
+    if (actor?.via === 'api_key' && route.auth !== false && !route.permission) {
+      // Routes without a permission code are refused to keys unless the route names a key scope the key holds.
+      const access = route.apiKey;
+      const anyOf = access === undefined ? [] : typeof access === 'string' ? [access] : [...access];
+      const allowed = access === 'service-checked' || anyOf.some((scope) => actor.keyScopes?.has(scope));
+      if (!allowed) {
+        throw new ForbiddenError('api_key_not_allowed', anyOf.length ? `API keys need the scope ${anyOf.join(' or ')} for this` : 'API keys cannot call this; sign in as a person');
+      }
+    }
     if (actor && route.auth !== false && route.permission && !can(actor, route.permission)) {
       throw new ForbiddenError('permission_denied', `This needs the permission ${route.permission}`);
     }

@@ -9,6 +9,7 @@ import type { Actor } from '../common/actor';
 import { Uuid } from '../common/schema';
 import type { Runtime } from '../activities/runtime';
 import type { PermissionCode } from '../activities/permission/catalog';
+import type { KeyScope, RouteKeyAccess } from '../activities/auth/key-scopes';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Schema = z.ZodType;
@@ -51,6 +52,11 @@ export interface ProtectedRoute<B, Q, P> extends RouteBase<B, Q, P> {
   auth?: true;
   /** Permission the caller must hold (checked before validation of the body). */
   permission?: PermissionCode;
+  /**
+   * Only for routes without `permission`: what lets an API key call it. Without it keys are
+   * refused (403 `api_key_not_allowed`); see activities/auth/key-scopes.ts.
+   */
+  apiKey?: RouteKeyAccess | readonly KeyScope[];
   handler: (input: AuthedInput<B, Q, P>) => Promise<unknown>;
 }
 

@@ -13,6 +13,8 @@ export interface Actor {
   jti?: string;
   tokenExpiresAt?: Date;
   apiKeyId?: string;
+  /** For API keys: the key's scopes that are not permission codes (see activities/auth/key-scopes.ts). */
+  keyScopes?: ReadonlySet<string>;
 }
 
 export const systemActor = (tenantId: string, userId = 'system'): Actor => ({

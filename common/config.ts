@@ -108,7 +108,13 @@ const EnvSchema = z
     LOGIN_MAX_FAILURES_PER_ACCOUNT: int(5, 1),
     LOGIN_MAX_FAILURES_PER_IP: int(30, 1),
     LOGIN_FAILURE_WINDOW_SECONDS: int(900, 1),
+    /** How long a client IP is locked after LOGIN_MAX_FAILURES_PER_IP failures. */
     LOGIN_LOCK_SECONDS: int(900, 1),
+    /** Account delay after LOGIN_MAX_FAILURES_PER_ACCOUNT failures: base, doubling per failure, up to max. */
+    LOGIN_DELAY_BASE_SECONDS: int(1, 1, 3600),
+    LOGIN_DELAY_MAX_SECONDS: int(60, 1, 86400),
+    /** API keys expire at most this many days after creation (keys without an expiry: after their creation + this). */
+    API_KEY_MAX_TTL_DAYS: int(90, 1, 3650),
     /** Account activations (public, one scrypt hash each) per client IP and window. */
     ACTIVATION_MAX_PER_IP: int(20, 1),
     ACTIVATION_WINDOW_SECONDS: int(900, 1),

@@ -134,10 +134,15 @@ export class AssigneeResolver {
       case 'departmentHead': {
         if (!initiator.departmentId) return [];
         const dept = await this.em.findOne(Department, { tenantId, id: initiator.departmentId });
-        const target = dept ? ancestorsNearestFirst(dept.path)[rule.level - 1] : undefined;
-        if (!target) return [];
-        const head = await org.departmentHead(this.system(tenantId), target);
-        return head && head.status === 'active' ? [{ userId: head.id, displayName: head.displayName }] : [];
+        const ancestors = dept ? ancestorsNearestFirst(dept.path) : [];
+        // Nobody heads their own approval: when the initiator heads that department, the head
+        // of the next department up is asked (none left = nobody, and emptyAssignee decides).
+        for (const target of ancestors.slice(rule.level - 1)) {
+          const head = await org.departmentHead(this.system(tenantId), target);
+          if (head?.id === initiator.userId) continue;
+          return head && head.status === 'active' ? [{ userId: head.id, displayName: head.displayName }] : [];
+        }
+        return [];
       }
       case 'managerChain': {
         const chain = await org.managerChain(this.system(tenantId), initiator.userId, { maxLevels: rule.upToLevel, stopAtRoleCode: rule.upToRoleCode });
@@ -208,25 +213,42 @@ export class AssigneeResolver {
       people = await this.picked(step.id, picked, ctx, candidates);
     }
 
-    if (!people.length) {
+    const initiatorId = ctx.initiator.userId;
+    /**
+     * Nobody to ask: the step's emptyAssignee policy decides. With `excludeInitiator` (the
+     * initiator was the only approver and is skipped) an assignTo fallback cannot name them
+     * either, so a request never passes because its own initiator was skipped.
+     */
+    const whenEmpty = async (nobody: string, excludeInitiator: boolean): Promise<StepResolution | Person[]> => {
       const policy = step.emptyAssignee;
-      const nobody = `nobody matched (${describeRule(step.assignees)})`;
-      if (policy.type === 'autoApprove') return { outcome: 'autoApproved', assignees: [], notes: [`${nobody}: approved automatically`] };
-      if (policy.type === 'autoReject') return { outcome: 'autoRejected', assignees: [], notes: [`${nobody}: rejected automatically`] };
-      if (policy.type === 'fail') return { outcome: 'failed', assignees: [], notes: [`${nobody}: the instance fails (emptyAssignee: fail)`] };
-      const fallback = [...(await this.activeUsers(ctx.tenantId, policy.userIds)), ...(await this.roleMembers(ctx.tenantId, policy.roleCodes))];
-      people = fallback.filter((p, i) => fallback.findIndex((q) => q.userId === p.userId) === i);
-      if (!people.length) return { outcome: 'failed', assignees: [], notes: [`${nobody}, and the assignTo fallback names nobody active either: the instance fails`] };
+      if (policy.type === 'autoApprove') return { outcome: 'autoApproved', assignees: [], notes: [...notes, `${nobody}: approved automatically (emptyAssignee: autoApprove)`] };
+      if (policy.type === 'autoReject') return { outcome: 'autoRejected', assignees: [], notes: [...notes, `${nobody}: rejected automatically (emptyAssignee: autoReject)`] };
+      if (policy.type === 'fail') return { outcome: 'failed', assignees: [], notes: [...notes, `${nobody}: the instance fails (emptyAssignee: fail)`] };
+      const fallback = [...(await this.activeUsers(ctx.tenantId, policy.userIds)), ...(await this.roleMembers(ctx.tenantId, policy.roleCodes))].filter(
+        (p) => !excludeInitiator || p.userId !== initiatorId,
+      );
+      const found = fallback.filter((p, i) => fallback.findIndex((q) => q.userId === p.userId) === i);
+      if (!found.length) return { outcome: 'failed', assignees: [], notes: [...notes, `${nobody}, and the assignTo fallback names nobody active either: the instance fails`] };
       notes.push(`${nobody}: assigned to the fallback (emptyAssignee: assignTo)`);
+      return found;
+    };
+
+    if (!people.length) {
+      const fallback = await whenEmpty(`nobody matched (${describeRule(step.assignees)})`, false);
+      if (!Array.isArray(fallback)) return fallback;
+      people = fallback;
     }
 
-    const initiatorId = ctx.initiator.userId;
     let assignees: StepAssignee[] = people.map((p) => ({ ...p, autoApproved: null }));
     if (assignees.some((a) => a.userId === initiatorId)) {
       if (settings.initiatorIsApprover === 'skip') {
         assignees = assignees.filter((a) => a.userId !== initiatorId);
-        if (!assignees.length) return { outcome: 'autoApproved', assignees: [], notes: [...notes, 'the initiator was the only approver and is skipped (initiatorIsApprover: skip)'] };
-        notes.push('the initiator is skipped (initiatorIsApprover: skip)');
+        if (!assignees.length) {
+          // Skipping the only approver must not approve the request: the step's empty policy decides.
+          const fallback = await whenEmpty('the initiator was the only approver and is skipped (initiatorIsApprover: skip)', true);
+          if (!Array.isArray(fallback)) return fallback;
+          assignees = fallback.map((p) => ({ ...p, autoApproved: null }));
+        } else notes.push('the initiator is skipped (initiatorIsApprover: skip)');
       } else if (settings.initiatorIsApprover === 'approveSelf') {
         assignees = assignees.map((a) => (a.userId === initiatorId ? { ...a, autoApproved: 'initiator' } : a));
         notes.push("the initiator's own approval is given automatically (initiatorIsApprover: approveSelf)");

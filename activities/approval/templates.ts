@@ -30,6 +30,7 @@ import {
 } from './schema';
 import { validateTemplate } from './validate-template';
 import { dryRun } from './dry-run';
+import { assertPublisherMayGrant } from './grant-rights';
 
 /** JSON with object keys sorted: MySQL's JSON type reorders keys, so compare content, not text. */
 function canonicalJson(value: unknown): string {
@@ -141,6 +142,7 @@ export class TemplateService {
         }
         const { template, errors } = await validateTemplate(tx, tenantId, row.draft, { webhookHosts: this.rt.config.WEBHOOK_ALLOWED_HOSTS });
         if (!template || errors.length) throw new ValidationError('The template cannot be published', errors, 'template_invalid');
+        await assertPublisherMayGrant(this.rt, tx, actor, template);
         const version = tx.create(ApprovalTemplateVersion, {
           id: newId(),
           tenantId,

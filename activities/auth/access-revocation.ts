@@ -22,6 +22,8 @@ export const authKeys = {
    * `<unix second>:<nonce>`; the nonce tells one revocation from the next in the same second.
    */
   revokedBefore: (userId: string) => `auth:revoked-before:${userId}`,
+  /** A revoked refresh-token family: access tokens carrying it (`fid`) are refused. */
+  deniedFamily: (familyId: string) => `auth:deny-family:${familyId}`,
   /** Token ids minted after the revocation `nonce` although within its second. */
   freshAfter: (userId: string, nonce: string) => `auth:fresh:${userId}:${nonce}`,
 };
@@ -54,8 +56,10 @@ export class AccessRevocation {
 
   /** The reason a token is no longer accepted, or null when it still is. */
   async refusal(claims: AccessClaims): Promise<'logged_out' | 'revoked' | null> {
-    const [denied, marker] = await this.rt.redis.mget(authKeys.deniedJti(claims.jti), authKeys.revokedBefore(claims.sub));
+    const keys = [authKeys.deniedJti(claims.jti), authKeys.revokedBefore(claims.sub), ...(claims.fid ? [authKeys.deniedFamily(claims.fid)] : [])];
+    const [denied, marker, familyDenied] = await this.rt.redis.mget(...keys);
     if (denied) return 'logged_out';
+    if (familyDenied) return 'revoked';
     if (!marker) return null;
     const { before, nonce } = parse(marker);
     if (claims.iat > before) return null;
@@ -68,6 +72,14 @@ export class AccessRevocation {
   async deny(jti: string, expiresAt: Date): Promise<void> {
     const ttl = Math.ceil((expiresAt.getTime() - Date.now()) / 1000);
     if (ttl > 0) await this.rt.redis.set(authKeys.deniedJti(jti), '1', 'EX', ttl);
+  }
+
+  /**
+   * Refuse every access token of a refresh-token family (reuse detected, logout), until the
+   * newest of them would have expired anyway: no token of the family is minted after this.
+   */
+  async denyFamily(familyId: string): Promise<void> {
+    await this.rt.redis.set(authKeys.deniedFamily(familyId), '1', 'EX', this.ttl);
   }
 
   /** Refuse every token issued to the user until now. Returns the marker it set. */

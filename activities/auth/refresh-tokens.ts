@@ -30,17 +30,22 @@ export const hashRefreshToken = (token: string) => createHash('sha256').update(t
 const clip = (s: string | null | undefined, max: number) => (s ? s.slice(0, max) : null);
 
 export class RefreshTokenStore {
-  constructor(private readonly rt: Runtime) {}
+  constructor(
+    private readonly rt: Runtime,
+    /** Called whenever a family is revoked (even again), so its access tokens end with it. */
+    private readonly onFamilyRevoked: (familyId: string) => Promise<void> = async () => {},
+  ) {}
 
   /**
-   * Insert a new token row in `em` (a transaction, or a fork). Without `familyId` a new family
-   * starts (a login); with it the token continues a family (a rotation).
+   * Insert a new token row in `em` (a transaction, or a fork). Without a parent a new family
+   * starts (a login; its id may be chosen by the caller, who needs it for the access token);
+   * with one the token continues a family (a rotation).
    */
   async issue(
     em: EntityManager,
     owner: { tenantId: string; userId: string },
     meta: ClientMeta,
-    chain: { familyId: string; parentId: string } | null = null,
+    chain: { familyId: string; parentId: string | null } | null = null,
   ): Promise<IssuedRefreshToken> {
     // 32 random bytes: unguessable, so a plain (indexed) hash lookup is safe; no salt needed.
     const token = randomBytes(32).toString('base64url');
@@ -109,9 +114,11 @@ export class RefreshTokenStore {
 
   /** Revoke every live token of a family. Idempotent; returns the number of rows revoked. */
   async revokeFamily(tenantId: string, familyId: string, reason: RevokeReason): Promise<number> {
-    return this.rt.orm.em
+    const revoked = await this.rt.orm.em
       .fork()
       .nativeUpdate(RefreshToken, { tenantId, familyId, revokedAt: null }, { revokedAt: new Date(), revokeReason: reason });
+    await this.onFamilyRevoked(familyId);
+    return revoked;
   }
 
   /** Revoke every live token of a user (all families). Idempotent. */

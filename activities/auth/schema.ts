@@ -100,8 +100,13 @@ export const toLoginLogView = (l: LoginLog): LoginLogView => ({
 
 export const CreateApiKeyBody = z.object({
   name: Name,
-  /** Permission codes the key may use (each must exist and be held by the creator). */
+  /**
+   * Permission codes the key may use (each must exist and be held by the creator), and key
+   * scopes for routes without a permission code (`approval:submit`, `approval:act`,
+   * `workspace:read`, `workspace:write`, `apikey:delegate`).
+   */
   scopes: z.array(z.string().min(1).max(100)).min(1).max(100),
+  /** At most API_KEY_MAX_TTL_DAYS ahead (later is capped to that); unset = that maximum. */
   expiresAt: z.coerce.date().optional(),
 });
 export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBody>;
@@ -118,6 +123,8 @@ export const ApiKeyView = z.object({
   revokedAt: z.string().nullable(),
   lastUsedAt: z.string().nullable(),
   createdBy: z.string(),
+  /** The key this one was created with; revoking that key revoked or revokes this one. */
+  parentKeyId: z.string().nullable(),
   createdAt: z.string(),
 });
 export type ApiKeyView = z.infer<typeof ApiKeyView>;
@@ -147,6 +154,7 @@ export const toApiKeyView = (k: ApiKey): ApiKeyView => ({
   revokedAt: iso(k.revokedAt),
   lastUsedAt: iso(k.lastUsedAt),
   createdBy: k.createdBy,
+  parentKeyId: k.parentKeyId,
   createdAt: k.createdAt.toISOString(),
 });
 

@@ -4,6 +4,7 @@ import type { Runtime } from '../runtime';
 import type { Actor } from '../../common/actor';
 import { ForbiddenError, NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError, type FieldError } from '../../common/errors';
 import type { Page } from '../../common/pagination';
+import { newId } from '../../common/ids';
 import { Tenant, User, type LoginLog } from '../../db/entities';
 import { toUserView } from '../user/schema';
 import type { ChangePasswordBody, LoginBody, LogoutBody, LoginLogQuery, MeView, RefreshBody, TokenPair } from './schema';
@@ -33,8 +34,8 @@ export class AuthService {
   private dummyHash?: Promise<string>;
 
   constructor(private readonly rt: Runtime) {
-    this.refreshTokens = new RefreshTokenStore(rt);
     this.revocation = new AccessRevocation(rt);
+    this.refreshTokens = new RefreshTokenStore(rt, (familyId) => this.revocation.denyFamily(familyId));
     this.loginLog = new LoginLogStore(rt);
   }
 
@@ -91,7 +92,6 @@ export class AuthService {
    * time does not tell which accounts exist. Every attempt is logged.
    */
   async login(input: LoginBody, meta: ClientMeta): Promise<TokenPair> {
-    const subject: LoginSubject = { tenantCode: input.tenantCode, identifier: input.identifier, ip: meta.ip ?? 'unknown' };
     const attempt = { tenantCode: input.tenantCode, identifier: input.identifier, ip: meta.ip ?? null, userAgent: meta.userAgent ?? null };
     const em = this.em.fork();
     const tenant = await em.findOne(Tenant, { code: input.tenantCode });
@@ -99,6 +99,8 @@ export class AuthService {
     const user = tenant
       ? await em.findOne(User, { tenantId: tenant.id, deletedAt: null, ...(identifier.includes('@') ? { email: identifier } : { username: identifier }) })
       : null;
+    // Keyed by the account the identifier resolves to: its username and email share one counter.
+    const subject: LoginSubject = { tenantCode: input.tenantCode, identifier: input.identifier, ip: meta.ip ?? 'unknown', userId: user?.id ?? null };
     // Read before the password check: a revocation landing after this point must win.
     const observed = user ? await this.revocation.observe(user.id) : null;
     const log = (reason: LoginReason) => this.loginLog.record({ ...attempt, tenantId: tenant?.id ?? null, userId: user?.id ?? null, reason });
@@ -148,16 +150,17 @@ export class AuthService {
    * credentials were checked; the token survives a marker covering its second only if that
    * marker is still the current one.
    */
-  private async mintAccess(user: User, observed: RevocationMarker): Promise<IssuedAccessToken> {
-    const issued = await this.rt.tokens.issue(user);
+  private async mintAccess(user: User, observed: RevocationMarker, familyId: string): Promise<IssuedAccessToken> {
+    const issued = await this.rt.tokens.issue(user, { familyId });
     await this.revocation.registerFresh(user.id, issued, observed);
     return issued;
   }
 
   /** A new access token and a new refresh-token family. */
   private async issuePair(user: User, meta: ClientMeta, observed: RevocationMarker): Promise<TokenPair> {
-    const access = await this.mintAccess(user, observed);
-    const refresh = await this.refreshTokens.issue(this.em.fork(), { tenantId: user.tenantId, userId: user.id }, meta);
+    const familyId = newId();
+    const access = await this.mintAccess(user, observed, familyId);
+    const refresh = await this.refreshTokens.issue(this.em.fork(), { tenantId: user.tenantId, userId: user.id }, meta, { familyId, parentId: null });
     return pairOf(user, access, refresh);
   }
 
@@ -175,7 +178,7 @@ export class AuthService {
       if (!tenant || tenant.status !== 'active') throw new UnauthorizedError('tenant_disabled', 'The tenant is disabled');
       return { user, observed };
     });
-    return pairOf(checked.user, await this.mintAccess(checked.user, checked.observed), next);
+    return pairOf(checked.user, await this.mintAccess(checked.user, checked.observed, next.familyId), next);
   }
 
   /**
@@ -223,7 +226,7 @@ export class AuthService {
     if (!user || !tenant) throw new NotFoundError('user', actor.userId);
 
     const guard = this.rt.services.loginGuard;
-    const subject: LoginSubject = { tenantCode: tenant.code, identifier: user.username, ip: meta.ip ?? 'unknown' };
+    const subject: LoginSubject = { tenantCode: tenant.code, identifier: user.username, ip: meta.ip ?? 'unknown', userId: user.id };
     const retryAfter = await guard.lockedFor(subject);
     if (retryAfter > 0) throw new TooManyRequestsError('login_locked', 'Too many failed password attempts; try again later', retryAfter);
 

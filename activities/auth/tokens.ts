@@ -17,6 +17,12 @@ export interface AccessClaims {
   jti: string;
   iat: number;
   exp: number;
+  /**
+   * Refresh-token family the token was minted with (login and refresh). When the family is
+   * revoked (reuse detected, logout) its access tokens are refused too. Absent on tokens made
+   * outside a session (codec cookie, tests).
+   */
+  fid?: string;
 }
 
 export interface IssuedAccessToken {
@@ -40,11 +46,11 @@ export class TokenSigner {
     return new TokenSigner(priv, pub, keys.kid, opts.issuer, opts.audience, opts.ttlSeconds);
   }
 
-  async issue(user: { id: string; tenantId: string }): Promise<IssuedAccessToken> {
+  async issue(user: { id: string; tenantId: string }, opts: { familyId?: string } = {}): Promise<IssuedAccessToken> {
     const jti = randomUUID();
     const now = Math.floor(Date.now() / 1000);
     const exp = now + this.ttlSeconds;
-    const token = await new SignJWT({ tid: user.tenantId })
+    const token = await new SignJWT({ tid: user.tenantId, ...(opts.familyId ? { fid: opts.familyId } : {}) })
       .setProtectedHeader({ alg: JWT_ALG, kid: this.kid, typ: 'at+jwt' })
       .setSubject(user.id)
       .setIssuer(this.issuer)

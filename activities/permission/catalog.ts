@@ -81,7 +81,7 @@ export const BUILTIN_ROLES: BuiltinRole[] = [
     code: 'hr',
     name: 'HR',
     dataScope: 'all',
-    permissions: ['department:read', 'position:read', 'user:read', 'user:create', 'user:update', 'user:provision', 'role:read', 'message:send', 'announcement:publish', 'onboarding:manage'],
+    permissions: ['department:read', 'position:read', 'user:read', 'user:create', 'user:update', 'user:provision', 'role:read', 'role:assign', 'message:send', 'announcement:publish', 'onboarding:manage'],
   },
   {
     code: 'manager',

@@ -18,6 +18,9 @@ import {
   type UpdateRoleInput,
 } from './schema';
 import { requireHoldsAll, requirePermission } from './guard';
+import { assertMayActOnUser, assertMayGrantRoles, assertScopeWithin } from './privilege';
+import { assertNotLastActiveAdmin, includesAdminRole } from './last-admin';
+import { lockTenant } from '../user/tenant-lock';
 
 /** The built-in role that holds every permission; it must stay that way and cannot be taken from yourself. */
 export const TENANT_ADMIN_ROLE = 'tenant_admin';
@@ -58,6 +61,8 @@ export class RoleService {
     return this.em.fork().transactional(async (tx) => {
       const { permissions, departmentIds } = await this.validate(tx, tenantId, input, 'The role cannot be created');
       requireHoldsAll(actor, permissions);
+      // Nobody holds a new role yet: a department-relative scope is checked when it is given.
+      await assertScopeWithin(this.rt, tx, actor, { dataScope: input.dataScope, departmentIds });
       if (await tx.count(Role, { tenantId, code: input.code })) throw codeTaken(input.code);
       const role = tx.create(Role, {
         id: newId(),
@@ -97,10 +102,16 @@ export class RoleService {
       const addedCodes = minus(permissions, currentCodes);
       const removedCodes = minus(currentCodes, permissions);
       requireHoldsAll(actor, addedCodes);
+      const currentDepartments = (await tx.find(RoleDepartment, { tenantId, roleId: id })).map((d) => d.departmentId);
+      if (input.dataScope !== role.dataScope || minus(departmentIds, currentDepartments).length) {
+        // A wider scope reaches every current holder at once, so it is checked from where each of them sits.
+        const holderIds = (await tx.find(UserRole, { tenantId, roleId: id }, { fields: ['userId'] })).map((l) => l.userId);
+        const holders = holderIds.length ? await tx.find(User, { tenantId, id: { $in: holderIds } }, { fields: ['departmentId'] }) : [];
+        await assertScopeWithin(this.rt, tx, actor, { dataScope: input.dataScope, departmentIds }, [null, ...holders.map((u) => u.departmentId)]);
+      }
       if (removedCodes.length) await tx.nativeDelete(RolePermission, { tenantId, roleId: id, permissionCode: { $in: removedCodes } });
       for (const code of addedCodes) tx.create(RolePermission, { id: newId(), tenantId, roleId: id, permissionCode: code });
 
-      const currentDepartments = (await tx.find(RoleDepartment, { tenantId, roleId: id })).map((d) => d.departmentId);
       const droppedDepartments = minus(currentDepartments, departmentIds);
       if (droppedDepartments.length) await tx.nativeDelete(RoleDepartment, { tenantId, roleId: id, departmentId: { $in: droppedDepartments } });
       for (const departmentId of minus(departmentIds, currentDepartments)) tx.create(RoleDepartment, { id: newId(), tenantId, roleId: id, departmentId });
@@ -170,7 +181,9 @@ export class RoleService {
     const wanted = unique(roleIds);
     let changed = false;
     const roles = await this.em.fork().transactional(async (tx) => {
-      await this.findUser(tx, tenantId, userId);
+      // Serialises against other demotions and disables of administrators (last-admin rule).
+      await lockTenant(tx, tenantId);
+      const user = await this.findUser(tx, tenantId, userId);
       const found = await tx.find(Role, { tenantId, id: { $in: wanted } }, { orderBy: { code: 'asc' } });
       const problems: FieldError[] = [];
       roleIds.forEach((id, i) => {
@@ -184,7 +197,11 @@ export class RoleService {
       if (actor.userId === userId && removed.length && (await tx.count(Role, { tenantId, id: { $in: removed }, code: TENANT_ADMIN_ROLE }))) {
         throw ownAdmin();
       }
-      requireHoldsAll(actor, await this.permissionsOfRoles(tx, tenantId, added));
+      if (removed.length) {
+        await assertMayActOnUser(this.rt, actor, userId);
+        if (await includesAdminRole(tx, tenantId, removed)) await assertNotLastActiveAdmin(tx, tenantId, userId);
+      }
+      await assertMayGrantRoles(this.rt, tx, actor, added, [user.departmentId]);
       if (removed.length) await tx.nativeDelete(UserRole, { tenantId, userId, roleId: { $in: removed } });
       for (const roleId of added) tx.create(UserRole, { id: newId(), tenantId, userId, roleId });
       await tx.flush();
@@ -207,9 +224,10 @@ export class RoleService {
         if (!found.has(id)) problems.push({ path: `userIds.${i}`, message: 'no such user in this tenant', code: 'not_found' });
       });
       if (problems.length) throw new ValidationError('The role cannot be assigned', problems);
-      requireHoldsAll(actor, await this.permissionsOfRoles(tx, tenantId, [roleId]));
       const holding = new Set((await tx.find(UserRole, { tenantId, roleId, userId: { $in: wanted } })).map((l) => l.userId));
       const fresh = wanted.filter((id) => !holding.has(id));
+      const newHolders = fresh.length ? await tx.find(User, { tenantId, id: { $in: fresh } }, { fields: ['departmentId'] }) : [];
+      await assertMayGrantRoles(this.rt, tx, actor, [roleId], newHolders.map((u) => u.departmentId));
       for (const userId of fresh) tx.create(UserRole, { id: newId(), tenantId, userId, roleId });
       await tx.flush();
       return fresh;
@@ -222,9 +240,13 @@ export class RoleService {
   async removeMember(actor: Actor, roleId: string, userId: string): Promise<void> {
     const { tenantId } = actor;
     const removed = await this.em.fork().transactional(async (tx) => {
+      await lockTenant(tx, tenantId);
       const role = await this.find(tx, tenantId, roleId);
       await this.findUser(tx, tenantId, userId);
       if (role.code === TENANT_ADMIN_ROLE && actor.userId === userId) throw ownAdmin();
+      if (!(await tx.count(UserRole, { tenantId, roleId, userId }))) return 0;
+      await assertMayActOnUser(this.rt, actor, userId);
+      if (role.code === TENANT_ADMIN_ROLE) await assertNotLastActiveAdmin(tx, tenantId, userId);
       return tx.nativeDelete(UserRole, { tenantId, roleId, userId });
     });
     if (removed) await this.rt.services.permissions.invalidateTenant(tenantId);
@@ -297,11 +319,6 @@ export class RoleService {
     }
     if (problems.length) throw new ValidationError(message, problems);
     return { permissions: unique(input.permissions).sort(), departmentIds: unique(departmentIds) };
-  }
-
-  private async permissionsOfRoles(em: EntityManager, tenantId: string, roleIds: string[]): Promise<string[]> {
-    if (!roleIds.length) return [];
-    return (await em.find(RolePermission, { tenantId, roleId: { $in: roleIds } })).map((p) => p.permissionCode);
   }
 
   private async detail(em: EntityManager, role: Role): Promise<RoleDetailView> {

@@ -10,6 +10,7 @@ import { systemActor, type Actor } from '../../common/actor';
 import { ConflictError, ValidationError, type FieldError } from '../../common/errors';
 import { Department, Position, Role, Tenant, User, UserRole } from '../../db/entities';
 import { toActivityFailure } from '../../common/failures';
+import { assertMayGrantRoles } from '../permission/privilege';
 import type { ProvisionedUserFields, ProvisionUserInput } from '../../workflows/provisioning/contract';
 
 export function createUserActivities(rt: Runtime) {
@@ -97,6 +98,8 @@ export async function precheckProvisioning(rt: Runtime, actor: Actor, input: Pro
     roleIds.forEach((id, i) => found.has(id) || missing(`body.roleIds.${i}`, 'role'));
   }
   if (problems.length) throw new ValidationError('The user cannot be provisioned', problems);
+  // The saga gives these roles later as the system; the person asking must be allowed to give them now.
+  await assertMayGrantRoles(rt, em, actor, roleIds, [input.departmentId ?? null]);
 
   const clash = await em.find(User, { tenantId, $or: [{ username: input.username }, { email: input.email }] });
   for (const user of clash) {

@@ -12,6 +12,8 @@ import type { DataScopeFilter } from '../permission/permissions';
 import { hashPassword, passwordProblems } from '../auth/password';
 import { contains } from '../../common/query';
 import { lockTenant } from './tenant-lock';
+import { assertMayActOnUser, assertMayGrantRoles } from '../permission/privilege';
+import { assertNotLastActiveAdmin } from '../permission/last-admin';
 import { parseInput } from '../../common/schema';
 import {
   CreateUserInput,
@@ -75,6 +77,7 @@ export class UserService {
         }
       }
       if (problems.length) throw new ValidationError('The user cannot be created', problems);
+      await assertMayGrantRoles(this.rt, tx, actor, roleIds, [input.departmentId ?? null]);
       if (await tx.count(User, { tenantId, username: input.username })) {
         throw new ConflictError('username_taken', `The username ${input.username} is already taken in this tenant`);
       }
@@ -217,6 +220,8 @@ export class UserService {
       // Ordered against DepartmentService.update choosing this user as a head.
       await lockTenant(tx, tenantId);
       const user = await this.getVisible(actor, id, tx, scope);
+      await assertMayActOnUser(this.rt, actor, id);
+      await assertNotLastActiveAdmin(tx, tenantId, id);
       user.deletedAt = new Date();
       user.status = 'disabled';
       await tx.flush();
@@ -240,7 +245,11 @@ export class UserService {
   private async setStatus(actor: Actor, id: string, status: User['status']): Promise<UserView> {
     const scope = await this.scopeFor(actor);
     return this.em.fork().transactional(async (tx) => {
+      // The tenant lock orders this against other disables and demotions (last-admin rule).
+      if (status === 'disabled') await lockTenant(tx, actor.tenantId);
       const user = await this.getVisible(actor, id, tx, scope);
+      await assertMayActOnUser(this.rt, actor, id);
+      if (status === 'disabled') await assertNotLastActiveAdmin(tx, actor.tenantId, id);
       user.status = status;
       await tx.flush();
       return toUserView(user);
@@ -261,6 +270,7 @@ export class UserService {
     }
     const scope = await this.scopeFor(actor);
     await this.getVisible(actor, id, this.em, scope); // 404 before spending a hash on nobody
+    await assertMayActOnUser(this.rt, actor, id);
     const password = input.newPassword ?? generateTemporaryPassword();
     const passwordHash = await hashPassword(password, this.rt.config.SCRYPT_LOG_N);
     await this.em.fork().transactional(async (tx) => {

@@ -13,6 +13,7 @@ export const approvalCatalogModule: RouteModule = {
     route({
       method: 'get',
       path: '/',
+      apiKey: 'approval:submit',
       summary: 'Templates you may start, by category, with their forms',
       description: 'Active templates with a published version whose starters include you (everyone, your department or one above it, a role you hold, or you by name). Filters: q, category.',
       query: CatalogQuery,
@@ -22,6 +23,7 @@ export const approvalCatalogModule: RouteModule = {
     route({
       method: 'get',
       path: '/:id',
+      apiKey: 'approval:submit',
       summary: 'One template you may start, with the form of its latest version',
       description: '403 `template_not_startable` when its starters do not include you.',
       params: IdParams,
@@ -32,6 +34,7 @@ export const approvalCatalogModule: RouteModule = {
     route({
       method: 'post',
       path: '/:id/preview',
+      apiKey: 'approval:submit',
       summary: 'Who will approve this? A dry-run of the latest version with you as the initiator',
       description: 'Nothing is started or stored. Form errors answer 422 at their fields, as a submit would.',
       params: IdParams,

@@ -10,6 +10,7 @@ import { APPROVALS_PREFIX } from '../../activities/approval/instances/service';
 import type { UserActionKind } from '../../workflows/approval/contract';
 import { Uuid } from '../../common/schema';
 import { route, type Route, type RouteModule } from '../route';
+import { KEY_SCOPES } from '../../activities/auth/key-scopes';
 import {
   ActionBody,
   AddSignBody,
@@ -53,6 +54,8 @@ function actionRoute<B extends z.ZodType<{ comment?: string }>>(spec: ActionRout
   return route({
     method: 'post',
     path: onTask ? `/:id/tasks/:taskId/${spec.segment}` : `/:id/${spec.segment}`,
+    // Task actions are an approver's; instance actions (withdraw, urge, …) the initiator's.
+    apiKey: onTask ? KEY_SCOPES.approvalAct : KEY_SCOPES.approvalSubmit,
     summary: spec.summary,
     description: spec.description,
     params: onTask ? TaskParams : InstanceParams,
@@ -77,6 +80,7 @@ export const approvalsModule: RouteModule = {
     route({
       method: 'get',
       path: '/inbox',
+      apiKey: KEY_SCOPES.approvalAct,
       summary: "The caller's approval inbox",
       description: 'box: todo (waiting for me), done (I acted), cc (copied to me), started (my requests). Filters: templateKey, status, q (title contains). Newest first; pass `nextCursor` back as `cursor`.',
       query: InboxQuery,
@@ -86,6 +90,7 @@ export const approvalsModule: RouteModule = {
     route({
       method: 'get',
       path: '/inbox/counts',
+      apiKey: KEY_SCOPES.approvalAct,
       summary: 'Inbox badge numbers',
       response: InboxCounts,
       handler: ({ rt, actor }) => rt.services.approvalInbox.counts(actor),
@@ -93,6 +98,7 @@ export const approvalsModule: RouteModule = {
     route({
       method: 'post',
       path: '/',
+      apiKey: KEY_SCOPES.approvalSubmit,
       summary: 'Submit an approval request',
       description:
         "Runs the template's latest published version (409 `template_disabled` / `template_not_published`). The form is checked against the version's form schema (422 `form_invalid` with paths under `form`). Answers 202 with the instance id; the detail appears as soon as the workflow has recorded the submission." +
@@ -110,6 +116,7 @@ export const approvalsModule: RouteModule = {
     route({
       method: 'get',
       path: '/:id',
+      apiKey: [KEY_SCOPES.approvalSubmit, KEY_SCOPES.approvalAct],
       summary: 'A request: form, status, current steps and holders, tasks and the full timeline',
       description: 'Visible to the initiator, anyone asked or copied, and holders of `approval:view-all` within their data scope; 404 for anyone else.',
       params: InstanceParams,

@@ -29,6 +29,7 @@ export const approvalStatsModule: RouteModule = {
     route({
       method: 'post',
       path: '/batch-approve',
+      apiKey: 'approval:act',
       summary: 'Approve several of my to-do items',
       description:
         'Each item goes through the same path as the single approve and gets its own result (`ok`, or the status and problem code the single approve would answer: 404 `approval_not_found`, 409 `task_not_open`, 422 `not_task_holder`…). Send an `Idempotency-Key` header: each item derives its own key from it, so a retried batch has one effect per item.',

@@ -71,6 +71,7 @@ export const meModule: RouteModule = {
     route({
       method: 'get',
       path: '/',
+      apiKey: 'workspace:read',
       summary: 'The caller: profile, tenant, roles and effective permissions',
       response: MeView,
       handler: ({ actor, rt }) => rt.services.auth.me(actor),

@@ -11,6 +11,7 @@ export const directoryModule: RouteModule = {
     route({
       method: 'get',
       path: '/people',
+      apiKey: 'workspace:read',
       summary: 'Search active colleagues of your tenant',
       description:
         'For pickers (transfer, delegate, add-sign, user fields). Filters: q (name or username contains), departmentId (+ includeSubtree). ' +
@@ -22,6 +23,7 @@ export const directoryModule: RouteModule = {
     route({
       method: 'get',
       path: '/people/:id',
+      apiKey: 'workspace:read',
       summary: 'One active colleague',
       params: IdParams,
       response: DirectoryPerson,
@@ -31,6 +33,7 @@ export const directoryModule: RouteModule = {
     route({
       method: 'get',
       path: '/departments',
+      apiKey: 'workspace:read',
       summary: "The tenant's department tree (names only)",
       response: z.array(DirectoryDepartment),
       handler: ({ rt, actor }) => rt.services.directory.departments(actor),

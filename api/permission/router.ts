@@ -240,6 +240,7 @@ export const myMenusModule: RouteModule = {
     route({
       method: 'get',
       path: '/menus',
+      apiKey: 'workspace:read',
       summary: "The caller's menu",
       description: 'Visible entries without a permission or with one the caller holds; directories left empty are dropped; sorted by sortOrder.',
       response: MenuTreeView,

@@ -22,6 +22,7 @@ export const announcementsModule: RouteModule = {
     route({
       method: 'get',
       path: '/',
+      apiKey: 'workspace:read',
       summary: 'Announcements addressed to me: published, not expired, pinned first',
       description: 'Filter: unread (true/false).',
       query: MyAnnouncementsQuery,
@@ -52,6 +53,7 @@ export const announcementsModule: RouteModule = {
     route({
       method: 'get',
       path: '/:id',
+      apiKey: 'workspace:read',
       summary: 'One announcement addressed to me (404 if not addressed to me, not published or expired)',
       params: IdParams,
       response: ReaderAnnouncementView,
@@ -94,6 +96,7 @@ export const announcementsModule: RouteModule = {
     route({
       method: 'post',
       path: '/:id/read',
+      apiKey: 'workspace:write',
       summary: 'Leave my read receipt',
       params: IdParams,
       response: ReaderAnnouncementView,

@@ -11,6 +11,7 @@ export const messagesModule: RouteModule = {
     route({
       method: 'get',
       path: '/',
+      apiKey: 'workspace:read',
       summary: 'My inbox, newest first',
       description: 'Filters: unread (true/false), category.',
       query: InboxQuery,
@@ -20,6 +21,7 @@ export const messagesModule: RouteModule = {
     route({
       method: 'get',
       path: '/unread-count',
+      apiKey: 'workspace:read',
       summary: 'How many of my messages are unread',
       response: UnreadCount,
       handler: ({ rt, actor }) => rt.services.messages.unreadCount(actor),
@@ -39,6 +41,7 @@ export const messagesModule: RouteModule = {
     route({
       method: 'post',
       path: '/read',
+      apiKey: 'workspace:write',
       summary: 'Mark several of my messages read (ids), or all of them (all: true, optionally one category)',
       body: BulkReadInput,
       response: BulkReadResult,
@@ -47,6 +50,7 @@ export const messagesModule: RouteModule = {
     route({
       method: 'get',
       path: '/:id',
+      apiKey: 'workspace:read',
       summary: 'One of my messages',
       params: IdParams,
       response: MessageView,
@@ -56,6 +60,7 @@ export const messagesModule: RouteModule = {
     route({
       method: 'post',
       path: '/:id/read',
+      apiKey: 'workspace:write',
       summary: 'Mark one of my messages read',
       params: IdParams,
       response: MessageView,
@@ -65,6 +70,7 @@ export const messagesModule: RouteModule = {
     route({
       method: 'post',
       path: '/:id/unread',
+      apiKey: 'workspace:write',
       summary: 'Mark one of my messages unread',
       params: IdParams,
       response: MessageView,
@@ -74,6 +80,7 @@ export const messagesModule: RouteModule = {
     route({
       method: 'delete',
       path: '/:id',
+      apiKey: 'workspace:write',
       summary: 'Delete one of my messages',
       params: IdParams,
       status: 204,

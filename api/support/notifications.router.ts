@@ -11,6 +11,7 @@ export const notificationPreferencesModule: RouteModule = {
     route({
       method: 'get',
       path: '/',
+      apiKey: 'workspace:read',
       summary: 'My notification preferences',
       description: 'Channels per notification type (defaults filled in) and the reminder timing of my dated to-dos.',
       response: PreferencesView,
@@ -19,6 +20,7 @@ export const notificationPreferencesModule: RouteModule = {
     route({
       method: 'put',
       path: '/',
+      apiKey: 'workspace:write',
       summary: 'Change my notification preferences',
       description:
         'Partial: types not named keep their channels (an empty list mutes a type); omitted settings keep their values. Reminder timing applies to reminders scheduled from now on.',

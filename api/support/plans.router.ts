@@ -15,6 +15,7 @@ export const plansModule: RouteModule = {
     route({
       method: 'get',
       path: '/',
+      apiKey: 'workspace:read',
       summary: 'My plans of a date range, newest first',
       description: 'from/to are inclusive YYYY-MM-DD dates; by default the last 30 days up to today (tenant time zone).',
       query: PlanHistoryQuery,
@@ -25,6 +26,7 @@ export const plansModule: RouteModule = {
     route({
       method: 'get',
       path: '/stats',
+      apiKey: 'workspace:read',
       summary: 'Days planned, items and completion rate over a date range',
       description: 'from/to as for the history; at most 366 days.',
       query: PlanRangeQuery,
@@ -34,6 +36,7 @@ export const plansModule: RouteModule = {
     route({
       method: 'get',
       path: '/:date',
+      apiKey: 'workspace:read',
       summary: 'My plan of a day (`today` = today in the tenant time zone)',
       params: PlanDateParams,
       response: PlanView,
@@ -43,6 +46,7 @@ export const plansModule: RouteModule = {
     route({
       method: 'put',
       path: '/:date',
+      apiKey: 'workspace:write',
       summary: "Replace a day's items (creates the plan on first use)",
       description:
         'Items in order; an item with `id` keeps that existing item (404 `plan_item_not_found` if it is not an item of this plan), items left out are removed. `todoId` links one of your to-dos.',
@@ -55,6 +59,7 @@ export const plansModule: RouteModule = {
     route({
       method: 'post',
       path: '/:date/items/:itemId/done',
+      apiKey: 'workspace:write',
       summary: 'Tick off one item of a day',
       params: PlanItemParams,
       response: PlanView,

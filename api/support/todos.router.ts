@@ -10,6 +10,7 @@ export const todosModule: RouteModule = {
     route({
       method: 'get',
       path: '/',
+      apiKey: 'workspace:read',
       summary: 'My to-dos',
       description:
         'Filters: status, priority, tag, dueBefore/dueAfter (ISO instants), overdue, q (title or notes contain). Sort: dueAt | priority | createdAt, order asc | desc; undated to-dos come last when sorting by due date.',
@@ -20,6 +21,7 @@ export const todosModule: RouteModule = {
     route({
       method: 'post',
       path: '/',
+      apiKey: 'workspace:write',
       summary: 'Create a to-do',
       body: CreateTodoInput,
       status: 201,
@@ -29,6 +31,7 @@ export const todosModule: RouteModule = {
     route({
       method: 'get',
       path: '/:id',
+      apiKey: 'workspace:read',
       summary: 'One of my to-dos',
       params: IdParams,
       response: TodoView,
@@ -38,6 +41,7 @@ export const todosModule: RouteModule = {
     route({
       method: 'patch',
       path: '/:id',
+      apiKey: 'workspace:write',
       summary: 'Change a to-do (title, notes, priority, due time, tags, attachments)',
       params: IdParams,
       body: UpdateTodoInput,
@@ -48,6 +52,7 @@ export const todosModule: RouteModule = {
     route({
       method: 'post',
       path: '/:id/complete',
+      apiKey: 'workspace:write',
       summary: 'Mark a to-do done',
       params: IdParams,
       response: TodoView,
@@ -57,6 +62,7 @@ export const todosModule: RouteModule = {
     route({
       method: 'post',
       path: '/:id/reopen',
+      apiKey: 'workspace:write',
       summary: 'Reopen a done to-do',
       params: IdParams,
       response: TodoView,
@@ -66,6 +72,7 @@ export const todosModule: RouteModule = {
     route({
       method: 'delete',
       path: '/:id',
+      apiKey: 'workspace:write',
       summary: 'Delete a to-do',
       params: IdParams,
       status: 204,

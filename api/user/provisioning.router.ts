@@ -37,6 +37,7 @@ export const provisioningModule: RouteModule = {
     route({
       method: 'get',
       path: '/:workflowId',
+      apiKey: 'service-checked',
       summary: 'Status, progress and outcome of a provisioning',
       description:
         'Needs `user:provision` or `user:read`, and a data scope covering the department the user is provisioned into (or having started it). ' +

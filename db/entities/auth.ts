@@ -51,7 +51,7 @@ export const RefreshTokenSchema = new EntitySchema<RefreshToken>({
 
 /** Integration keys: shown once at creation, stored as a SHA-256 hash, looked up by prefix. */
 export class ApiKey {
-  [OptionalProps]?: 'scopes' | 'expiresAt' | 'revokedAt' | 'lastUsedAt' | 'createdAt';
+  [OptionalProps]?: 'scopes' | 'expiresAt' | 'revokedAt' | 'lastUsedAt' | 'createdAt' | 'parentKeyId';
   id!: string;
   tenantId!: string;
   /** The user the key acts as (permissions = that user's permissions ∩ scopes). */
@@ -65,13 +65,18 @@ export class ApiKey {
   revokedAt: Date | null = null;
   lastUsedAt: Date | null = null;
   createdBy!: string;
+  /** The key this key was created with (null: created by a person); revoking it revokes this one. */
+  parentKeyId: string | null = null;
   createdAt = new Date();
 }
 
 export const ApiKeySchema = new EntitySchema<ApiKey>({
   class: ApiKey,
   tableName: 'api_keys',
-  indexes: [{ name: 'api_keys_tenant_idx', properties: ['tenantId'] }],
+  indexes: [
+    { name: 'api_keys_tenant_idx', properties: ['tenantId'] },
+    { name: 'api_keys_parent_idx', properties: ['tenantId', 'parentKeyId'] },
+  ],
   properties: {
     id: idColumn,
     tenantId: tenantColumn,
@@ -84,6 +89,7 @@ export const ApiKeySchema = new EntitySchema<ApiKey>({
     revokedAt: dateColumn(),
     lastUsedAt: dateColumn(),
     createdBy: refColumn(),
+    parentKeyId: refColumn(true),
     createdAt: createdAtColumn,
   },
 });

@@ -74,10 +74,9 @@ describe('dry-run', () => {
       expect(res.body.path[0].note).toBe('no condition matched: takes the default "short"');
     });
 
-    it('leave of the department head himself: he is skipped, HR still decides', async () => {
+    it('leave of the department head himself: the head above him decides, then HR (issue 8, item 5)', async () => {
       const res = await run('leave', { form: leaveForm(5), initiatorUserId: t.users.pete.id });
-      expect(route(res.body.path)).toEqual(['duration:branch', 'head_long:autoApproved', 'hr_review:assigned:harry']);
-      expect(res.body.path[1].note).toContain('initiatorIsApprover: skip');
+      expect(route(res.body.path)).toEqual(['duration:branch', 'head_long:assigned:carol', 'hr_review:assigned:harry']);
     });
 
     it('expense of 8000: fiona countersigns (all), pete is informed', async () => {

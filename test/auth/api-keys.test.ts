@@ -25,7 +25,10 @@ describe('API keys', () => {
   it('creates a key that is shown once and stored only as a hash', async () => {
     const res = await createKey(adminA, { name: 'CI export', scopes: ['loginlog:read'] });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ name: 'CI export', scopes: ['loginlog:read'], status: 'active', userId: a.users.admin.id, createdBy: a.users.admin.id, expiresAt: null, lastUsedAt: null });
+    expect(res.body).toMatchObject({ name: 'CI export', scopes: ['loginlog:read'], status: 'active', userId: a.users.admin.id, createdBy: a.users.admin.id, parentKeyId: null, lastUsedAt: null });
+    // No expiry asked for: the key gets the maximum (API_KEY_MAX_TTL_DAYS, 90 by default), never none.
+    const maxDays = (Date.parse(res.body.expiresAt) - Date.parse(res.body.createdAt)) / 86_400_000;
+    expect(Math.round(maxDays)).toBe(90);
     expect(res.body.key).toMatch(/^sk_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
     expect(res.body.key.startsWith(`sk_${res.body.prefix}_`)).toBe(true);
 
@@ -45,7 +48,8 @@ describe('API keys', () => {
   });
 
   it('acts as its creator, limited to its scopes (Authorization: ApiKey and X-Api-Key)', async () => {
-    const { key } = (await createKey(adminA, { name: 'auditor', scopes: ['loginlog:read', 'user:read'] })).body;
+    // workspace:read: /me has no permission code, so a key needs that explicit scope for it.
+    const { key } = (await createKey(adminA, { name: 'auditor', scopes: ['loginlog:read', 'user:read', 'workspace:read'] })).body;
     const me = await withKey(key, '/api/v1/me');
     expect(me.status).toBe(200);
     expect(me.body).toMatchObject({ via: 'api_key', user: { id: a.users.admin.id }, tenant: { id: a.tenantId } });
@@ -69,7 +73,7 @@ describe('API keys', () => {
     expect((await createKey(harry, { name: 'nope', scopes: ['user:read'] })).status).toBe(403);
 
     // The admin creates a key…
-    const { key } = (await createKey(adminB, { name: 'for ∩ test', scopes: ['loginlog:read', 'apikey:manage'] })).body;
+    const { key } = (await createKey(adminB, { name: 'for ∩ test', scopes: ['loginlog:read', 'apikey:manage', 'workspace:read'] })).body;
     expect((await withKey(key, '/api/v1/auth/login-logs')).status).toBe(200);
     // …then the owner loses the admin role: the key loses what the owner lost.
     const em = env.rt.orm.em.fork();
@@ -109,14 +113,14 @@ describe('API keys', () => {
 
   it('refuses scopes the creator does not hold', async () => {
     // A key created with a key that may manage keys but not read users cannot add user:read.
-    const { key } = (await createKey(adminA, { name: 'key manager', scopes: ['apikey:manage'] })).body;
+    const { key } = (await createKey(adminA, { name: 'key manager', scopes: ['apikey:manage', 'apikey:delegate'] })).body;
     const res = await env.api.request('POST', '/api/v1/api-keys', { token: `ApiKey ${key}`, body: { name: 'wider', scopes: ['user:read'] } });
     expect(res.status).toBe(422);
     expect(res.body.errors[0]).toMatchObject({ path: 'body.scopes.0', code: 'scope_not_held' });
   });
 
   it('revokes: the key stops working at once, revoking twice is harmless', async () => {
-    const created = (await createKey(adminA, { name: 'to revoke', scopes: ['user:read'] })).body;
+    const created = (await createKey(adminA, { name: 'to revoke', scopes: ['user:read', 'workspace:read'] })).body;
     expect((await withKey(created.key, '/api/v1/me')).status).toBe(200);
     expect((await env.api.delete(`/api/v1/api-keys/${created.id}`, adminA)).status).toBe(204);
     const res = await withKey(created.key, '/api/v1/me');
@@ -127,7 +131,7 @@ describe('API keys', () => {
   });
 
   it('refuses an expired key, a wrong secret, a malformed key, and a disabled owner', async () => {
-    const created = (await createKey(adminA, { name: 'short-lived', scopes: ['user:read'], expiresAt: new Date(Date.now() + 3_600_000).toISOString() })).body;
+    const created = (await createKey(adminA, { name: 'short-lived', scopes: ['user:read', 'workspace:read'], expiresAt: new Date(Date.now() + 3_600_000).toISOString() })).body;
     expect(Date.parse(created.expiresAt)).toBeGreaterThan(Date.now());
     await env.rt.orm.em.fork().nativeUpdate(ApiKey, { id: created.id }, { expiresAt: new Date(Date.now() - 1000) });
     const expired = await withKey(created.key, '/api/v1/me');
@@ -135,7 +139,7 @@ describe('API keys', () => {
     expect(expired.body.code).toBe('api_key_expired');
     expect((await env.api.get(`/api/v1/api-keys/${created.id}`, adminA)).body.status).toBe('expired');
 
-    const live = (await createKey(adminA, { name: 'live', scopes: ['user:read'] })).body;
+    const live = (await createKey(adminA, { name: 'live', scopes: ['user:read', 'workspace:read'] })).body;
     const last = live.key.at(-2) === 'a' ? 'b' : 'a';
     const wrongSecret = `${live.key.slice(0, -2)}${last}${live.key.at(-1)}`;
     expect((await withKey(wrongSecret, '/api/v1/me')).body.code).toBe('api_key_invalid');
@@ -155,7 +159,7 @@ describe('API keys', () => {
   });
 
   it('records the last use, writing at most once a minute', async () => {
-    const created = (await createKey(adminA, { name: 'busy', scopes: ['user:read'] })).body;
+    const created = (await createKey(adminA, { name: 'busy', scopes: ['user:read', 'workspace:read'] })).body;
     expect((await row(created.id)).lastUsedAt).toBeNull();
     await withKey(created.key, '/api/v1/me');
     const first = (await row(created.id)).lastUsedAt!;
@@ -187,7 +191,7 @@ describe('API keys', () => {
   });
 
   it('keeps tenants apart: another tenant’s admin cannot list, read or revoke the keys', async () => {
-    const created = (await createKey(adminA, { name: 'tenant A only', scopes: ['user:read'] })).body;
+    const created = (await createKey(adminA, { name: 'tenant A only', scopes: ['user:read', 'workspace:read'] })).body;
     const listB = await env.api.get('/api/v1/api-keys?pageSize=100', adminB);
     expect(listB.status).toBe(200);
     expect(listB.body.items.some((k: { id: string }) => k.id === created.id)).toBe(false);

@@ -22,6 +22,9 @@ describe('login lockout', () => {
       LOGIN_MAX_FAILURES_PER_IP: '6',
       LOGIN_FAILURE_WINDOW_SECONDS: '60',
       LOGIN_LOCK_SECONDS: '30',
+      // The account's first delay (at the limit) is 30 s, doubling per further failure.
+      LOGIN_DELAY_BASE_SECONDS: '30',
+      LOGIN_DELAY_MAX_SECONDS: '120',
     });
     t = await createTenant(env.rt);
   });
@@ -86,18 +89,19 @@ describe('login lockout', () => {
     expect(await reasonsOf(t.users.harry.id)).toEqual(['locked', 'ok']);
   });
 
-  it('counts concurrent failures atomically: exactly the limit locks the account', async () => {
+  it('counts concurrent failures atomically: exactly the limit delays the account', async () => {
     const headers = freshIp();
     const burst = await Promise.all([1, 2, 3].map(() => login(env.api, { tenantCode: t.tenantCode }, 'burst-user', { password: WRONG, headers })));
     expect(burst.map((r) => r.status)).toEqual([401, 401, 401]);
     const account = accountOf({ tenantCode: t.tenantCode, identifier: 'burst-user' });
     expect(await env.rt.redis.exists(loginGuardKeys.accountLock(account))).toBe(1);
-    expect(await env.rt.redis.exists(loginGuardKeys.accountFailures(account))).toBe(0);
+    // The count lives on: the next failure after the delay earns a longer one.
+    expect(await env.rt.redis.get(loginGuardKeys.accountFailures(account))).toBe('3');
     expect((await login(env.api, t, 'burst-user', { password: WRONG, headers: freshIp() })).status).toBe(429);
   });
 
   it('lets the account in again once the lock has expired', async () => {
-    const short = await startAuthEnv({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '2', LOGIN_LOCK_SECONDS: '1' });
+    const short = await startAuthEnv({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '2', LOGIN_DELAY_BASE_SECONDS: '1' });
     try {
       const s = await createTenant(short.rt);
       for (let i = 0; i < 2; i++) expect((await login(short.api, s, 'alice', { password: WRONG })).status).toBe(401);

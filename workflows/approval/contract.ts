@@ -225,6 +225,11 @@ export interface GrantRoleStepArgs {
   userId: string;
   roleCode: string;
   grantedBy: string;
+  /**
+   * Set when the role came from the form (the publisher never vouched for it): the people who
+   * approved this round; at least one of them must be allowed to give the role.
+   */
+  approverIds?: string[];
 }
 
 export interface NotifyArgs {

@@ -24,6 +24,8 @@ export const PATCHES = {
   notifications: 'approval-notifications',
   /** A cancellation from outside (Temporal UI/CLI/client) closes the request as `cancelled` (cancel.ts); runs without the marker just end Canceled, leaving the read model behind. */
   externalCancel: 'approval-external-cancel',
+  /** A grantRole step whose role comes from the form passes who approved, so the grant is checked against their rights; runs without the marker grant unchecked. */
+  grantRoleChecksApprovers: 'approval-grant-role-checks-approvers',
 } as const;
 
 export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];

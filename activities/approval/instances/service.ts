@@ -216,6 +216,14 @@ export class ApprovalInstanceService {
     const inst = await this.visible(actor, id);
     if (action === 'transfer' || action === 'delegate') await this.checkPeople(actor.tenantId, [args.toUserId!], 'toUserId');
     if (action === 'addSign') await this.checkPeople(actor.tenantId, args.userIds!, 'userIds');
+    // Nobody approves their own request: moving or adding a task to the initiator is refused.
+    if ((action === 'transfer' || action === 'delegate') && args.toUserId === inst.initiatorId) {
+      throw new ValidationError('The initiator cannot approve their own request', [{ path: 'body.toUserId', message: 'is the initiator of this request', code: 'initiator_not_allowed' }], 'initiator_cannot_approve');
+    }
+    if (action === 'addSign' && args.userIds!.includes(inst.initiatorId)) {
+      const i = args.userIds!.indexOf(inst.initiatorId);
+      throw new ValidationError('The initiator cannot approve their own request', [{ path: `body.userIds.${i}`, message: 'is the initiator of this request', code: 'initiator_not_allowed' }], 'initiator_cannot_approve');
+    }
     let form = args.form;
     if (action === 'resubmit' && form) {
       const version = await this.rt.orm.em.fork().findOne(ApprovalTemplateVersion, { tenantId: actor.tenantId, templateId: inst.templateId, version: inst.templateVersion });

@@ -3,6 +3,7 @@ import { Migration00000000000001_initial } from './Migration00000000000001_initi
 import { Migration00000000000002_onboarding_todo_links } from './Migration00000000000002_onboarding_todo_links';
 import { Migration00000000000003_inbox_keyset_indexes } from './Migration00000000000003_inbox_keyset_indexes';
 import { Migration00000000000010_audit_changes } from './Migration00000000000010_audit_changes';
+import { Migration00000000000020_api_key_parents } from './Migration00000000000020_api_key_parents';
 
 /** Committed migrations for this dialect, oldest first. Add each new file here. */
 export const mysqlMigrations: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: 'Migration00000000000002_onboarding_todo_links', class: Migration00000000000002_onboarding_todo_links },
   { name: 'Migration00000000000003_inbox_keyset_indexes', class: Migration00000000000003_inbox_keyset_indexes },
   { name: 'Migration00000000000010_audit_changes', class: Migration00000000000010_audit_changes },
+  { name: 'Migration00000000000020_api_key_parents', class: Migration00000000000020_api_key_parents },
 ];

@@ -3247,6 +3247,7 @@ export interface operations {
                             revokedAt: string | null;
                             lastUsedAt: string | null;
                             createdBy: string;
+                            parentKeyId: string | null;
                             createdAt: string;
                         }[];
                         page: number;
@@ -3328,6 +3329,7 @@ export interface operations {
                         revokedAt: string | null;
                         lastUsedAt: string | null;
                         createdBy: string;
+                        parentKeyId: string | null;
                         createdAt: string;
                         key: string;
                     };
@@ -3400,6 +3402,7 @@ export interface operations {
                         revokedAt: string | null;
                         lastUsedAt: string | null;
                         createdBy: string;
+                        parentKeyId: string | null;
                         createdAt: string;
                     };
                 };

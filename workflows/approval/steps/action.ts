@@ -17,8 +17,13 @@ export async function runAction(s: ApprovalInstanceState, step: ActionStep, appr
       if (typeof roleCode !== 'string' || !roleCode || typeof userId !== 'string' || !userId) {
         return fail(s, step, `Step "${step.name}": no role or user to grant (role ${JSON.stringify(roleCode)}, user ${JSON.stringify(userId)})`);
       }
+      // A constant role was checked against the publisher; one from the form is checked against who approved.
+      const fromForm = !('const' in step.args.roleCode);
+      const approverIds = fromForm && patched(PATCHES.grantRoleChecksApprovers) ? approvedThisRound(s) : undefined;
       return systemStep(s, step, approvers, 'the role could not be granted', async () => {
-        const { granted } = await systemSteps.grantApprovalRole.executeWithOptions({ summary: `Grant role ${roleCode}` }, [{ tenantId: s.input.tenantId, userId, roleCode, grantedBy: s.workflowId }]);
+        const { granted } = await systemSteps.grantApprovalRole.executeWithOptions({ summary: `Grant role ${roleCode}` }, [
+          { tenantId: s.input.tenantId, userId, roleCode, grantedBy: s.workflowId, ...(approverIds ? { approverIds } : {}) },
+        ]);
         return { userId, roleCode, granted };
       });
     }
@@ -46,6 +51,12 @@ export async function runAction(s: ApprovalInstanceState, step: ActionStep, appr
         });
       }
   }
+}
+
+/** People (not the system) who approved a task in the current round, each once, in task order. */
+function approvedThisRound(s: ApprovalInstanceState): string[] {
+  const ids = [...s.tasks.values()].filter((t) => t.round === s.round && t.status === 'approved' && !t.autoApproved).map((t) => t.assigneeId);
+  return [...new Set(ids)];
 }
 
 /**
