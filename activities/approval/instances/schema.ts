@@ -108,13 +108,17 @@ export const InboxQuery = z.object({
 }).refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after `from`' });
 export type InboxQuery = z.output<typeof InboxQuery>;
 
-export const InboxItem = z.object({
+/** What every list row says about a request: which, from which template, in which state, from whom. */
+const RequestHeading = z.object({
   instanceId: z.string(),
   title: z.string(),
   templateKey: z.string(),
   templateName: z.string(),
   status: z.enum(INSTANCE_STATUSES),
   initiator: Person,
+});
+
+export const InboxItem = RequestHeading.extend({
   /** The caller's task (todo, done, cc); null in "started". */
   task: z.object({ taskId: z.string(), stepId: z.string(), stepName: z.string(), status: z.enum(TASK_STATUSES) }).nullable(),
   /** What the list is ordered by: task opened (todo, cc), acted (done) or request submitted (started). */
@@ -156,13 +160,7 @@ export const OversightQuery = z
   .refine((q) => !q.finishedFrom || !q.finishedTo || Date.parse(q.finishedFrom) < Date.parse(q.finishedTo), { path: ['finishedTo'], message: 'must be after `finishedFrom`' });
 export type OversightQuery = z.output<typeof OversightQuery>;
 
-export const OversightItem = z.object({
-  instanceId: z.string(),
-  title: z.string(),
-  templateKey: z.string(),
-  templateName: z.string(),
-  status: z.enum(INSTANCE_STATUSES),
-  initiator: Person,
+export const OversightItem = RequestHeading.extend({
   initiatorDepartmentId: z.string().nullable(),
   currentStepIds: z.array(z.string()),
   currentAssignees: z.array(Person),
