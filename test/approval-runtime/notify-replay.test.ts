@@ -12,12 +12,13 @@ import { createDataConverter } from '../../temporal/data-converter';
 import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../harness/replay';
 import { APPROVALS, act, approval, openTaskOf, publish, startRuntimeEnv, submit, until } from './helpers';
 
-const NOTIFY_HISTORY = join(__dirname, 'histories', 'approval-notifications.json');
-const CANCEL_HISTORY = join(__dirname, 'histories', 'approval-external-cancel.json');
+const NOTIFY_HISTORY = join(__dirname, 'encrypted-histories', 'approval-notifications.json');
+const CANCEL_HISTORY = join(__dirname, 'encrypted-histories', 'approval-external-cancel.json');
 
 /**
  * The payloads are encrypted, as in production; each test run has random keys, so these
- * histories are recorded and replayed under a fixture key that exists only for them.
+ * histories are recorded and replayed under a fixture key that exists only for them (so they live
+ * in encrypted-histories/, apart from the clear pre-encryption histories the codec suite checks).
  */
 const FIXTURE_KEY = 'notify-fixture:3q0pV6k0n0mJcX4Qx6cXy3w8f1Q9r2D7u5sT0aB1cE4=';
 const recordingEnv = () => startRuntimeEnv({ TEMPORAL_CODEC_KEYS: `${process.env.TEMPORAL_CODEC_KEYS},${FIXTURE_KEY}`, TEMPORAL_CODEC_CURRENT_KEY: 'notify-fixture' });
