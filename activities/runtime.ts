@@ -9,6 +9,8 @@ import { Client, Connection } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
 import { createLogger, type Logger } from '../common/logger';
 import { dataConverterFor, type SignoffDataConverter } from '../temporal/data-converter';
+import { clientMetricsInterceptor } from '../temporal/client-metrics';
+import { createMetrics, type Metrics } from '../common/metrics';
 import { initOrm, type Orm } from '../db/orm';
 import { loadSigningKeys } from './auth/keys';
 import { TokenSigner } from './auth/tokens';
@@ -84,6 +86,8 @@ export interface Runtime {
   services: Services;
   /** Payload encryption for every Temporal client and worker of this process (temporal/data-converter.ts). */
   dataConverter: SignoffDataConverter;
+  /** This process's Prometheus registry and metrics (common/metrics.ts). */
+  metrics: Metrics;
   /** Temporal client, connected on first use (the API can start before the server is up). */
   temporal(): Promise<Client>;
   close(): Promise<void>;
@@ -102,6 +106,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
 
+  const metrics = createMetrics();
   let client: Promise<Client> | undefined;
   const rt = {
     config,
@@ -111,9 +116,10 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     tokens,
     services: {} as Services,
     dataConverter,
+    metrics,
     temporal() {
       client ??= Connection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' })
-        .then((connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }))
+        .then((connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, interceptors: { workflow: [clientMetricsInterceptor(metrics)] } }))
         .catch((err) => {
           client = undefined; // try again next time
           throw err;

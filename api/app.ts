@@ -6,6 +6,8 @@ import { RequestContext } from '@mikro-orm/core';
 import type { Runtime } from '../activities/runtime';
 import { requestContext } from './middleware/request-context';
 import { accessLog } from './middleware/access-log';
+import { requestMetrics } from './middleware/metrics';
+import { mountMetrics } from './ops/metrics-endpoint';
 import { errorHandler } from './middleware/errors';
 import { auditTrail } from './middleware/audit';
 import { mountModules } from './mount';
@@ -21,6 +23,7 @@ export function createApp(rt: Runtime): Koa {
   app.silent = true; // errors are logged by errorHandler, once, with request ids
   const router = new Router();
   mountHealth(router, rt);
+  mountMetrics(router, rt);
   mountDocs(router);
   mountTemporalCodecPage(router);
   const openapi = buildOpenApi(modules, { version: process.env.npm_package_version ?? '0.1.0', serverUrl: rt.config.PUBLIC_URL });
@@ -29,6 +32,7 @@ export function createApp(rt: Runtime): Koa {
   });
   mountModules(router, modules, rt);
 
+  app.use(requestMetrics(rt.metrics)); // outermost: times everything, sees the final status
   app.use(requestContext());
   app.use(accessLog(rt.log));
   app.use(auditTrail(rt)); // outside errorHandler: it records the final status and problem code

@@ -3,6 +3,7 @@ import { loadConfig, ConfigError } from '../common/config';
 import { createRuntime } from '../activities/runtime';
 import { createApp } from './app';
 import { migrate } from '../db/orm';
+import { startMetricsServer } from './ops/metrics-endpoint';
 
 export async function startApi(rt: Awaited<ReturnType<typeof createRuntime>>) {
   const app = createApp(rt);
@@ -11,17 +12,21 @@ export async function startApi(rt: Awaited<ReturnType<typeof createRuntime>>) {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : rt.config.API_PORT;
   rt.log.info({ url: `http://${rt.config.API_HOST}:${port}` }, 'api listening');
-  return { server, port };
+  const metricsServer = await startMetricsServer(rt);
+  if (metricsServer) rt.log.info({ host: rt.config.METRICS_HOST, port: rt.config.METRICS_PORT }, 'metrics listening');
+  else if (!rt.config.METRICS_TOKEN) rt.log.info('metrics not served: set METRICS_PORT or METRICS_TOKEN');
+  return { server, port, metricsServer };
 }
 
 async function main() {
   const config = loadConfig();
   const rt = await createRuntime(config, { name: 'signoff-api' });
   if (process.env.MIGRATE_ON_START === 'true') await migrate(rt.orm);
-  const { server } = await startApi(rt);
+  const { server, metricsServer } = await startApi(rt);
   const stop = async () => {
     rt.log.info('api shutting down');
     server.close();
+    metricsServer?.close();
     server.closeAllConnections?.();
     await rt.close();
     process.exit(0);
