@@ -67,6 +67,8 @@ const EnvSchema = z
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 16)').optional(),
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().default('127.0.0.1'),
+    /** The read-model gauges (open tasks, approvals, deliveries) are queried at most once per this many seconds. */
+    METRICS_CACHE_SECONDS: int(10, 0, 3600),
     /** The worker's SDK metrics (the Temporal runtime's Prometheus exporter) on WORKER_HEALTH_HOST:port; unset = none. */
     WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
     /** The worker's health endpoint (`/health`, `/ready`, its own app metrics at `/metrics`); unset = none. */

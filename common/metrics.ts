@@ -11,7 +11,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 /** Seconds. Dense around the 100 ms p95 target so the histogram can tell 80 ms from 120 ms. */
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5, 5, 10];
 /** Seconds: dependency round trips (DB, Redis, Temporal frontend) are mostly sub-10 ms. */
-const DEPENDENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+export const DEPENDENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 export function createMetrics() {
   const registry = new Registry();
@@ -44,19 +44,6 @@ export function createMetrics() {
       help: 'Temporal client calls by operation (start, update, query, signal, describe…) and outcome',
       labelNames: ['operation', 'outcome'] as const,
       buckets: DEPENDENCY_BUCKETS,
-      registers,
-    }),
-    dependencyPing: new Histogram({
-      name: 'signoff_dependency_ping_duration_seconds',
-      help: 'Round trip of a trivial call to a dependency (database select 1, Redis PING), measured at each scrape',
-      labelNames: ['dependency'] as const,
-      buckets: DEPENDENCY_BUCKETS,
-      registers,
-    }),
-    dependencyUp: new Gauge({
-      name: 'signoff_dependency_up',
-      help: '1 when the dependency answered its ping at the last scrape',
-      labelNames: ['dependency'] as const,
       registers,
     }),
     reminderFires: new Counter({

@@ -7,7 +7,8 @@
  * One scrape runs the queries at most once per cache period, however many Prometheus servers
  * (or a retrying one) ask: the read model is not loaded by monitoring.
  */
-import { Gauge } from 'prom-client';
+import { Gauge, Histogram } from 'prom-client';
+import { DEPENDENCY_BUCKETS } from '../../common/metrics';
 import type { Runtime } from '../runtime';
 import { ONBOARDING, ONBOARDING_STATUSES } from '../../workflows/onboarding/contract';
 import { SA } from '../../workflows/search-attributes';
@@ -24,8 +25,8 @@ interface Snapshot {
 
 const toDate = (v: unknown): Date | null => (v === null || v === undefined ? null : v instanceof Date ? v : new Date(typeof v === 'string' && !v.includes('T') && !/Z$/.test(v) ? `${v.replace(' ', 'T')}Z` : (v as string | number)));
 
-export function registerReadModelMetrics(rt: Runtime, opts: { cacheMs?: number } = {}) {
-  const cacheMs = opts.cacheMs ?? 10_000;
+export function registerReadModelMetrics(rt: Runtime) {
+  const cacheMs = rt.config.METRICS_CACHE_SECONDS * 1000;
   const registers = [rt.metrics.registry];
   let cached: { at: number; snapshot: Promise<Snapshot> } | undefined;
 
@@ -71,17 +72,26 @@ export function registerReadModelMetrics(rt: Runtime, opts: { cacheMs?: number }
     return cached.snapshot;
   }
 
-  const readModelUp = new Gauge({ name: 'signoff_read_model_up', help: '1 when the read-model gauges could be read at this scrape', registers });
+  new Gauge({
+    name: 'signoff_read_model_up',
+    help: '1 when the read-model gauges could be read at this scrape (0: they are absent, not zero)',
+    registers,
+    async collect() {
+      try {
+        await snapshot();
+        this.set(1);
+      } catch (err) {
+        this.set(0);
+        rt.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'metrics: read model not readable');
+      }
+    },
+  });
 
+  /** A failed read leaves the gauge empty: "unknown" must not look like "zero open tasks". */
   async function fill(g: Gauge<string>, pick: (s: Snapshot) => { labels: Record<string, string>; value: number }[]) {
     g.reset();
-    try {
-      for (const { labels, value } of pick(await snapshot())) g.set(labels, value);
-      readModelUp.set(1);
-    } catch (err) {
-      readModelUp.set(0);
-      rt.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'metrics: read model not readable');
-    }
+    const snap = await snapshot().catch(() => undefined);
+    if (snap) for (const { labels, value } of pick(snap)) g.set(labels, value);
   }
 
   new Gauge({
@@ -130,23 +140,41 @@ export function registerReadModelMetrics(rt: Runtime, opts: { cacheMs?: number }
     },
   });
 
-  const ping = async (dependency: string, call: () => Promise<unknown>) => {
-    const end = rt.metrics.dependencyPing.startTimer({ dependency });
+  // The pings run when `signoff_dependency_up` is collected; the histogram is registered after
+  // it so the same scrape already carries the round trip just measured.
+  let pingDuration: Histogram<'dependency'> | undefined;
+  const ping = async (up: Gauge<'dependency'>, dependency: string, call: () => Promise<unknown>) => {
+    const end = pingDuration?.startTimer({ dependency });
     try {
       await Promise.race([call(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
-      end();
-      rt.metrics.dependencyUp.set({ dependency }, 1);
+      end?.();
+      up.set({ dependency }, 1);
     } catch {
-      rt.metrics.dependencyUp.set({ dependency }, 0);
+      up.set({ dependency }, 0);
     }
   };
   new Gauge({
-    name: 'signoff_db_pool_connections',
-    help: 'Database pool connections by state (used, free, pending acquires); the pings run at the same time',
-    labelNames: ['state'],
+    name: 'signoff_dependency_up',
+    help: '1 when the dependency (database, redis) answered a trivial call within 2 s at this scrape',
+    labelNames: ['dependency'] as const,
     registers,
     async collect() {
-      await Promise.all([ping('database', () => rt.orm.em.fork().getConnection().execute('select 1')), ping('redis', () => rt.redis.ping())]);
+      await Promise.all([ping(this, 'database', () => rt.orm.em.fork().getConnection().execute('select 1')), ping(this, 'redis', () => rt.redis.ping())]);
+    },
+  });
+  pingDuration = new Histogram({
+    name: 'signoff_dependency_ping_duration_seconds',
+    help: 'Round trip of a trivial call to a dependency (database select 1, Redis PING), measured at each scrape',
+    labelNames: ['dependency'] as const,
+    buckets: DEPENDENCY_BUCKETS,
+    registers,
+  });
+  new Gauge({
+    name: 'signoff_db_pool_connections',
+    help: 'Database pool connections by state (used, free, pending acquires)',
+    labelNames: ['state'],
+    registers,
+    collect() {
       this.reset();
       const pool = poolOf(rt);
       if (!pool) return;

@@ -21,10 +21,10 @@ export interface RuntimeEnv {
   close(): Promise<void>;
 }
 
-export async function startRuntimeEnv(): Promise<RuntimeEnv> {
+export async function startRuntimeEnv(overrides: Record<string, string> = {}): Promise<RuntimeEnv> {
   const taskQueue = uniqueCode('tq-appr-');
   // The API starts workflows on TEMPORAL_TASK_QUEUE; the test worker polls the same queue.
-  const rt = await createTestRuntime({ TEMPORAL_TASK_QUEUE: taskQueue });
+  const rt = await createTestRuntime({ ...overrides, TEMPORAL_TASK_QUEUE: taskQueue });
   const api = await startTestApi(rt);
   const worker = await startTestWorker(rt, taskQueue);
   const t = await createTenant(rt);
