@@ -18,9 +18,13 @@ export interface WorkerProbe {
 
 const SERVER_CHECK_MS = 2000;
 
-async function serverReachable(connection: NativeConnection): Promise<boolean> {
+/** A real round trip (the client caches the server's system info, so that call proves nothing). */
+async function serverReachable(connection: NativeConnection, namespace: string): Promise<boolean> {
   try {
-    await connection.withDeadline(Date.now() + SERVER_CHECK_MS, () => connection.workflowService.getSystemInfo({}));
+    // The deadline bounds the call, not the reconnects before it: race a timer as well.
+    const call = connection.withDeadline(Date.now() + SERVER_CHECK_MS, () => connection.workflowService.describeNamespace({ namespace }));
+    call.catch(() => undefined);
+    await Promise.race([call, new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), SERVER_CHECK_MS).unref())]);
     return true;
   } catch {
     return false;
@@ -40,7 +44,7 @@ export async function startWorkerHealthServer(rt: Runtime, probe: WorkerProbe, p
       return;
     }
     if (path !== '/health' && path !== '/ready') return json(404, { status: 'not_found' });
-    serverReachable(probe.connection).then((reachable) => {
+    serverReachable(probe.connection, rt.config.TEMPORAL_NAMESPACE).then((reachable) => {
       const state = probe.state() ?? 'STARTING';
       const polling = state === 'RUNNING';
       const dead = state === 'FAILED' || state === 'STOPPED';

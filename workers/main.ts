@@ -23,17 +23,17 @@ export async function runWorker(rt: Runtime, opts: { signal?: AbortSignal } = {}
     await admin.close();
   }
   const connection = await NativeConnection.connect({ address });
-  let worker: Worker | undefined;
+  const started: { worker?: Worker } = {};
   // Up before bundling, so an orchestrator sees "alive, not ready yet" rather than nothing.
   let health: Server | undefined;
   if (rt.config.WORKER_HEALTH_PORT !== undefined) {
-    health = await startWorkerHealthServer(rt, { connection, state: () => worker?.getState() }, rt.config.WORKER_HEALTH_PORT);
+    health = await startWorkerHealthServer(rt, { connection, state: () => started.worker?.getState() }, rt.config.WORKER_HEALTH_PORT);
     rt.log.info({ host: rt.config.WORKER_HEALTH_HOST, port: rt.config.WORKER_HEALTH_PORT }, 'worker health listening');
   }
-  worker = await createWorker(rt, {
+  const worker = (started.worker = await createWorker(rt, {
     connection,
     ...(rt.config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: rt.config.WORKFLOW_BUNDLE_PATH } } : {}),
-  });
+  }));
   rt.log.info({ taskQueue: rt.config.TEMPORAL_TASK_QUEUE, namespace: rt.config.TEMPORAL_NAMESPACE }, 'worker started');
   const running = worker.run();
   // Schedules are data on the cluster: make sure every tenant has its digest schedule, aligned

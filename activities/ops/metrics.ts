@@ -142,9 +142,9 @@ export function registerReadModelMetrics(rt: Runtime) {
 
   // The pings run when `signoff_dependency_up` is collected; the histogram is registered after
   // it so the same scrape already carries the round trip just measured.
-  let pingDuration: Histogram<'dependency'> | undefined;
+  const timing: { ping?: Histogram<'dependency'> } = {};
   const ping = async (up: Gauge<'dependency'>, dependency: string, call: () => Promise<unknown>) => {
-    const end = pingDuration?.startTimer({ dependency });
+    const end = timing.ping?.startTimer({ dependency });
     try {
       await Promise.race([call(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
       end?.();
@@ -162,7 +162,7 @@ export function registerReadModelMetrics(rt: Runtime) {
       await Promise.all([ping(this, 'database', () => rt.orm.em.fork().getConnection().execute('select 1')), ping(this, 'redis', () => rt.redis.ping())]);
     },
   });
-  pingDuration = new Histogram({
+  timing.ping = new Histogram({
     name: 'signoff_dependency_ping_duration_seconds',
     help: 'Round trip of a trivial call to a dependency (database select 1, Redis PING), measured at each scrape',
     labelNames: ['dependency'] as const,
