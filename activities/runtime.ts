@@ -10,6 +10,8 @@ import type { AppConfig } from '../common/config';
 import { createLogger, type Logger } from '../common/logger';
 import { dataConverterFor, type SignoffDataConverter } from '../temporal/data-converter';
 import { clientMetricsInterceptor } from '../temporal/client-metrics';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { tracingEnabled } from '../common/tracing';
 import { createMetrics, type Metrics } from '../common/metrics';
 import { initOrm, type Orm } from '../db/orm';
 import { loadSigningKeys } from './auth/keys';
@@ -119,7 +121,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     metrics,
     temporal() {
       client ??= Connection.connect({ address: config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' })
-        .then((connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, interceptors: { workflow: [clientMetricsInterceptor(metrics)] } }))
+        .then((connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, interceptors: { workflow: clientInterceptors(metrics) } }))
         .catch((err) => {
           client = undefined; // try again next time
           throw err;
@@ -168,4 +170,9 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
   rt.services.plans = new PlanService(rt, rt.services.todos);
   rt.services.todos.events.subscribe((event) => reportChecklistTodo(rt, event));
   return rt;
+}
+
+/** Metrics always; the OpenTelemetry one (a span per call, trace context into the workflow's headers) when tracing is on. */
+function clientInterceptors(metrics: Metrics) {
+  return [clientMetricsInterceptor(metrics), ...(tracingEnabled() ? [new OpenTelemetryWorkflowClientInterceptor()] : [])];
 }

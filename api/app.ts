@@ -7,6 +7,7 @@ import type { Runtime } from '../activities/runtime';
 import { requestContext } from './middleware/request-context';
 import { accessLog } from './middleware/access-log';
 import { requestMetrics } from './middleware/metrics';
+import { requestTracing } from './middleware/tracing';
 import { mountMetrics } from './ops/metrics-endpoint';
 import { errorHandler } from './middleware/errors';
 import { auditTrail } from './middleware/audit';
@@ -33,6 +34,7 @@ export function createApp(rt: Runtime): Koa {
   mountModules(router, modules, rt);
 
   app.use(requestMetrics(rt.metrics)); // outermost: times everything, sees the final status
+  app.use(requestTracing()); // the server span; its trace id reaches logs and problem+json
   app.use(requestContext());
   app.use(accessLog(rt.log));
   app.use(auditTrail(rt)); // outside errorHandler: it records the final status and problem code

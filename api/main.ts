@@ -4,6 +4,7 @@ import { createRuntime } from '../activities/runtime';
 import { createApp } from './app';
 import { migrate } from '../db/orm';
 import { startMetricsServer } from './ops/metrics-endpoint';
+import { installTracing, shutdownTracing } from '../common/tracing';
 
 export async function startApi(rt: Awaited<ReturnType<typeof createRuntime>>) {
   const app = createApp(rt);
@@ -20,6 +21,7 @@ export async function startApi(rt: Awaited<ReturnType<typeof createRuntime>>) {
 
 async function main() {
   const config = loadConfig();
+  installTracing('signoff-api', { endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const rt = await createRuntime(config, { name: 'signoff-api' });
   if (process.env.MIGRATE_ON_START === 'true') await migrate(rt.orm);
   const { server, metricsServer } = await startApi(rt);
@@ -29,6 +31,7 @@ async function main() {
     metricsServer?.close();
     server.closeAllConnections?.();
     await rt.close();
+    await shutdownTracing();
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -77,6 +77,9 @@ const EnvSchema = z
     /** A workflow bundle built beforehand (`bundleWorkflowCode`), so a worker starts without bundling; unset = bundle at start. */
     WORKFLOW_BUNDLE_PATH: z.string().optional(),
 
+    /** OTLP/HTTP collector (`http://jaeger:4318`): traces are exported there; unset = no tracing at all. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+
     /** Unset SMTP_HOST = mail is written as .eml files under DATA_DIR/mail and logged. */
     SMTP_HOST: z.string().optional(),
     SMTP_PORT: int(587, 1, 65535),

@@ -12,6 +12,7 @@ import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createWorker } from './create-worker';
 import { ensureAuditPurgeSchedule } from '../activities/support/audit/purge';
 import { startWorkerHealthServer } from './health';
+import { installTracing, shutdownTracing } from '../common/tracing';
 
 export async function runWorker(rt: Runtime, opts: { signal?: AbortSignal } = {}) {
   const address = rt.config.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
@@ -73,11 +74,13 @@ async function main() {
   // The SDK installs its own SIGINT/SIGTERM handlers that call worker.shutdown(). Its runtime is
   // installed once per process, before any connection: that is where its metrics exporter lives.
   TemporalRuntime.install(sdkRuntimeOptions(config));
+  installTracing('signoff-worker', { endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
   const rt = await createRuntime(config, { name: 'signoff-worker' });
   try {
     await runWorker(rt);
   } finally {
     await rt.close();
+    await shutdownTracing(); // flush the last spans
   }
 }
 
