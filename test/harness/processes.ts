@@ -3,7 +3,7 @@
  * process), run from the TypeScript sources, and a TCP proxy to cut a dependency off and back.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..', '..');
@@ -47,35 +47,4 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
   }
 }
 
-/** A TCP proxy to `target` (host:port) that can drop every connection and refuse new ones. */
-export class TcpProxy {
-  private server: Server | undefined;
-  private sockets = new Set<Socket>();
-  constructor(
-    readonly port: number,
-    private readonly target: string,
-  ) {}
-
-  async open(): Promise<void> {
-    const [host, port] = this.target.split(':');
-    this.server = createServer((client) => {
-      const upstream = connect(Number(port), host);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve, reject) => this.server!.once('error', reject).listen(this.port, '127.0.0.1', resolve));
-  }
-
-  /** Cut: existing connections reset, new ones refused. */
-  async cut(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    this.sockets.clear();
-    const server = this.server;
-    this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-}
+export { TcpProxy } from '../../bench/drill/tcp-proxy';
