@@ -124,6 +124,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       await until(async () => {
         const { Redis } = await import('ioredis');
         const r = new Redis({ port: redisPort, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        r.on('error', () => undefined); // a refused probe is the answer, not an error to report
         try {
           await r.connect();
           return (await r.ping()) === 'PONG';
