@@ -478,7 +478,7 @@ export interface paths {
         };
         /**
          * Status, progress and outcome of a provisioning
-         * @description Needs `user:provision` or `user:read`. Ids of another tenant are answered 404.
+         * @description Needs `user:provision` or `user:read`, and a data scope covering the department the user is provisioned into (or having started it). Ids of another tenant, or outside the data scope, are answered 404.
          */
         get: operations["get__api_v1_provisioning_workflowId"];
         put?: never;
@@ -521,7 +521,7 @@ export interface paths {
         put?: never;
         /**
          * Activate an onboarded account (public, single-use token from the mail)
-         * @description Sets the password and profile, then tells the workflow. An unknown, used or superseded token is 404 `invalid_activation_token`. At most ACTIVATION_MAX_PER_IP attempts per client address and window (429 `rate_limited` with Retry-After).
+         * @description Consumes the token, then sets the password and profile: of two concurrent activations with one token exactly one succeeds. An unknown, used or superseded token is 404 `invalid_activation_token`; a weak password is 422 and consumes nothing. At most ACTIVATION_MAX_PER_IP attempts per client address and window (429 `rate_limited` with Retry-After).
          */
         post: operations["post__api_v1_onboarding_activate"];
         delete?: never;
@@ -559,7 +559,7 @@ export interface paths {
         };
         /**
          * Progress of an onboarding (steps done, waiting on whom)
-         * @description For HR (`onboarding:manage`), the new hire, their manager and IT, and whoever holds a checklist item; 404 for anyone else.
+         * @description For HR (`onboarding:manage`), the new hire, their manager and IT, and whoever holds a checklist item. An onboarding the caller may not see is 404, exactly like an id nobody uses, whatever state it is in.
          */
         get: operations["get__api_v1_onboarding_id"];
         put?: never;
@@ -581,7 +581,7 @@ export interface paths {
         put?: never;
         /**
          * Report a checklist item done (its assignee or HR)
-         * @description Completes the item’s to-do and reports it to the workflow.
+         * @description Reports the item to the workflow and completes its to-do; reporting it again changes nothing. An onboarding the caller may not see is 404, exactly like an id nobody uses, whatever state it is in.
          */
         post: operations["post__api_v1_onboarding_id_checklist_itemId_done"];
         delete?: never;
@@ -1905,6 +1905,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/temporal-codec/decode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decrypt Temporal payloads (codec-server protocol)
+         * @description Platform operators only (TEMPORAL_CODEC_OPERATORS, signed in with an access token; API keys are refused): payloads are not tenant-scoped. Audited. Payloads that are not encrypted come back unchanged; an altered one or one under an unknown key is a 400 `payload_decode_failed`.
+         */
+        post: operations["post__api_v1_temporal_codec_decode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/temporal-codec/encode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Encrypt Temporal payloads with the current key (codec-server protocol)
+         * @description Platform operators only (TEMPORAL_CODEC_OPERATORS, signed in with an access token; API keys are refused): payloads are not tenant-scoped. Audited. The Temporal UI uses it for the input of a signal or start it sends.
+         */
+        post: operations["post__api_v1_temporal_codec_encode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/temporal-codec/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open a codec session in this browser (HttpOnly cookie) for the Temporal UI
+         * @description Platform operators only (TEMPORAL_CODEC_OPERATORS, signed in with an access token; API keys are refused): payloads are not tenant-scoped. Audited. Sets a cookie holding a fresh access token of its own, valid for the access-token lifetime and sent only to this path; the Temporal UI sends it when its codec setting "Include cross-origin credentials" is on. The sign-in page /temporal-codec does this for you.
+         */
+        post: operations["post__api_v1_temporal_codec_session"];
+        /**
+         * End this browser's codec session
+         * @description Revokes the token held by the codec cookie and clears the cookie. Without a cookie it does nothing.
+         */
+        delete: operations["delete__api_v1_temporal_codec_session"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1923,6 +1987,8 @@ export interface components {
                 code?: string;
             }[];
             requestId?: string;
+            /** @description OpenTelemetry trace id of the request (present when tracing is on) */
+            traceId?: string;
         };
         S23___schema0: {
             id: string;
@@ -14968,6 +15034,248 @@ export interface operations {
                         version: string;
                     };
                 };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_temporal_codec_decode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    payloads: {
+                        metadata?: {
+                            [key: string]: string;
+                        } | null;
+                        data?: string | null;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        payloads: {
+                            metadata?: {
+                                [key: string]: string;
+                            } | null;
+                            data?: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_temporal_codec_encode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    payloads: {
+                        metadata?: {
+                            [key: string]: string;
+                        } | null;
+                        data?: string | null;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        payloads: {
+                            metadata?: {
+                                [key: string]: string;
+                            } | null;
+                            data?: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_temporal_codec_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete__api_v1_temporal_codec_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Problem */
             400: {
