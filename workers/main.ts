@@ -34,6 +34,10 @@ export async function runWorker(rt: Runtime, opts: { signal?: AbortSignal } = {}
   const worker = (started.worker = await createWorker(rt, {
     connection,
     ...(rt.config.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: rt.config.WORKFLOW_BUNDLE_PATH } } : {}),
+  }).catch(async (err: unknown) => {
+    health?.close();
+    await connection.close();
+    throw err;
   }));
   rt.log.info({ taskQueue: rt.config.TEMPORAL_TASK_QUEUE, namespace: rt.config.TEMPORAL_NAMESPACE }, 'worker started');
   const running = worker.run();
