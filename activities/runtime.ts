@@ -10,6 +10,10 @@ import type { AppConfig } from '../common/config';
 import { createLogger, type Logger } from '../common/logger';
 import { dataConverterFor, type SignoffDataConverter } from '../temporal/data-converter';
 import { connectTemporal } from '../temporal/connection';
+import { clientMetricsInterceptor } from '../temporal/client-metrics';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { tracingEnabled } from '../common/tracing';
+import { createMetrics, type Metrics } from '../common/metrics';
 import { initOrm, type Orm } from '../db/orm';
 import { loadSigningKeys } from './auth/keys';
 import { TokenSigner } from './auth/tokens';
@@ -91,6 +95,8 @@ export interface Runtime {
   services: Services;
   /** Payload encryption for every Temporal client and worker of this process (temporal/data-converter.ts). */
   dataConverter: SignoffDataConverter;
+  /** This process's Prometheus registry and metrics (common/metrics.ts). */
+  metrics: Metrics;
   /** Temporal client, connected on first use (the API can start before the server is up). */
   temporal(): Promise<Client>;
   close(): Promise<void>;
@@ -109,6 +115,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
 
+  const metrics = createMetrics();
   let client: Promise<Client> | undefined;
   const rt = {
     config,
@@ -118,9 +125,10 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     tokens,
     services: {} as Services,
     dataConverter,
+    metrics,
     temporal() {
       client ??= connectTemporal(config)
-        .then((connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }))
+        .then((connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter, interceptors: { workflow: clientInterceptors(metrics) } }))
         .catch((err) => {
           client = undefined; // try again next time
           throw err;
@@ -172,4 +180,9 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
   rt.services.plans = new PlanService(rt, rt.services.todos);
   rt.services.todos.events.subscribe((event) => reportChecklistTodo(rt, event));
   return rt;
+}
+
+/** Metrics always; the OpenTelemetry one (a span per call, trace context into the workflow's headers) when tracing is on. */
+function clientInterceptors(metrics: Metrics) {
+  return [clientMetricsInterceptor(metrics), ...(tracingEnabled() ? [new OpenTelemetryWorkflowClientInterceptor()] : [])];
 }

@@ -6,6 +6,9 @@ import { RequestContext } from '@mikro-orm/core';
 import type { Runtime } from '../activities/runtime';
 import { requestContext } from './middleware/request-context';
 import { accessLog } from './middleware/access-log';
+import { requestMetrics } from './middleware/metrics';
+import { requestTracing } from './middleware/tracing';
+import { mountMetrics } from './ops/metrics-endpoint';
 import { errorHandler } from './middleware/errors';
 import { securityHeaders } from './middleware/security-headers';
 import { limitByAddress } from './middleware/rate-limits';
@@ -24,6 +27,7 @@ export function createApp(rt: Runtime): Koa {
   app.silent = true; // errors are logged by errorHandler, once, with request ids
   const router = new Router();
   mountHealth(router, rt);
+  mountMetrics(router, rt);
   mountDocs(router);
   mountTemporalCodecPage(router);
   const openapi = buildOpenApi(modules, { version: process.env.npm_package_version ?? '0.1.0', serverUrl: rt.config.PUBLIC_URL });
@@ -32,6 +36,8 @@ export function createApp(rt: Runtime): Koa {
   });
   mountModules(router, modules, rt);
 
+  app.use(requestMetrics(rt.metrics)); // outermost: times everything, sees the final status
+  app.use(requestTracing()); // the server span; its trace id reaches logs and problem+json
   app.use(requestContext());
   app.use(securityHeaders());
   app.use(accessLog(rt.log));

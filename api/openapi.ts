@@ -46,6 +46,7 @@ const problemSchema = {
       items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' }, code: { type: 'string' } } },
     },
     requestId: { type: 'string' },
+    traceId: { type: 'string', description: 'OpenTelemetry trace id of the request (present when tracing is on)' },
   },
 };
 

@@ -86,6 +86,28 @@ const EnvSchema = z
     RATE_LIMIT_PER_IP: int(1_000),
     RATE_LIMIT_PER_API_KEY: int(5_000),
 
+    /**
+     * Prometheus metrics of the API (`GET /metrics`). METRICS_PORT serves them on a separate,
+     * internal listener (METRICS_HOST, default 127.0.0.1) instead of the public one;
+     * METRICS_TOKEN requires `Authorization: Bearer <token>` wherever they are served. Neither set:
+     * no metrics endpoint at all (never an open one on the public port).
+     */
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 16)').optional(),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_HOST: z.string().default('127.0.0.1'),
+    /** The read-model gauges (open tasks, approvals, deliveries) are queried at most once per this many seconds. */
+    METRICS_CACHE_SECONDS: int(10, 0, 3600),
+    /** The worker's SDK metrics (the Temporal runtime's Prometheus exporter) on WORKER_HEALTH_HOST:port; unset = none. */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+    /** The worker's health endpoint (`/health`, `/ready`, its own app metrics at `/metrics`); unset = none. */
+    WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    WORKER_HEALTH_HOST: z.string().default('127.0.0.1'),
+    /** A workflow bundle built beforehand (`bundleWorkflowCode`), so a worker starts without bundling; unset = bundle at start. */
+    WORKFLOW_BUNDLE_PATH: z.string().optional(),
+
+    /** OTLP/HTTP collector (`http://jaeger:4318`): traces are exported there; unset = no tracing at all. */
+    OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+
     /** Unset SMTP_HOST = mail is written as .eml files under DATA_DIR/mail and logged. */
     SMTP_HOST: z.string().optional(),
     SMTP_PORT: int(587, 1, 65535),

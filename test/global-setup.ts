@@ -16,6 +16,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalCli } from '../temporal/cli';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { initOrm, migrate } from '../db/orm';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/workflow-interceptors';
 
 export default async function globalSetup() {
   const started = Date.now();
@@ -36,7 +37,8 @@ export default async function globalSetup() {
   // 2. Workflow bundle, once.
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
-    workflowInterceptorModules: [require.resolve('@temporalio/testing/lib/assert-to-failure-interceptor')],
+    // The product's own (the worker bundles the same) and the test one that fails a workflow on a failed assertion.
+    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES, require.resolve('@temporalio/testing/lib/assert-to-failure-interceptor')],
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never,
   });
   const bundlePath = join(runDir, 'workflow-bundle.js');

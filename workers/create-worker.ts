@@ -6,6 +6,9 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Runtime } from '../activities/runtime';
 import { createActivities, type Activities } from '../activities';
 import { ActivityContextInterceptor } from './interceptors';
+import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { workflowSpanSink } from '../common/tracing';
+import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-interceptors';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -30,9 +33,13 @@ export async function createWorker(rt: Runtime, opts: CreateWorkerOptions): Prom
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: workflowsPath() }),
     activities: (opts.wrapActivities ?? ((a) => a))(createActivities(rt)),
     interceptors: {
-      activity: [() => ({ inbound: new ActivityContextInterceptor(rt) })],
-      workflowModules: opts.workflowInterceptorModules,
+      // Tracing first: the activity's span is current while our interceptor sets up its context.
+      activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }), () => ({ inbound: new ActivityContextInterceptor(rt) })],
+      // Only when bundling here: a pre-built bundle has them already (test/global-setup.ts).
+      ...(opts.workflowBundle ? {} : { workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...(opts.workflowInterceptorModules ?? [])] }),
     },
+    // Workflow spans leave the sandbox through this sink (a no-op processor when tracing is off).
+    sinks: { exporter: makeWorkflowExporter(workflowSpanSink().processor, workflowSpanSink().resource) },
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 50,
     // On SIGTERM the worker stops polling and lets in-flight activities finish for this long;
     // anything still running after it is retried by Temporal on another worker.

@@ -1,5 +1,6 @@
 /** Login, refresh-token rotation with reuse detection, logout, password change, sessions. */
 import { randomBytes } from 'node:crypto';
+import { countRateLimitRefusal } from '../../common/metrics';
 import type { Runtime } from '../runtime';
 import type { Actor } from '../../common/actor';
 import { ForbiddenError, NotFoundError, TooManyRequestsError, UnauthorizedError, ValidationError, type FieldError } from '../../common/errors';
@@ -109,6 +110,7 @@ export class AuthService {
     const retryAfter = await guard.lockedFor(subject);
     if (retryAfter > 0) {
       await log('locked');
+      countRateLimitRefusal(this.rt.metrics, 'login_lockout');
       throw new TooManyRequestsError('login_locked', 'Too many failed logins; try again later', retryAfter);
     }
 
@@ -228,7 +230,10 @@ export class AuthService {
     const guard = this.rt.services.loginGuard;
     const subject: LoginSubject = { tenantCode: tenant.code, identifier: user.username, ip: meta.ip ?? 'unknown', userId: user.id };
     const retryAfter = await guard.lockedFor(subject);
-    if (retryAfter > 0) throw new TooManyRequestsError('login_locked', 'Too many failed password attempts; try again later', retryAfter);
+    if (retryAfter > 0) {
+      countRateLimitRefusal(this.rt.metrics, 'password_lockout');
+      throw new TooManyRequestsError('login_locked', 'Too many failed password attempts; try again later', retryAfter);
+    }
 
     const problems: FieldError[] = passwordProblems(input.newPassword).map((message) => ({ path: 'body.newPassword', message, code: 'weak_password' }));
     if (input.newPassword === input.currentPassword) {

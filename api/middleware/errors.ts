@@ -19,6 +19,8 @@ export interface Problem {
   code: string;
   errors?: FieldError[];
   requestId?: string;
+  /** The OpenTelemetry trace of the request, when tracing is on: find it in the trace viewer. */
+  traceId?: string;
   [extra: string]: unknown;
 }
 
@@ -36,7 +38,7 @@ const TITLES: Record<number, string> = {
   503: 'Service unavailable',
 };
 
-export function toProblem(err: unknown, requestId?: string): Problem {
+export function toProblem(err: unknown, requestId?: string, traceId?: string): Problem {
   const make = (status: number, code: string, detail?: string, errors?: FieldError[], extra?: Record<string, unknown>): Problem => ({
     type: PROBLEM_BASE + code,
     title: TITLES[status] ?? 'Error',
@@ -46,6 +48,7 @@ export function toProblem(err: unknown, requestId?: string): Problem {
     ...(errors && errors.length ? { errors } : {}),
     ...extra,
     requestId,
+    ...(traceId ? { traceId } : {}),
   });
   if (err instanceof AppError) return make(err.status, err.code, err.message, err.errors, err.extra);
   if (err instanceof UniqueConstraintViolationException) return make(409, 'duplicate', 'A record with the same unique value already exists');
@@ -79,10 +82,10 @@ export const errorHandler = (log: Logger): Middleware => async (ctx, next) => {
   try {
     await next();
     if (ctx.status === 404 && ctx.body === undefined) {
-      sendProblem(ctx, toProblem(new AppError(404, 'route_not_found', `No route for ${ctx.method} ${ctx.path}`), ctx.state.requestId));
+      sendProblem(ctx, toProblem(new AppError(404, 'route_not_found', `No route for ${ctx.method} ${ctx.path}`), ctx.state.requestId, ctx.state.traceId));
     }
   } catch (err) {
-    const problem = toProblem(err, ctx.state.requestId);
+    const problem = toProblem(err, ctx.state.requestId, ctx.state.traceId);
     if (problem.status >= 500) log.error({ err }, 'unhandled error');
     sendProblem(ctx, problem);
   }

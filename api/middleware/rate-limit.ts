@@ -7,6 +7,7 @@ import type { Context } from 'koa';
 import type { Runtime } from '../../activities/runtime';
 import { TooManyRequestsError } from '../../common/errors';
 import { clientIp } from '../client-ip';
+import { countRateLimitRefusal } from '../../common/metrics';
 
 const COUNT = `
 local n = redis.call('INCR', KEYS[1])
@@ -18,6 +19,7 @@ export async function limitPerIp(rt: Runtime, ctx: Context, bucket: string, max:
   const key = `ratelimit:${bucket}:${clientIp(ctx) ?? 'unknown'}`;
   const [count, ttl] = (await rt.redis.eval(COUNT, 1, key, windowSeconds)) as [number, number];
   if (count > max) {
+    countRateLimitRefusal(rt.metrics, bucket);
     throw new TooManyRequestsError('rate_limited', `Too many attempts from this address; try again in ${Math.max(ttl, 1)} s`, Math.max(ttl, 1));
   }
 }

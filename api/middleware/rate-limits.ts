@@ -17,6 +17,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Runtime } from '../../activities/runtime';
 import type { Actor } from '../../common/actor';
 import { TooManyRequestsError } from '../../common/errors';
+import { countRateLimitRefusal, type Metrics } from '../../common/metrics';
 import type { Logger } from '../../common/logger';
 import { clientIp } from '../client-ip';
 
@@ -36,6 +37,7 @@ export class RateLimits {
     redis: Redis,
     private readonly config: Runtime['config'],
     private readonly log: Logger,
+    private readonly metrics?: Pick<Metrics, 'rateLimitRefusals'>,
   ) {
     const limits: Record<Tier, number> = {
       ip: config.RATE_LIMIT_PER_IP,
@@ -89,6 +91,7 @@ export class RateLimits {
       setHeaders(ctx, shown);
     }
     if (refused) {
+      if (this.metrics) countRateLimitRefusal(this.metrics, refused.tier);
       const seconds = Math.max(1, Math.ceil(refused.res.msBeforeNext / 1000));
       throw new TooManyRequestsError('rate_limited', `Too many requests; try again in ${seconds} s`, seconds);
     }
@@ -123,7 +126,7 @@ function setHeaders(ctx: Context, hit: Hit) {
 const byRuntime = new WeakMap<Runtime, RateLimits>();
 export function rateLimitsOf(rt: Runtime): RateLimits {
   let limits = byRuntime.get(rt);
-  if (!limits) byRuntime.set(rt, (limits = new RateLimits(rt.redis, rt.config, rt.log)));
+  if (!limits) byRuntime.set(rt, (limits = new RateLimits(rt.redis, rt.config, rt.log, rt.metrics)));
   return limits;
 }
 

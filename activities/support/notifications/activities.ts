@@ -37,6 +37,8 @@ export function createNotificationActivities(rt: Runtime) {
           dedupeBase: input.dedupeBase,
           data: { todoTitle: todo.title, dueAt: input.dueAt, sequence: input.sequence },
         });
+        // Counted after notify() returned: a retried activity whose first attempt failed counts once.
+        rt.metrics.reminderFires.inc({ kind: input.type === 'todo_overdue' ? 'overdue' : 'due' });
         return { skipped: false, channels };
       });
     },

@@ -2161,6 +2161,8 @@ export interface components {
                 code?: string;
             }[];
             requestId?: string;
+            /** @description OpenTelemetry trace id of the request (present when tracing is on) */
+            traceId?: string;
         };
         S23___schema0: {
             id: string;
