@@ -2,10 +2,10 @@
  * OpenTelemetry tracing of one process. Off unless OTEL_EXPORTER_OTLP_ENDPOINT is set (or a test
  * installs an exporter): then no provider is registered, every tracer is the API's no-op one and
  * a span costs a function call. On: spans of the HTTP request (api/middleware/tracing.ts), the
- * Temporal client, the workflow and its activities (@temporalio/interceptors-opentelemetry)
- * share one trace, exported in batches over OTLP/HTTP (`<endpoint>/v1/traces`).
+ * Temporal client, the workflow and its activities (@temporalio/interceptors-opentelemetry),
+ * their SQL statements (db/tracing-logger.ts), mail and webhook calls (`inSpan`) share one trace, exported in batches over OTLP/HTTP (`<endpoint>/v1/traces`).
  */
-import { context, propagation, trace, type Span } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NoopSpanProcessor, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
@@ -58,4 +58,22 @@ export const tracer = () => trace.getTracer('signoff');
 export function traceIdOf(span: Span | undefined): string | undefined {
   const ctx = span?.spanContext();
   return ctx && span!.isRecording() ? ctx.traceId : undefined;
+}
+
+/**
+ * Run `work` in a child span of the current one (an outgoing call: mail, webhook). With tracing
+ * off the span is the API's no-op one. Failures mark the span and are rethrown unchanged.
+ */
+export function inSpan<T>(name: string, attributes: Record<string, string | number>, work: () => Promise<T>): Promise<T> {
+  return tracer().startActiveSpan(name, { kind: SpanKind.CLIENT, attributes }, async (span) => {
+    try {
+      return await work();
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
 }

@@ -12,6 +12,8 @@ import type { MikroORM, Options } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { AppConfig } from '../common/config';
 import type { Logger } from '../common/logger';
+import type { LoggerOptions } from '@mikro-orm/core';
+import { TracingLogger } from './tracing-logger';
 import { allEntities } from './entities';
 import { AuditChangeSubscriber } from './audit-changes';
 import { mysqlMigrations } from './migrations/mysql';
@@ -35,6 +37,8 @@ export function ormOptions(db: AppConfig['database'], opts: OrmOpts = {}): Optio
     subscribers: opts.auditChanges === false ? [] : [new AuditChangeSubscriber()],
     debug: opts.debug ?? false,
     logger: opts.logger ? (msg: string) => opts.logger!.debug(msg) : undefined,
+    // Each SQL statement becomes a span of the request or activity that ran it (tracing on only).
+    loggerFactory: (options: LoggerOptions) => new TracingLogger(options, db.kind === 'mysql' ? 'mysql' : 'sqlite'),
     // Entities are plain classes described by EntitySchema: no reflection needed.
     discovery: { warnWhenNoEntities: true, requireEntitiesArray: true },
     allowGlobalContext: false,

@@ -45,7 +45,11 @@ describe('tracing', () => {
     // Finishing the request closes the workflow's run span, which is exported when it ends.
     expect((await act(env, 'pete', instanceId, openTaskOf(detail, env.id('pete')), 'approve')).status).toBe(200);
 
-    const spans = await spansOf(traceId!, (s) => s.some((x) => x.name.startsWith('RunWorkflow:')) && s.some((x) => x.name.startsWith('RunActivity:')));
+    // Pete's assignment notice is mailed by an activity of the same trace.
+    const spans = await spansOf(
+      traceId!,
+      (s) => s.some((x) => x.name.startsWith('RunWorkflow:')) && s.some((x) => x.name.startsWith('RunActivity:')) && s.some((x) => x.name === 'mail send'),
+    );
     const byName = (prefix: string) => spans.filter((s) => s.name.startsWith(prefix));
     const server = byName('POST /api/v1/approvals');
     expect(server).toHaveLength(1);
@@ -56,7 +60,17 @@ describe('tracing', () => {
     expect(start[0].parentSpanId).toBe(server[0].spanContext().spanId);
     const run = byName('RunWorkflow:');
     expect(run.length).toBeGreaterThanOrEqual(1);
-    expect(byName('RunActivity:').length).toBeGreaterThanOrEqual(1);
+    const activities = byName('RunActivity:');
+    expect(activities.length).toBeGreaterThanOrEqual(1);
+    // SQL statements are spans of whoever ran them: the API request and the activities.
+    const db = byName('db ');
+    const parentOf = (ids: string[]) => db.filter((d) => ids.includes(d.parentSpanId ?? ''));
+    expect(parentOf([server[0].spanContext().spanId]).length).toBeGreaterThanOrEqual(1);
+    expect(parentOf(activities.map((a) => a.spanContext().spanId)).length).toBeGreaterThanOrEqual(1);
+    expect(db.every((d) => d.attributes['db.system'] === 'mysql' && typeof d.attributes['db.operation'] === 'string')).toBe(true);
+    // The mail goes out inside the notifying activity.
+    const mail = byName('mail send');
+    expect(activities.map((a) => a.spanContext().spanId)).toContain(mail[0].parentSpanId);
   });
 
   it('puts the trace id and the request id into problem+json and the response headers', async () => {

@@ -11,6 +11,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
 import { hostExplicitlyAllowed } from './webhook-target';
+import { inSpan } from '../../../common/tracing';
 
 export type WebhookOutcome =
   | { kind: 'answered'; status: number }
@@ -32,6 +33,11 @@ export interface WebhookRequest {
 const BLOCKED = /is not allowed\. Because/;
 
 export function sendWebhook(req: WebhookRequest): Promise<WebhookOutcome> {
+  // Host only: paths and query strings may carry tokens.
+  return inSpan(`webhook ${req.method}`, { 'http.request.method': req.method, 'server.address': new URL(req.url).hostname }, () => call(req));
+}
+
+function call(req: WebhookRequest): Promise<WebhookOutcome> {
   const url = new URL(req.url);
   const filter = { allowPrivateIPAddress: hostExplicitlyAllowed(req.allowedHosts, req.url), keepAlive: false };
   const https = url.protocol === 'https:';

@@ -13,6 +13,7 @@ import type { Runtime } from '../../runtime';
 import { ConflictError } from '../../../common/errors';
 import { newId } from '../../../common/ids';
 import { MailDelivery, Tenant } from '../../../db/entities';
+import { inSpan } from '../../../common/tracing';
 
 export interface MailInput {
   tenantId: string;
@@ -82,14 +83,16 @@ export class Mailer {
     await em.flush();
     try {
       const tenant = await em.findOne(Tenant, { id: input.tenantId }, { fields: ['name'] });
-      const { messageId } = await this.transport()({
-        from: tenantSender(this.rt.config.MAIL_FROM, tenant?.name ?? null),
-        to: input.to,
-        subject: input.subject,
-        text: input.text,
-        html: input.html,
-        messageId: `<${row.id}@signoff>`,
-      });
+      const { messageId } = await inSpan('mail send', { 'mail.recipients': 1 }, () =>
+        this.transport()({
+          from: tenantSender(this.rt.config.MAIL_FROM, tenant?.name ?? null),
+          to: input.to,
+          subject: input.subject,
+          text: input.text,
+          html: input.html,
+          messageId: `<${row.id}@signoff>`,
+        }),
+      );
       Object.assign(row, { status: 'sent', transportMessageId: clip(messageId, 255), sentAt: new Date(), lastError: null });
       await em.flush();
       this.rt.log.info({ deliveryId: row.id, dedupeKey: row.dedupeKey, to: row.toAddress, attempts: row.attempts }, 'mail sent');
