@@ -550,6 +550,7 @@ const en = {
       initiator: { skip: 'Skip them', approveSelf: 'Approve for them', keep: 'Keep them' },
       resubmit: { start: 'The first step', returningStep: 'The step that returned it' },
       hooks: 'Outcome hooks (JSON)',
+      starters: 'Who may start it (JSON: everyone, departments, roleCodes, userIds)',
     },
     versions: {
       list: 'Published versions',

@@ -552,6 +552,7 @@ const zhCN: Messages = {
       initiator: { skip: '跳过', approveSelf: '自动同意', keep: '保留' },
       resubmit: { start: '第一个环节', returningStep: '退回的环节' },
       hooks: '结果钩子（JSON）',
+      starters: '发起范围（JSON：everyone、departments、roleCodes、userIds）',
     },
     versions: {
       list: '已发布版本',
