@@ -161,6 +161,13 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       WORKER_HEALTH_PORT: String(healthPort),
       SCRYPT_LOG_N: '14',
       ACCESS_TOKEN_TTL_SECONDS: '86400',
+      // Three people drive the whole load (ten approvals at a time, polling): far past the
+      // per-user limit of 100 calls a minute a real person never reaches. The drill measures
+      // faults, not the limiter (test/security/rate-limits.test.ts does), so the tiers are off.
+      RATE_LIMIT_PER_USER: '0',
+      RATE_LIMIT_PER_TENANT: '0',
+      RATE_LIMIT_PER_IP: '0',
+      RATE_LIMIT_PER_API_KEY: '0',
       ...(opts.workflowBundlePath ? { WORKFLOW_BUNDLE_PATH: opts.workflowBundlePath } : {}),
     };
     // The drill's own runtime (direct database, not the proxy): keys, fixtures, tokens, verification.
