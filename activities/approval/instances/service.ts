@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import type { EntityManager } from '@mikro-orm/core';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Runtime } from '../../runtime';
 import { can, type Actor } from '../../../common/actor';
@@ -128,8 +129,7 @@ export class ApprovalInstanceService {
   // ─────────────────────────────────────────── read
 
   /** The instance, if the caller may see it: initiator, anyone asked or copied, or `approval:view-all` within data scope. */
-  async visible(actor: Actor, id: string): Promise<ApprovalInstance> {
-    const em = this.rt.orm.em.fork();
+  async visible(actor: Actor, id: string, em: EntityManager = this.rt.orm.em.fork()): Promise<ApprovalInstance> {
     const inst = await em.findOne(ApprovalInstance, { tenantId: actor.tenantId, id });
     if (!inst) throw new NotFoundError('approval', id);
     if (inst.initiatorId === actor.userId) return inst;
@@ -142,9 +142,15 @@ export class ApprovalInstanceService {
   }
 
   async detail(actor: Actor, id: string): Promise<InstanceDetail> {
-    const inst = await this.visible(actor, id);
-    // A fresh context: right after an action, the request's identity map would hold stale rows.
-    const em = this.rt.orm.em.fork();
+    // A fresh context (right after an action, the request's identity map would hold stale rows),
+    // and one read transaction: the instance row, its tasks and its events come from the same
+    // snapshot. Read one by one, a projection batch landing in between showed the new tasks
+    // next to the instance's previous current steps.
+    return this.rt.orm.em.fork().transactional((em) => this.readDetail(em, actor, id));
+  }
+
+  private async readDetail(em: EntityManager, actor: Actor, id: string): Promise<InstanceDetail> {
+    const inst = await this.visible(actor, id, em);
     const tasks = await em.find(ApprovalTask, { tenantId: actor.tenantId, instanceId: id }, { orderBy: { position: 'asc' } });
     const events = await em.find(ApprovalEvent, { tenantId: actor.tenantId, instanceId: id }, { orderBy: { seq: 'asc' } });
     const names = await this.names(actor.tenantId, [inst.initiatorId, ...tasks.map((t) => t.assigneeId), ...events.flatMap((e) => (e.actorId ? [e.actorId] : []))]);
