@@ -8,6 +8,7 @@ import { can, type Actor } from '../../common/actor';
 import { NotFoundError } from '../../common/errors';
 import { offsetOf, pageOf, type Page } from '../../common/pagination';
 import { contains } from '../../common/query';
+import { nestByParent } from '../../common/tree';
 import { Department, Position, User } from '../../db/entities';
 import { PERMISSIONS } from '../permission/catalog';
 import type { DirectoryDepartment, DirectoryPerson, DirectoryQuery } from './schema';
@@ -48,14 +49,7 @@ export class DirectoryService {
       { tenantId: actor.tenantId },
       { fields: ['id', 'name', 'parentId'], orderBy: [{ sortOrder: 'asc' }, { name: 'asc' }, { id: 'asc' }] },
     );
-    const nodes = new Map<string, DirectoryDepartment>(rows.map((d) => [d.id, { id: d.id, name: d.name, parentId: d.parentId, children: [] }]));
-    const roots: DirectoryDepartment[] = [];
-    for (const d of rows) {
-      const node = nodes.get(d.id)!;
-      const parent = d.parentId ? nodes.get(d.parentId) : undefined;
-      (parent ? parent.children : roots).push(node);
-    }
-    return roots;
+    return nestByParent(rows, (d): DirectoryDepartment => ({ id: d.id, name: d.name, parentId: d.parentId, children: [] }));
   }
 
   /** An unknown department id filters to nobody rather than failing: it is a search. */

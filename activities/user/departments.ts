@@ -14,6 +14,7 @@ import { Department, RoleDepartment, User } from '../../db/entities';
 import { contains, retryOnUniqueViolation } from '../../common/query';
 import { lockTenant } from './tenant-lock';
 import { parseInput } from '../../common/schema';
+import { nestByParent } from '../../common/tree';
 import {
   CreateDepartmentInput,
   MAX_DEPARTMENT_DEPTH,
@@ -63,15 +64,7 @@ export class DepartmentService {
   /** The whole tree of the tenant, children ordered by sortOrder then name. One query. */
   async tree(actor: Actor): Promise<DepartmentTreeNode[]> {
     const rows = await this.em.find(Department, { tenantId: actor.tenantId }, { orderBy: [{ sortOrder: 'asc' }, { name: 'asc' }, { id: 'asc' }] });
-    const nodes = new Map(rows.map((d) => [d.id, { ...toDepartmentView(d), children: [] as DepartmentTreeNode[] }]));
-    const roots: DepartmentTreeNode[] = [];
-    // Rows arrive in sibling order, so appending keeps every children array sorted.
-    for (const d of rows) {
-      const node = nodes.get(d.id)!;
-      const parent = d.parentId ? nodes.get(d.parentId) : undefined;
-      (parent ? parent.children : roots).push(node);
-    }
-    return roots;
+    return nestByParent(rows, (d): DepartmentTreeNode => ({ ...toDepartmentView(d), children: [] }));
   }
 
   /** The department and everything below it: one indexed prefix scan, whatever the depth. */
