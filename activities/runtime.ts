@@ -19,6 +19,7 @@ import { loadSigningKeys } from './auth/keys';
 import { TokenSigner } from './auth/tokens';
 import { AuthService } from './auth/service';
 import { ApiKeyService } from './auth/api-keys';
+import { SessionService } from './auth/sessions';
 import { LoginGuard } from './auth/login-guard';
 import { TenantService } from './user/tenants';
 import { DepartmentService } from './user/departments';
@@ -54,6 +55,7 @@ import { OnboardingService } from './onboarding/service';
 export interface Services {
   auth: AuthService;
   apiKeys: ApiKeyService;
+  sessions: SessionService;
   loginGuard: LoginGuard;
   tenants: TenantService;
   departments: DepartmentService;
@@ -147,6 +149,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
   Object.assign(rt.services, {
     auth: new AuthService(rt),
     apiKeys: new ApiKeyService(rt),
+    sessions: new SessionService(rt),
     loginGuard: new LoginGuard(rt),
     tenants: new TenantService(rt),
     departments: new DepartmentService(rt),

@@ -12,6 +12,8 @@ export interface Actor {
   /** Access-token id, for logout. */
   jti?: string;
   tokenExpiresAt?: Date;
+  /** The sign-in (refresh-token family) an access token belongs to; see activities/auth/sessions.ts. */
+  sessionId?: string;
   apiKeyId?: string;
   /** For API keys: the key's scopes that are not permission codes (see activities/auth/key-scopes.ts). */
   keyScopes?: ReadonlySet<string>;

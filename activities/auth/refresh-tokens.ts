@@ -23,7 +23,7 @@ export interface IssuedRefreshToken {
 }
 
 /** Why a family was revoked; stored in `revokeReason`. */
-export type RevokeReason = 'reuse_detected' | 'logout' | 'password_changed' | 'sessions_revoked';
+export type RevokeReason = 'reuse_detected' | 'logout' | 'password_changed' | 'sessions_revoked' | 'session_revoked';
 
 export const hashRefreshToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 

@@ -96,6 +96,34 @@ export const toLoginLogView = (l: LoginLog): LoginLogView => ({
   createdAt: l.createdAt.toISOString(),
 });
 
+// ---- sessions -----------------------------------------------------------------------------
+
+/**
+ * A session is one sign-in: a refresh-token family whose current token is still live. Its id is
+ * the family id (the `fid` claim of its access tokens).
+ */
+export const SessionView = z.object({
+  sessionId: z.string(),
+  /** The session the request was made with. */
+  current: z.boolean(),
+  signedInAt: z.string(),
+  /** When the session last refreshed its tokens (or signed in). */
+  lastUsedAt: z.string(),
+  expiresAt: z.string(),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+});
+export type SessionView = z.infer<typeof SessionView>;
+
+export const SessionQuery = PageQuery;
+export type SessionQuery = z.infer<typeof SessionQuery>;
+
+export const SessionParams = z.object({ sessionId: Uuid });
+export const UserSessionParams = z.object({ id: Uuid, sessionId: Uuid });
+
+export const RevokedSessions = z.object({ revoked: z.number().int() });
+export type RevokedSessions = z.infer<typeof RevokedSessions>;
+
 // ---- API keys -----------------------------------------------------------------------------
 
 export const CreateApiKeyBody = z.object({

@@ -65,6 +65,7 @@ export class AuthService {
       permissions: new Set(permissions),
       jti: claims.jti,
       tokenExpiresAt: new Date(claims.exp * 1000),
+      ...(claims.fid ? { sessionId: claims.fid } : {}),
     };
   }
 
@@ -83,6 +84,11 @@ export class AuthService {
   async revokeAllSessions(tenantId: string, userId: string): Promise<void> {
     await this.refreshTokens.revokeAllOf(tenantId, userId, 'sessions_revoked');
     await this.revokeAccessTokensOf(userId);
+  }
+
+  /** End one session: its refresh tokens, and its access tokens through the family denylist. */
+  async revokeSession(tenantId: string, sessionId: string): Promise<void> {
+    await this.refreshTokens.revokeFamily(tenantId, sessionId, 'session_revoked');
   }
 
   // ---- login ----------------------------------------------------------------------------

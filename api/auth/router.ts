@@ -4,7 +4,20 @@ import { publicRoute, route, type RouteModule } from '../route';
 import { PageOf } from '../../common/pagination';
 import { PERMISSIONS } from '../../activities/permission/catalog';
 import type { ClientMeta } from '../../activities/auth/refresh-tokens';
-import { ChangePasswordBody, LoginBody, LoginLogQuery, LoginLogView, LogoutBody, MeView, RefreshBody, TokenPair, toLoginLogView } from '../../activities/auth/schema';
+import {
+  ChangePasswordBody,
+  LoginBody,
+  RevokedSessions,
+  SessionParams,
+  SessionQuery,
+  SessionView, LoginLogQuery,
+  LoginLogView,
+  LogoutBody,
+  MeView,
+  RefreshBody,
+  TokenPair,
+  toLoginLogView,
+} from '../../activities/auth/schema';
 import { clientIp } from '../client-ip';
 
 /** Client address (honours X-Forwarded-For only when the app trusts its proxy) and user agent. */
@@ -85,6 +98,33 @@ export const meModule: RouteModule = {
       response: TokenPair,
       errors: [429],
       handler: ({ body, actor, ctx, rt }) => rt.services.auth.changePassword(actor, body, clientMeta(ctx)),
+    }),
+    route({
+      method: 'get',
+      path: '/sessions',
+      summary: 'My sessions: one per sign-in, with its device and last use',
+      description: '`current` marks the session this request was made with. Newest use first.',
+      query: SessionQuery,
+      response: PageOf(SessionView),
+      handler: ({ query, actor, rt }) => rt.services.sessions.mine(actor, query),
+    }),
+    route({
+      method: 'delete',
+      path: '/sessions/:sessionId',
+      summary: 'End one of my sessions',
+      description: 'Its refresh token and access tokens stop working at once. Ending the current session signs out. 404 for a session that is not mine or already ended.',
+      params: SessionParams,
+      status: 204,
+      handler: async ({ params, actor, rt }) => {
+        await rt.services.sessions.revokeMine(actor, params.sessionId);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/sessions/revoke-others',
+      summary: 'End all my sessions but this one',
+      response: RevokedSessions,
+      handler: ({ actor, rt }) => rt.services.sessions.revokeMyOthers(actor),
     }),
   ],
 };

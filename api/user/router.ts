@@ -14,6 +14,7 @@ import {
   UserListQuery,
   UserView,
 } from '../../activities/user/schema';
+import { RevokedSessions, SessionQuery, SessionView, UserSessionParams } from '../../activities/auth/schema';
 
 const UserPage = PageOf(UserView);
 const ManagerChain = z.object({ userId: z.string(), items: z.array(ManagerChainEntry) });
@@ -120,6 +121,42 @@ export const usersModule: RouteModule = {
       response: ManagerChain,
       errors: [404],
       handler: async ({ rt, actor, params, query }) => ({ userId: params.id, items: await rt.services.orgChart.managerChain(actor, params.id, query) }),
+    }),
+    route({
+      method: 'get',
+      path: '/:id/sessions',
+      summary: "The user's sessions (sign-ins with device and last use)",
+      description: 'Within your data scope. Device details are personal data: the same right as disabling the user.',
+      permission: P.userUpdate,
+      params: IdParams,
+      query: SessionQuery,
+      response: PageOf(SessionView),
+      errors: [404],
+      handler: ({ rt, actor, params, query }) => rt.services.sessions.ofUser(actor, params.id, query),
+    }),
+    route({
+      method: 'delete',
+      path: '/:id/sessions/:sessionId',
+      summary: "End one of the user's sessions",
+      description: 'Not on a user who holds permissions you lack (403 `user_outranks_actor`). 404 for an unknown or ended session.',
+      permission: P.userUpdate,
+      params: UserSessionParams,
+      status: 204,
+      errors: [403, 404],
+      handler: async ({ rt, actor, params }) => {
+        await rt.services.sessions.revokeOfUser(actor, params.id, params.sessionId);
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/:id/sessions/revoke-all',
+      summary: "End every session of the user (a lost device, a leaked password)",
+      description: 'Every refresh token and every access token issued so far stops working. Not on a user who outranks you (403 `user_outranks_actor`).',
+      permission: P.userUpdate,
+      params: IdParams,
+      response: RevokedSessions,
+      errors: [403, 404],
+      handler: ({ rt, actor, params }) => rt.services.sessions.revokeAllOfUser(actor, params.id),
     }),
   ],
 };

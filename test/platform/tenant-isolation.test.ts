@@ -7,7 +7,7 @@
  * listed here fails the coverage test, so isolation is checked for every endpoint, not examples.
  */
 import { modules } from '../../api/modules';
-import { createTenant, createTestRuntime, inContext, startTestApi, tokenFor, type TenantFixture, type TestApi } from '../harness/harness';
+import { createTenant, createTestRuntime, DEMO, inContext, startTestApi, tokenFor, type TenantFixture, type TestApi } from '../harness/harness';
 import type { Runtime } from '../../activities/runtime';
 import {
   Announcement,
@@ -22,6 +22,7 @@ import {
   InAppMessage,
   Menu,
   Position,
+  RefreshToken,
   Role,
   Todo,
   User,
@@ -44,6 +45,8 @@ type Ids = {
   /** A request of tenant A in the approval read model, and its open task. */
   aApprovalId: string;
   aApprovalTaskId: string;
+  /** A signed-in session (refresh-token family) of tenant A's alice. */
+  aSessionId: string;
 };
 /** The day tenant A has a plan on (tenant B has none): B asking for it must get 404. */
 const PLAN_DAY = '2020-02-02';
@@ -73,6 +76,11 @@ const MATRIX: Record<string, Case> = {
   'POST /api/v1/users/:id/enable': { path: (i) => `/api/v1/users/${i.a.users.alice.id}/enable` },
   'POST /api/v1/users/:id/reset-password': { path: (i) => `/api/v1/users/${i.a.users.alice.id}/reset-password`, body: () => ({ newPassword: 'Hijacked-pass-123' }) },
   'GET /api/v1/users/:id/manager-chain': { path: (i) => `/api/v1/users/${i.a.users.alice.id}/manager-chain` },
+  'GET /api/v1/users/:id/sessions': { path: (i) => `/api/v1/users/${i.a.users.alice.id}/sessions` },
+  'DELETE /api/v1/users/:id/sessions/:sessionId': { path: (i) => `/api/v1/users/${i.a.users.alice.id}/sessions/${i.aSessionId}` },
+  'POST /api/v1/users/:id/sessions/revoke-all': { path: (i) => `/api/v1/users/${i.a.users.alice.id}/sessions/revoke-all` },
+  // B's own session route with A's session id: not B's, so not found.
+  'DELETE /api/v1/me/sessions/:sessionId': { path: (i) => `/api/v1/me/sessions/${i.aSessionId}` },
   'GET /api/v1/provisioning/:workflowId': { path: (i) => `/api/v1/provisioning/${encodeURIComponent(`provision:${i.a.tenantCode}:alice`)}` },
   'GET /api/v1/onboarding/:id': { path: (i) => `/api/v1/onboarding/${encodeURIComponent(`onboarding:${i.a.tenantCode}:alice`)}` },
   'POST /api/v1/onboarding/:id/cancel': { path: (i) => `/api/v1/onboarding/${encodeURIComponent(`onboarding:${i.a.tenantCode}:alice`)}/cancel`, body: () => ({ reason: 'hijack' }) },
@@ -207,7 +215,7 @@ describe('tenant isolation matrix', () => {
       const em = rt.orm.em;
       const tenantId = ids.a.tenantId;
       const rows = await Promise.all(
-        [User, Department, Position, Role, UserRole, Menu, ApiKey, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, InAppMessage, Todo, Announcement, DailyPlan, DailyPlanItem].map((e) => em.find(e as never, { tenantId } as never, { orderBy: { id: 'asc' } as never })),
+        [User, Department, Position, Role, UserRole, Menu, ApiKey, RefreshToken, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, InAppMessage, Todo, Announcement, DailyPlan, DailyPlanItem].map((e) => em.find(e as never, { tenantId } as never, { orderBy: { id: 'asc' } as never })),
       );
       return JSON.stringify(rows);
     });
@@ -231,6 +239,9 @@ describe('tenant isolation matrix', () => {
     const plan = await api.put(`/api/v1/plans/${PLAN_DAY}`, { items: [{ text: 'A item' }] }, tokenA);
     expect([todo.status, announcement.status, plan.status]).toEqual([201, 201, 200]);
     const approval = await approvalOf(rt, a);
+    const signIn = await api.post('/api/v1/auth/login', { tenantCode: a.tenantCode, identifier: 'alice', password: DEMO.userPassword });
+    expect(signIn.status).toBe(200);
+    const session = await inContext(rt, () => rt.orm.em.findOneOrFail(RefreshToken, { tenantId: a.tenantId, userId: a.users.alice.id, revokedAt: null }));
     ids = {
       a,
       b,
@@ -243,6 +254,7 @@ describe('tenant isolation matrix', () => {
       aPlanItemId: plan.body.items[0].id,
       aApprovalId: approval.instanceId,
       aApprovalTaskId: approval.taskId,
+      aSessionId: session.familyId,
     };
     tokenB = await tokenFor(rt, b.users.admin);
   });

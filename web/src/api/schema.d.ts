@@ -118,6 +118,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * My sessions: one per sign-in, with its device and last use
+         * @description `current` marks the session this request was made with. Newest use first.
+         */
+        get: operations["get__api_v1_me_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End one of my sessions
+         * @description Its refresh token and access tokens stop working at once. Ending the current session signs out. 404 for a session that is not mine or already ended.
+         */
+        delete: operations["delete__api_v1_me_sessions_sessionId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/sessions/revoke-others": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End all my sessions but this one */
+        post: operations["post__api_v1_me_sessions_revoke_others"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/api-keys": {
         parameters: {
             query?: never;
@@ -443,6 +500,66 @@ export interface paths {
         get: operations["get__api_v1_users_id_manager_chain"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The user's sessions (sign-ins with device and last use)
+         * @description Within your data scope. Device details are personal data: the same right as disabling the user.
+         */
+        get: operations["get__api_v1_users_id_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/sessions/{sessionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * End one of the user's sessions
+         * @description Not on a user who holds permissions you lack (403 `user_outranks_actor`). 404 for an unknown or ended session.
+         */
+        delete: operations["delete__api_v1_users_id_sessions_sessionId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/sessions/revoke-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End every session of the user (a lost device, a leaked password)
+         * @description Every refresh token and every access token issued so far stops working. Not on a user who outranks you (403 `user_outranks_actor`).
+         */
+        post: operations["post__api_v1_users_id_sessions_revoke_all"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2164,7 +2281,7 @@ export interface components {
             /** @description OpenTelemetry trace id of the request (present when tracing is on) */
             traceId?: string;
         };
-        S23___schema0: {
+        S27___schema0: {
             id: string;
             code: string;
             name: string;
@@ -2174,15 +2291,15 @@ export interface components {
             sortOrder: number;
             createdAt: string;
             updatedAt: string;
-            children: components["schemas"]["S23___schema0"][];
+            children: components["schemas"]["S27___schema0"][];
         };
-        S74___schema0: {
+        S84___schema0: {
             id: string;
             name: string;
             parentId: string | null;
-            children: components["schemas"]["S74___schema0"][];
+            children: components["schemas"]["S84___schema0"][];
         };
-        S118___schema0: {
+        S128___schema0: {
             id: string;
             parentId: string | null;
             key: string;
@@ -2194,9 +2311,9 @@ export interface components {
             permissionCode: string | null;
             sortOrder: number;
             visible: boolean;
-            children: components["schemas"]["S118___schema0"][];
+            children: components["schemas"]["S128___schema0"][];
         };
-        S130___schema0: {
+        S140___schema0: {
             /** @constant */
             kind: "approval";
             id: string;
@@ -2360,14 +2477,14 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                when: components["schemas"]["S130___schema1"];
-                steps: components["schemas"]["S130___schema0"][];
+                when: components["schemas"]["S140___schema1"];
+                steps: components["schemas"]["S140___schema0"][];
             }[];
             default?: {
                 id: string;
                 /** @default Otherwise */
                 name: string;
-                steps: components["schemas"]["S130___schema0"][];
+                steps: components["schemas"]["S140___schema0"][];
             };
         } | {
             /** @constant */
@@ -2377,7 +2494,7 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                steps: components["schemas"]["S130___schema0"][];
+                steps: components["schemas"]["S140___schema0"][];
             }[];
         } | {
             /** @constant */
@@ -2397,12 +2514,12 @@ export interface components {
                 roleCode: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S130___schema2"];
+                    const: components["schemas"]["S140___schema2"];
                 };
                 userId?: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S130___schema2"];
+                    const: components["schemas"]["S140___schema2"];
                 };
             };
         } | {
@@ -2425,7 +2542,7 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S130___schema2"];
+                        const: components["schemas"]["S140___schema2"];
                     };
                 };
             };
@@ -2443,27 +2560,27 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S130___schema2"];
+                        const: components["schemas"]["S140___schema2"];
                     };
                 };
             };
         });
-        S130___schema1: {
+        S140___schema1: {
             field: string;
             /** @enum {string} */
             op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
             value: (string | number | boolean) | (string | number | boolean)[];
         } | {
-            all: components["schemas"]["S130___schema1"][];
+            all: components["schemas"]["S140___schema1"][];
         } | {
-            any: components["schemas"]["S130___schema1"][];
+            any: components["schemas"]["S140___schema1"][];
         } | {
-            not: components["schemas"]["S130___schema1"];
+            not: components["schemas"]["S140___schema1"];
         };
-        S130___schema2: string | number | boolean | null | components["schemas"]["S130___schema2"][] | {
-            [key: string]: components["schemas"]["S130___schema2"];
+        S140___schema2: string | number | boolean | null | components["schemas"]["S140___schema2"][] | {
+            [key: string]: components["schemas"]["S140___schema2"];
         };
-        S131___schema0: {
+        S141___schema0: {
             /** @constant */
             kind: "approval";
             id: string;
@@ -2627,14 +2744,14 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                when: components["schemas"]["S131___schema1"];
-                steps: components["schemas"]["S131___schema0"][];
+                when: components["schemas"]["S141___schema1"];
+                steps: components["schemas"]["S141___schema0"][];
             }[];
             default?: {
                 id: string;
                 /** @default Otherwise */
                 name: string;
-                steps: components["schemas"]["S131___schema0"][];
+                steps: components["schemas"]["S141___schema0"][];
             };
         } | {
             /** @constant */
@@ -2644,7 +2761,7 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                steps: components["schemas"]["S131___schema0"][];
+                steps: components["schemas"]["S141___schema0"][];
             }[];
         } | {
             /** @constant */
@@ -2664,12 +2781,12 @@ export interface components {
                 roleCode: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S131___schema2"];
+                    const: components["schemas"]["S141___schema2"];
                 };
                 userId?: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S131___schema2"];
+                    const: components["schemas"]["S141___schema2"];
                 };
             };
         } | {
@@ -2692,7 +2809,7 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S131___schema2"];
+                        const: components["schemas"]["S141___schema2"];
                     };
                 };
             };
@@ -2710,25 +2827,25 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S131___schema2"];
+                        const: components["schemas"]["S141___schema2"];
                     };
                 };
             };
         });
-        S131___schema1: {
+        S141___schema1: {
             field: string;
             /** @enum {string} */
             op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
             value: (string | number | boolean) | (string | number | boolean)[];
         } | {
-            all: components["schemas"]["S131___schema1"][];
+            all: components["schemas"]["S141___schema1"][];
         } | {
-            any: components["schemas"]["S131___schema1"][];
+            any: components["schemas"]["S141___schema1"][];
         } | {
-            not: components["schemas"]["S131___schema1"];
+            not: components["schemas"]["S141___schema1"];
         };
-        S131___schema2: string | number | boolean | null | components["schemas"]["S131___schema2"][] | {
-            [key: string]: components["schemas"]["S131___schema2"];
+        S141___schema2: string | number | boolean | null | components["schemas"]["S141___schema2"][] | {
+            [key: string]: components["schemas"]["S141___schema2"];
         };
     };
     responses: never;
@@ -3209,6 +3326,192 @@ export interface operations {
             };
             /** @description Problem */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_me_sessions: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            sessionId: string;
+                            current: boolean;
+                            signedInAt: string;
+                            lastUsedAt: string;
+                            expiresAt: string;
+                            ip: string | null;
+                            userAgent: string | null;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete__api_v1_me_sessions_sessionId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_me_sessions_revoke_others: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        revoked: number;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3840,7 +4143,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S23___schema0"][];
+                        items: components["schemas"]["S27___schema0"][];
                     };
                 };
             };
@@ -5498,6 +5801,224 @@ export interface operations {
             };
         };
     };
+    get__api_v1_users_id_sessions: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            sessionId: string;
+                            current: boolean;
+                            signedInAt: string;
+                            lastUsedAt: string;
+                            expiresAt: string;
+                            ip: string | null;
+                            userAgent: string | null;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete__api_v1_users_id_sessions_sessionId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                sessionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_users_id_sessions_revoke_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        revoked: number;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get__api_v1_directory_people: {
         parameters: {
             query?: {
@@ -5667,7 +6188,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["S74___schema0"][];
+                    "application/json": components["schemas"]["S84___schema0"][];
                 };
             };
             /** @description Problem */
@@ -7622,7 +8143,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S118___schema0"][];
+                        items: components["schemas"]["S128___schema0"][];
                     };
                 };
             };
@@ -7936,7 +8457,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S118___schema0"][];
+                        items: components["schemas"]["S128___schema0"][];
                     };
                 };
             };
@@ -8123,7 +8644,7 @@ export interface operations {
                         resubmitFrom?: "start" | "returningStep";
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S131___schema0"][];
+                    flow?: components["schemas"]["S141___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -8141,7 +8662,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S131___schema2"];
+                                    const: components["schemas"]["S141___schema2"];
                                 };
                             };
                         } | {
@@ -8153,7 +8674,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S131___schema2"];
+                                    const: components["schemas"]["S141___schema2"];
                                 };
                             };
                         })[];
@@ -8167,7 +8688,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S131___schema2"];
+                                    const: components["schemas"]["S141___schema2"];
                                 };
                             };
                         } | {
@@ -8179,7 +8700,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S131___schema2"];
+                                    const: components["schemas"]["S141___schema2"];
                                 };
                             };
                         })[];
@@ -8286,7 +8807,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S130___schema0"][];
+                            flow: components["schemas"]["S140___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -8304,7 +8825,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 } | {
@@ -8316,7 +8837,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 })[];
@@ -8330,7 +8851,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 } | {
@@ -8342,7 +8863,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 })[];
@@ -8507,7 +9028,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S130___schema0"][];
+                            flow: components["schemas"]["S140___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -8525,7 +9046,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 } | {
@@ -8537,7 +9058,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 })[];
@@ -8551,7 +9072,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 } | {
@@ -8563,7 +9084,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 })[];
@@ -8707,7 +9228,7 @@ export interface operations {
                         resubmitFrom?: "start" | "returningStep";
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S131___schema0"][];
+                    flow?: components["schemas"]["S141___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -8725,7 +9246,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S131___schema2"];
+                                    const: components["schemas"]["S141___schema2"];
                                 };
                             };
                         } | {
@@ -8737,7 +9258,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S131___schema2"];
+                                    const: components["schemas"]["S141___schema2"];
                                 };
                             };
                         })[];
@@ -8751,7 +9272,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S131___schema2"];
+                                    const: components["schemas"]["S141___schema2"];
                                 };
                             };
                         } | {
@@ -8763,7 +9284,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S131___schema2"];
+                                    const: components["schemas"]["S141___schema2"];
                                 };
                             };
                         })[];
@@ -8870,7 +9391,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S130___schema0"][];
+                            flow: components["schemas"]["S140___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -8888,7 +9409,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 } | {
@@ -8900,7 +9421,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 })[];
@@ -8914,7 +9435,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 } | {
@@ -8926,7 +9447,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 })[];
@@ -9239,7 +9760,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S130___schema0"][];
+                            flow: components["schemas"]["S140___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -9257,7 +9778,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 } | {
@@ -9269,7 +9790,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 })[];
@@ -9283,7 +9804,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 } | {
@@ -9295,7 +9816,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 })[];
@@ -9542,7 +10063,7 @@ export interface operations {
                                 resubmitFrom: "start" | "returningStep";
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S130___schema0"][];
+                            flow: components["schemas"]["S140___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -9560,7 +10081,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 } | {
@@ -9572,7 +10093,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 })[];
@@ -9586,7 +10107,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 } | {
@@ -9598,7 +10119,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S130___schema2"];
+                                            const: components["schemas"]["S140___schema2"];
                                         };
                                     };
                                 })[];
@@ -9907,7 +10428,7 @@ export interface operations {
                             resubmitFrom?: "start" | "returningStep";
                         };
                         /** @default [] */
-                        flow?: components["schemas"]["S131___schema0"][];
+                        flow?: components["schemas"]["S141___schema0"][];
                         /**
                          * @default {
                          *       "onApproved": [],
@@ -9925,7 +10446,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S131___schema2"];
+                                        const: components["schemas"]["S141___schema2"];
                                     };
                                 };
                             } | {
@@ -9937,7 +10458,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S131___schema2"];
+                                        const: components["schemas"]["S141___schema2"];
                                     };
                                 };
                             })[];
@@ -9951,7 +10472,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S131___schema2"];
+                                        const: components["schemas"]["S141___schema2"];
                                     };
                                 };
                             } | {
@@ -9963,7 +10484,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S131___schema2"];
+                                        const: components["schemas"]["S141___schema2"];
                                     };
                                 };
                             })[];
