@@ -1,7 +1,7 @@
 /**
  * The scheduled audit purge: the `audit-purge` Temporal Schedule exists after ensure (once,
  * idempotently); a triggered run deletes, batch by batch, every row older than the retention
- * in every tenant and keeps the younger ones. Its committed history replays.
+ * in every tenant (audit calls, changes and the login log) and keeps the younger ones. Its committed history replays.
  *
  * Regenerate the history (only for an intended, compatible change):
  *   RECORD_HISTORIES=1 TEST_DB_NAME=signoff_test_purge npx jest test/support/audit-purge
@@ -11,7 +11,8 @@ import type { Client } from '@temporalio/client';
 import type { Runtime } from '../../activities/runtime';
 import { ensureAuditPurgeSchedule } from '../../activities/support/audit/purge';
 import { auditEntry } from './helpers';
-import { AuditLog } from '../../db/entities';
+import { AuditLog, LoginLog } from '../../db/entities';
+import { newId } from '../../common/ids';
 import { SA } from '../../workflows/search-attributes';
 import { AUDIT_PURGE_SCHEDULE_ID, type AuditPurgeResult } from '../../workflows/maintenance/contract';
 import { auditPurgeWorkflow } from '../../workflows/maintenance/audit-purge';
@@ -29,6 +30,12 @@ async function seedRows(rt: Runtime, marker: string) {
   audit.record(entry('00000000-0000-4000-8000-00000000000b', `${marker}-old2`, daysAgo(31)));
   audit.record(entry('00000000-0000-4000-8000-00000000000a', `${marker}-young`, daysAgo(29)));
   await audit.flush();
+  // The login log follows the same retention.
+  const em = rt.orm.em.fork();
+  for (const [suffix, days] of [['old', 45], ['young', 2]] as const) {
+    em.create(LoginLog, { id: newId(), tenantId: null, tenantCode: 'purge', identifier: `${marker}-${suffix}`, success: false, reason: 'bad_password', createdAt: daysAgo(days) });
+  }
+  await em.flush();
 }
 
 describe('scheduled audit purge', () => {
@@ -73,6 +80,8 @@ describe('scheduled audit purge', () => {
     expect(Date.parse(result.cutoff)).toBeGreaterThan(daysAgo(31).getTime());
     const left = await rt.orm.em.fork().find(AuditLog, { requestId: { $like: `${marker}-%` } });
     expect(left.map((r) => r.requestId)).toEqual([`${marker}-young`]);
+    const logins = await rt.orm.em.fork().find(LoginLog, { identifier: { $like: `${marker}-%` } });
+    expect(logins.map((r) => r.identifier)).toEqual([`${marker}-young`]);
   });
 
   recordingIt('records a purge run', async () => {

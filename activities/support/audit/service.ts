@@ -9,7 +9,7 @@ import type { Runtime } from '../../runtime';
 import type { Actor } from '../../../common/actor';
 import { newId } from '../../../common/ids';
 import { offsetOf, pageOf, type Page } from '../../../common/pagination';
-import { AuditChange, AuditLog } from '../../../db/entities';
+import { AuditChange, AuditLog, LoginLog } from '../../../db/entities';
 import { AUDIT_PURGE_BATCH } from '../../../workflows/maintenance/contract';
 import { contains } from '../../../common/query';
 import { toDate } from '../../../common/schema';
@@ -120,6 +120,9 @@ export class AuditLogService {
     // The change audit (audit_changes) follows the same retention.
     const changes = await em.find(AuditChange, { createdAt: { $lt: cutoff } }, { fields: ['id'], orderBy: { createdAt: 'asc' }, limit });
     if (changes.length) deleted += await em.nativeDelete(AuditChange, { id: { $in: changes.map((r) => r.id) } });
+    // So does the login log: who signed in from where is audit data of the same kind.
+    const logins = await em.find(LoginLog, { createdAt: { $lt: cutoff } }, { fields: ['id'], orderBy: { createdAt: 'asc' }, limit });
+    if (logins.length) deleted += await em.nativeDelete(LoginLog, { id: { $in: logins.map((r) => r.id) } });
     return deleted;
   }
 
