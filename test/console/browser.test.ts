@@ -280,6 +280,22 @@ describe('the console in a real browser', () => {
     await shot(page, 'inbox-zh-CN');
   });
 
+  it('a user sees where they are signed in and signs out the other device', async () => {
+    const other = await open('carol');
+    const page = await open('carol');
+    await page.goto('/account/sessions');
+    await page.waitForSelector('[data-test=current-session]');
+    expect(await page.locator('[data-test=sessions-page] .el-table__body tr').count()).toBe(2);
+    expect(await page.locator('[data-test=current-session]').count()).toBe(1);
+    await shot(page, 'sessions');
+    await page.click('[data-test=revoke-others]');
+    await page.locator('[data-test=sessions-page] .el-table__body tr').nth(1).waitFor({ state: 'detached' });
+    expect(await page.locator('[data-test=current-session]').count()).toBe(1);
+    // The other browser's session is over: its next call fails and it lands on the sign-in page.
+    await other.goto('/approvals/inbox');
+    await other.waitForURL((u) => u.pathname.startsWith('/login'));
+  });
+
   it('works at phone width', async () => {
     const page = await open('alice', { width: 390 });
     await page.goto(`/approvals/requests/${instanceId}`);

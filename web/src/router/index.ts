@@ -45,6 +45,7 @@ const routes: RouteRecordRaw[] = [
       { path: 'approvals/stats', name: 'stats', component: () => import('@/pages/templates/StatsPage.vue'), meta: { title: 'nav.stats', permission: 'approval:view-all' } },
       { path: 'ops/schedules', name: 'schedules', component: () => import('@/pages/ops/SchedulesPage.vue'), meta: { title: 'nav.schedules', permission: 'tenant:read' } },
       { path: 'account/password', name: 'password', component: () => import('@/pages/account/PasswordPage.vue'), meta: { title: 'account.changePassword' } },
+      { path: 'account/sessions', name: 'sessions', component: () => import('@/pages/account/SessionsPage.vue'), meta: { title: 'sessions.title' } },
       { path: 'forbidden', name: 'forbidden', component: () => import('@/pages/StatusPage.vue'), props: { kind: 'forbidden' }, meta: { title: 'status.forbiddenTitle' } },
       { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/pages/StatusPage.vue'), props: { kind: 'notFound' }, meta: { title: 'status.notFoundTitle' } },
     ],
