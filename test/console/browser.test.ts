@@ -159,6 +159,17 @@ describe('the console in a real browser', () => {
     await page.fill('#assignees-level', '2');
     await page.locator('#assignees-level').blur();
 
+    // Who may start it: employees only (alice is one; the admin is not).
+    await page.click('.el-tabs__item:has-text("Settings")');
+    await page.click('[data-test=starters-some]');
+    await page.waitForSelector('[data-test=starters-nobody]');
+    await choose(page, '[data-test=starters-roles]', 'Employee (employee)');
+    await page.locator('[data-test=starters-nobody]').waitFor({ state: 'detached' });
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-test=designer-valid]', { timeout: 30_000 });
+    await shot(page, 'designer-starters');
+    await page.click('.el-tabs__item:has-text("Flow")');
+
     await page.waitForSelector('[data-test=designer-valid]', { timeout: 30_000 });
     await shot(page, 'designer');
     await page.click('[data-test=designer-publish]');
@@ -175,6 +186,7 @@ describe('the console in a real browser', () => {
     ]);
     expect(flow[1].branches[0].when).toEqual({ field: 'form.amount', op: '>', value: 1000 });
     expect(flow[1].branches[0].steps[0]).toMatchObject({ kind: 'approval', name: 'Head of department', assignees: { type: 'departmentHead', level: 2 } });
+    expect(version.body.definition.starters).toEqual({ everyone: false, departments: [], roleCodes: ['employee'], userIds: [] });
     expect(version.body.definition.formSchema.fields.map((f: { id: string; type: string }) => [f.id, f.type])).toEqual([
       ['amount', 'number'],
       ['buyer', 'user'],

@@ -556,6 +556,16 @@ const en = {
         attachments: 'Attachments',
       },
     },
+    starters: {
+      title: 'Who may start it',
+      everyone: 'Everyone in the organisation',
+      some: 'Only these people',
+      departments: 'Departments',
+      includeSubtree: 'and their sub-departments',
+      roles: 'Roles',
+      people: 'People',
+      nobody: 'Nobody is listed: nobody could start this template.',
+    },
     settings: {
       name: 'Name',
       key: 'Key',
@@ -567,7 +577,7 @@ const en = {
       initiator: { skip: 'Skip them', approveSelf: 'Approve for them', keep: 'Keep them' },
       resubmit: { start: 'The first step', returningStep: 'The step that returned it' },
       hooks: 'Outcome hooks (JSON)',
-      starters: 'Who may start it (JSON: everyone, departments, roleCodes, userIds)',
+      starters: 'Who may start it',
     },
     versions: {
       list: 'Published versions',

@@ -558,6 +558,16 @@ const zhCN: Messages = {
         attachments: '附件',
       },
     },
+    starters: {
+      title: '发起范围',
+      everyone: '全员可发起',
+      some: '仅限以下范围',
+      departments: '部门',
+      includeSubtree: '包含下级部门',
+      roles: '角色',
+      people: '人员',
+      nobody: '未选择任何范围：无人可以发起此模板。',
+    },
     settings: {
       name: '名称',
       key: '标识',
@@ -569,7 +579,7 @@ const zhCN: Messages = {
       initiator: { skip: '跳过', approveSelf: '自动同意', keep: '保留' },
       resubmit: { start: '第一个环节', returningStep: '退回的环节' },
       hooks: '结果钩子（JSON）',
-      starters: '发起范围（JSON：everyone、departments、roleCodes、userIds）',
+      starters: '发起范围',
     },
     versions: {
       list: '已发布版本',
