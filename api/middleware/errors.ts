@@ -4,7 +4,7 @@
  * mapped; anything else is logged with its stack and becomes a generic 500.
  */
 import type { Context, Middleware } from 'koa';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { ConnectionException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { WorkflowNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { AppError, type FieldError } from '../../common/errors';
 import type { Logger } from '../../common/logger';
@@ -51,6 +51,10 @@ export function toProblem(err: unknown, requestId?: string, traceId?: string): P
     ...(traceId ? { traceId } : {}),
   });
   if (err instanceof AppError) return make(err.status, err.code, err.message, err.errors, err.extra);
+  // A store we depend on is down: not our bug, and worth retrying shortly. Say so (503 with
+  // Retry-After) instead of a 500 that reads like a defect.
+  const outage = dependencyOutage(err);
+  if (outage) return make(503, 'dependency_unavailable', `The ${outage} is not reachable; try again shortly`, undefined, { retryAfter: 5 });
   if (err instanceof UniqueConstraintViolationException) return make(409, 'duplicate', 'A record with the same unique value already exists');
   if (err instanceof WorkflowNotFoundError) return make(404, 'workflow_not_found', err.message);
   if (err instanceof WorkflowExecutionAlreadyStartedError) return make(409, 'workflow_already_started', err.message);
@@ -67,6 +71,18 @@ export function toProblem(err: unknown, requestId?: string, traceId?: string): P
     return make(httpErr.status, code, detail);
   }
   return make(500, 'internal_error', 'Something went wrong on our side; the request id helps us find it');
+}
+
+/**
+ * Which backing store an error says is unreachable, if any. ioredis fails commands with
+ * `MaxRetriesPerRequestError` (not exported from its index, so matched by name) or "Connection
+ * is closed" while it reconnects; MikroORM wraps lost database connections in ConnectionException.
+ */
+function dependencyOutage(err: unknown): 'session store' | 'database' | null {
+  if (err instanceof ConnectionException) return 'database';
+  const e = err as { name?: string; message?: string } | null;
+  if (e?.name === 'MaxRetriesPerRequestError' || e?.message === 'Connection is closed.') return 'session store';
+  return null;
 }
 
 const snake = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
