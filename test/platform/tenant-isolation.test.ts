@@ -23,6 +23,7 @@ import {
   Menu,
   Position,
   Role,
+  StoredFile,
   Todo,
   User,
   UserRole,
@@ -44,6 +45,8 @@ type Ids = {
   /** A request of tenant A in the approval read model, and its open task. */
   aApprovalId: string;
   aApprovalTaskId: string;
+  /** A file tenant A's admin uploaded. */
+  aFileId: string;
 };
 /** The day tenant A has a plan on (tenant B has none): B asking for it must get 404. */
 const PLAN_DAY = '2020-02-02';
@@ -135,6 +138,8 @@ const MATRIX: Record<string, Case> = {
   'POST /api/v1/approvals/:id/withdraw': { path: (i) => `/api/v1/approvals/${i.aApprovalId}/withdraw`, body: () => ({}) },
   'POST /api/v1/approvals/:id/resubmit': { path: (i) => `/api/v1/approvals/${i.aApprovalId}/resubmit`, body: () => ({}) },
   'POST /api/v1/approvals/:id/urge': { path: (i) => `/api/v1/approvals/${i.aApprovalId}/urge`, body: () => ({}) },
+  'GET /api/v1/files/:id': { path: (i) => `/api/v1/files/${i.aFileId}` },
+  'DELETE /api/v1/files/:id': { path: (i) => `/api/v1/files/${i.aFileId}` },
 };
 
 /**
@@ -190,6 +195,7 @@ const LISTINGS = [
   '/api/v1/audit-logs?result=success&pageSize=100',
   '/api/v1/approvals/inbox?box=todo&limit=100',
   '/api/v1/approvals/inbox?box=started&limit=100',
+  '/api/v1/files?pageSize=100',
 ];
 
 const routesWithIds = () =>
@@ -207,7 +213,7 @@ describe('tenant isolation matrix', () => {
       const em = rt.orm.em;
       const tenantId = ids.a.tenantId;
       const rows = await Promise.all(
-        [User, Department, Position, Role, UserRole, Menu, ApiKey, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, InAppMessage, Todo, Announcement, DailyPlan, DailyPlanItem].map((e) => em.find(e as never, { tenantId } as never, { orderBy: { id: 'asc' } as never })),
+        [User, Department, Position, Role, UserRole, Menu, ApiKey, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, InAppMessage, Todo, Announcement, DailyPlan, DailyPlanItem, StoredFile].map((e) => em.find(e as never, { tenantId } as never, { orderBy: { id: 'asc' } as never })),
       );
       return JSON.stringify(rows);
     });
@@ -229,7 +235,11 @@ describe('tenant isolation matrix', () => {
     const todo = await api.post('/api/v1/todos', { title: 'A todo' }, tokenA);
     const announcement = await api.post('/api/v1/announcements', { title: 'A news', body: 'A only' }, tokenA);
     const plan = await api.put(`/api/v1/plans/${PLAN_DAY}`, { items: [{ text: 'A item' }] }, tokenA);
-    expect([todo.status, announcement.status, plan.status]).toEqual([201, 201, 200]);
+    const form = new FormData();
+    form.append('files', new Blob(['A only']), 'a.txt');
+    const upload = await fetch(`${api.baseUrl}/api/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${tokenA}` }, body: form });
+    const file = (await upload.json()) as { items: { id: string }[] };
+    expect([todo.status, announcement.status, plan.status, upload.status]).toEqual([201, 201, 200, 201]);
     const approval = await approvalOf(rt, a);
     ids = {
       a,
@@ -243,6 +253,7 @@ describe('tenant isolation matrix', () => {
       aPlanItemId: plan.body.items[0].id,
       aApprovalId: approval.instanceId,
       aApprovalTaskId: approval.taskId,
+      aFileId: file.items[0].id,
     };
     tokenB = await tokenFor(rt, b.users.admin);
   });
@@ -283,6 +294,7 @@ describe('tenant isolation matrix', () => {
       ids.aPlanItemId,
       ids.aApprovalId,
       ids.aApprovalTaskId,
+      ids.aFileId,
       ids.a.tenantId,
     ];
     for (const path of LISTINGS) {
