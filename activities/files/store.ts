@@ -90,6 +90,11 @@ export class S3FileStore implements FileStore {
       ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
       forcePathStyle: opts.forcePathStyle ?? false,
       ...(opts.credentials ? { credentials: opts.credentials } : {}),
+      // The SDK's default (since 3.729) sends streamed bodies aws-chunked with a trailing CRC32;
+      // S3-compatible servers that do not know that encoding store the chunk framing as the
+      // file's bytes (seen with s3rver, older MinIO). Off a custom endpoint, checksum only where
+      // S3 requires one; against AWS itself keep the default.
+      ...(opts.endpoint ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
     });
   }
 
