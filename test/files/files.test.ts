@@ -5,7 +5,7 @@
  * references from approval forms and to-dos.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTenant, tokenFor } from '../harness/harness';
@@ -24,6 +24,7 @@ describe('attachments: file store, upload, download, references', () => {
   });
   afterAll(async () => {
     await env?.close();
+    rmSync(fileDir, { recursive: true, force: true });
   });
 
   type Part = { name: string; type?: string; data: Buffer | string };
