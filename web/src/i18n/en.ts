@@ -372,6 +372,7 @@ const en = {
       failed: 'Upload failed: {reason}',
       download: 'Download {name}',
       size: '{kb} KB',
+      sizeBytes: '{n} B',
     },
     currency: 'Currency',
   },

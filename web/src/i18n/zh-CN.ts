@@ -374,6 +374,7 @@ const zhCN: Messages = {
       failed: '上传失败：{reason}',
       download: '下载 {name}',
       size: '{kb} KB',
+      sizeBytes: '{n} B',
     },
     currency: '币种',
   },
