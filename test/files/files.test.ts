@@ -32,7 +32,8 @@ describe('attachments: file store, upload, download, references', () => {
     const form = new FormData();
     for (const p of parts) form.append('files', new Blob([typeof p.data === 'string' ? Buffer.from(p.data) : p.data], { type: p.type ?? 'application/octet-stream' }), p.name);
     const token = who in env.tokens ? env.tokens[who as Who] : who;
-    const res = await fetch(`${env.api.baseUrl}/api/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    const authorization = token.startsWith('ApiKey ') ? token : `Bearer ${token}`;
+    const res = await fetch(`${env.api.baseUrl}/api/v1/files`, { method: 'POST', headers: { authorization }, body: form });
     return { status: res.status, body: (await res.json()) as any };
   }
   const uploadOne = async (who: Who, part: Part) => {
@@ -98,6 +99,34 @@ describe('attachments: file store, upload, download, references', () => {
     expect((await env.api.delete(`/api/v1/files/${file.id}`, env.tokens.alice)).status).toBe(204);
     expect((await download('alice', file.id)).status).toBe(404);
     expect(storedKeys()).not.toContain(file.id);
+  });
+
+  it('serves what looks like a page as inert text, and keeps only the last segment of a name', async () => {
+    // An HTML page with script has no binary signature: it is stored as text/plain, downloaded as
+    // an attachment, never sniffed by the browser, and sandboxed should it be opened anyway.
+    const page = await uploadOne('alice', { name: '../../etc/evil.html', type: 'text/html', data: '<html><script>alert(1)</script></html>' });
+    expect([page.name, page.contentType]).toEqual(['evil.html', 'text/plain']);
+    const res = await download('alice', page.id);
+    expect(res.headers.get('content-type')).toBe('text/plain');
+    expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox");
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect(storedKeys()).toContain(page.id);
+  });
+
+  it('lets API keys in only with a matching scope', async () => {
+    const keyOf = async (scopes: string[]) => {
+      const created = await env.api.post('/api/v1/api-keys', { name: `files ${scopes.join(' ')}`, scopes }, env.tokens.admin);
+      expect(created.status).toBe(201);
+      return `ApiKey ${created.body.key}`;
+    };
+    const reporting = await keyOf(['user:read']);
+    const refused = await upload(reporting, [{ name: 'k.txt', data: 'k' }]);
+    expect([refused.status, refused.body.code]).toEqual([403, 'api_key_not_allowed']);
+    expect((await env.api.request('GET', '/api/v1/files', { token: reporting })).status).toBe(403);
+    const workspace = await keyOf(['workspace:read', 'workspace:write']);
+    const stored = await upload(workspace, [{ name: 'k.txt', data: 'by key' }]);
+    expect(stored.status).toBe(201);
+    expect((await env.api.request('GET', '/api/v1/files', { token: workspace })).body.items.map((f: any) => f.id)).toContain(stored.body.items[0].id);
   });
 
   describe('attached to a request', () => {
