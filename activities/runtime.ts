@@ -51,6 +51,7 @@ import { ApprovalBatchService } from './approval/instances/batch';
 import { TemporalCodecService } from './ops/temporal-codec';
 import { ProvisioningService } from './user/provisioning';
 import { OnboardingService } from './onboarding/service';
+import { FileService } from './files/service';
 
 export interface Services {
   auth: AuthService;
@@ -86,6 +87,7 @@ export interface Services {
   temporalCodec: TemporalCodecService;
   provisioning: ProvisioningService;
   onboarding: OnboardingService;
+  files: FileService;
 }
 
 export interface Runtime {
@@ -179,6 +181,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     temporalCodec: new TemporalCodecService(rt),
     provisioning: new ProvisioningService(rt),
     onboarding: new OnboardingService(rt),
+    files: new FileService(rt),
   } satisfies Omit<Services, 'plans'>);
   rt.services.plans = new PlanService(rt, rt.services.todos);
   rt.services.todos.events.subscribe((event) => reportChecklistTodo(rt, event));

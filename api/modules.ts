@@ -22,6 +22,7 @@ import { notificationPreferencesModule, notificationsModule } from './support/no
 import { schedulesModule } from './support/schedules.router';
 import { consoleConfigModule } from './console';
 import { temporalCodecModule } from './ops/temporal-codec.router';
+import { filesModule } from './files/router';
 
 export const modules: RouteModule[] = [
   authModule,
@@ -48,6 +49,7 @@ export const modules: RouteModule[] = [
   messagesModule,
   auditLogsModule,
   todosModule,
+  filesModule,
   plansModule,
   announcementsModule,
   notificationPreferencesModule,

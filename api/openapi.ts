@@ -77,6 +77,7 @@ export function buildOpenApi(modules: RouteModule[], info: { version: string; se
         [status]: {
           description: 'Success',
           ...(route.response ? { content: { 'application/json': { schema: jsonSchema(route.response, 'output') } } } : {}),
+          ...(route.binaryResponse ? { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } } : {}),
         },
       };
       for (const s of errorStatuses) {
@@ -90,6 +91,18 @@ export function buildOpenApi(modules: RouteModule[], info: { version: string; se
         operationId: `${route.method}_${oaPath.replace(/[{}]/g, '').replace(/[^A-Za-z0-9]+/g, '_')}`,
         ...(parameters.length ? { parameters } : {}),
         ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
+        ...(route.multipartFiles
+          ? {
+              requestBody: {
+                required: true,
+                content: {
+                  'multipart/form-data': {
+                    schema: { type: 'object', properties: { [route.multipartFiles]: { type: 'array', items: { type: 'string', format: 'binary' } } }, required: [route.multipartFiles] },
+                  },
+                },
+              },
+            }
+          : {}),
         responses,
         ...(route.auth === false ? { security: [] } : {}),
         ...(route.auth !== false && route.permission ? { 'x-permission': route.permission } : {}),

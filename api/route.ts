@@ -41,6 +41,13 @@ interface RouteBase<B, Q, P> {
   response?: Schema;
   /** Extra documented error statuses besides the generic ones. */
   errors?: number[];
+  /**
+   * The handler reads the body itself as multipart/form-data (the JSON body parser leaves it
+   * alone); documented as file parts named by this field.
+   */
+  multipartFiles?: string;
+  /** The success response is the bytes of a file (documented as binary), not JSON. */
+  binaryResponse?: boolean;
 }
 
 export interface PublicRoute<B, Q, P> extends RouteBase<B, Q, P> {

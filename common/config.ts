@@ -157,6 +157,43 @@ const EnvSchema = z
       .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time like 08:00')
       .default('08:00'),
 
+    /**
+     * Attachments (activities/files). FILE_STORE=local keeps them under FILE_DIR (default
+     * DATA_DIR/files); s3 puts them in S3_BUCKET of an S3-compatible service (AWS, MinIO).
+     */
+    FILE_STORE: z.enum(['local', 's3']).default('local'),
+    FILE_DIR: z.string().min(1).optional(),
+    /** Largest accepted upload, per file (bytes). */
+    FILE_MAX_BYTES: int(10 * 1024 * 1024, 1, 1024 * 1024 * 1024),
+    /** Files per upload request. */
+    FILE_MAX_COUNT: int(5, 1, 100),
+    /** Content types accepted, as sniffed from the bytes (the client's claim is ignored). */
+    FILE_ALLOWED_TYPES: z
+      .string()
+      .regex(/^\s*[a-z0-9.+-]+\/[a-z0-9.+-]+\s*(,\s*[a-z0-9.+-]+\/[a-z0-9.+-]+\s*)*$/i, 'must be a comma list of content types like image/png')
+      .default(
+        [
+          'application/pdf',
+          'image/png',
+          'image/jpeg',
+          'image/gif',
+          'image/webp',
+          'text/plain',
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+        ].join(','),
+      ),
+    S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name (3-63 lower-case letters, digits, dots, dashes)').optional(),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    /** An S3-compatible endpoint (MinIO: http://minio:9000); unset = AWS. */
+    S3_ENDPOINT: z.string().url().optional(),
+    /** Path-style addressing (`endpoint/bucket/key`), which MinIO and most S3-compatible services need. */
+    S3_FORCE_PATH_STYLE: bool.default(false),
+    /** Unset = the SDK's default credential chain (instance role, AWS_* variables). */
+    S3_ACCESS_KEY_ID: z.string().optional(),
+    S3_SECRET_ACCESS_KEY: z.string().optional(),
+
     /** Audit-log rows older than this many days are purged. */
     AUDIT_RETENTION_DAYS: int(180, 1, 36500),
     /** How often the reconciler compares open requests with Temporal (terminated runs). */
@@ -183,6 +220,10 @@ function crossFieldProblems(raw: Record<string, string | undefined>): { key: str
   }
   if (!!raw.TEMPORAL_TLS_CERT !== !!raw.TEMPORAL_TLS_KEY) {
     problems.push({ key: raw.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT', message: 'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY go together' });
+  }
+  if (raw.FILE_STORE === 's3' && !raw.S3_BUCKET) problems.push({ key: 'S3_BUCKET', message: 'is required when FILE_STORE=s3' });
+  if (!!raw.S3_ACCESS_KEY_ID !== !!raw.S3_SECRET_ACCESS_KEY) {
+    problems.push({ key: raw.S3_ACCESS_KEY_ID ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID', message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together' });
   }
   if (raw.SMTP_USER && !raw.SMTP_PASSWORD) problems.push({ key: 'SMTP_PASSWORD', message: 'is required when SMTP_USER is set' });
   problems.push(...codecKeyProblems(raw.TEMPORAL_CODEC_KEYS, raw.TEMPORAL_CODEC_CURRENT_KEY));
@@ -241,6 +282,10 @@ export type Env = z.infer<typeof EnvSchema>;
 export interface AppConfig extends Env {
   /** Absolute data folder. */
   dataDir: string;
+  /** Absolute folder of the local file store. */
+  fileDir: string;
+  /** FILE_ALLOWED_TYPES as a set of lower-case content types. */
+  fileAllowedTypes: ReadonlySet<string>;
   database: { kind: 'mysql'; url: string } | { kind: 'sqlite'; file: string };
 }
 
@@ -276,5 +321,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     url && /^(mysql|mariadb):/.test(url)
       ? { kind: 'mysql', url: url.replace(/^mariadb:/, 'mysql:') }
       : { kind: 'sqlite', file: url ? url.replace(/^(sqlite|file|libsql):(\/\/)?/, '') : resolve(dataDir, 'signoff.db') };
-  return { ...env, dataDir, database };
+  const fileDir = resolve(env.FILE_DIR ?? resolve(dataDir, 'files'));
+  const fileAllowedTypes = new Set(env.FILE_ALLOWED_TYPES.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+  return { ...env, dataDir, database, fileDir, fileAllowedTypes };
 }

@@ -5,6 +5,7 @@ export * from './support';
 export * from './approval';
 export * from './approval-runtime';
 export * from './onboarding';
+export * from './files';
 
 import { TenantSchema, DepartmentSchema, PositionSchema, UserSchema } from './user';
 import { PermissionSchema, RoleSchema, RolePermissionSchema, RoleDepartmentSchema, UserRoleSchema, MenuSchema } from './permission';
@@ -26,6 +27,7 @@ import {
 import { ApprovalTemplateSchema, ApprovalTemplateVersionSchema } from './approval';
 import { ApprovalInstanceSchema, ApprovalTaskSchema, ApprovalEventSchema } from './approval-runtime';
 import { OnboardingTodoLinkSchema } from './onboarding';
+import { FileReferenceSchema, StoredFileSchema } from './files';
 
 /** Every entity, registered explicitly (no folder scanning: works the same in ts, jest and dist). */
 export const allEntities = [
@@ -60,4 +62,6 @@ export const allEntities = [
   ApprovalTaskSchema,
   ApprovalEventSchema,
   OnboardingTodoLinkSchema,
+  StoredFileSchema,
+  FileReferenceSchema,
 ];

@@ -4,8 +4,9 @@
  * worker on a private task queue. People sign in with their passwords and click through.
  *
  *  1. an admin builds a two-step template with a condition in the designer and publishes it;
- *  2. an employee finds it in the catalogue, picks a colleague from the directory, previews who
- *     will approve, and submits it through the generated form; the server's 422 lands at its field;
+ *  2. an employee finds it in the catalogue, picks a colleague from the directory, attaches a
+ *     file (uploaded to the file store), previews who will approve, and submits it through the
+ *     generated form; the server's 422 lands at its field; the request page downloads the file;
  *  3. the approvers see it in their inbox, open it and approve;
  *  4. the employee sees it approved, the progress diagram updated;
  *  5. an admin finds it among all requests and exports them;
@@ -15,7 +16,7 @@
  * of the login page and the inbox is measured and printed (no assertions on timings).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Runtime } from '../../activities/runtime';
@@ -28,6 +29,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 type Person = 'admin' | 'alice' | 'pete' | 'carol';
+const QUOTE = 'Quote 2291: two 27-inch monitors, 1500 EUR\n';
 
 describe('the console in a real browser', () => {
   let rt: Runtime;
@@ -145,6 +147,10 @@ describe('the console in a real browser', () => {
     await page.fill('[data-test=field-label-1]', 'Buyer');
     await page.fill('[data-test=field-id-1]', 'buyer');
     await choose(page, '[data-test=field-type-1]', 'Person');
+    await page.click('[data-test=add-field]');
+    await page.fill('[data-test=field-label-2]', 'Quotes');
+    await page.fill('[data-test=field-id-2]', 'quotes');
+    await choose(page, '[data-test=field-type-2]', 'Attachments');
 
     // The flow: the team lead approves; above 1000 the next head up approves as well.
     await page.click('.el-tabs__item:has-text("Flow")');
@@ -190,6 +196,7 @@ describe('the console in a real browser', () => {
     expect(version.body.definition.formSchema.fields.map((f: { id: string; type: string }) => [f.id, f.type])).toEqual([
       ['amount', 'number'],
       ['buyer', 'user'],
+      ['quotes', 'attachments'],
     ]);
   });
 
@@ -204,6 +211,10 @@ describe('the console in a real browser', () => {
     await page.locator('[data-field=buyer] [data-test=user-picker]').click();
     await page.keyboard.type('fiona');
     await option(page, 'Fiona').click();
+    // A quote as an attachment: el-upload sends it to the file store with alice's token.
+    await page.setInputFiles('[data-field=quotes] input[type=file]', { name: 'monitor-quote.txt', mimeType: 'text/plain', buffer: Buffer.from(QUOTE) });
+    await page.locator('[data-field=quotes] .files li', { hasText: 'monitor-quote.txt' }).waitFor();
+    await shot(page, 'form-attachment-uploaded');
     // …and disabled before the submit: only the server can tell, and says so at the field.
     const setFiona = (status: 'active' | 'disabled') => rt.orm.em.fork().nativeUpdate(User, { id: t.users.fiona.id }, { status });
     await setFiona('disabled');
@@ -229,6 +240,18 @@ describe('the console in a real browser', () => {
       `http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(`approval:${t.tenantCode}:${instanceId}`)}`,
     );
     await shot(page, 'request-submitted');
+
+    // The request page lists the attachment; its link downloads the stored bytes.
+    const link = page.locator('[data-field=quotes] a', { hasText: 'monitor-quote.txt' });
+    await link.waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    expect(download.suggestedFilename()).toBe('monitor-quote.txt');
+    const saved = join(ARTIFACTS, 'downloaded-quote.txt');
+    await download.saveAs(saved);
+    expect(readFileSync(saved, 'utf8')).toBe(QUOTE);
+    const detail = await api.get(`/api/v1/approvals/${instanceId}`, await tokenFor(rt, t.users.alice));
+    expect(detail.body.form.quotes).toEqual([expect.objectContaining({ name: 'monitor-quote.txt', size: QUOTE.length })]);
+    await shot(page, 'request-attachment');
   });
 
   it('the approvers see it in their inbox, open it and approve it', async () => {

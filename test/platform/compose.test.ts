@@ -17,6 +17,9 @@ const secrets: Record<string, string> = {
   JWT_PRIVATE_KEY: '-----BEGIN PRIVATE KEY-----\\nx\\n-----END PRIVATE KEY-----',
   JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nx\\n-----END PUBLIC KEY-----',
   TEMPORAL_CODEC_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+  MINIO_ROOT_PASSWORD: 'miniopw',
+  S3_ACCESS_KEY_ID: 'signoff-app',
+  S3_SECRET_ACCESS_KEY: 'app-secret',
 };
 
 /** Compose interpolation: ${VAR}, ${VAR:-default}, ${VAR:?error}. */
@@ -34,7 +37,7 @@ describe('docker-compose.yml', () => {
   const services = compose.services as Record<string, any>;
 
   it('has every service a real deployment needs', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(['mysql', 'redis', 'temporal', 'temporal-ui', 'mailpit', 'migrate', 'api', 'worker']));
+    expect(Object.keys(services)).toEqual(expect.arrayContaining(['mysql', 'redis', 'temporal', 'temporal-ui', 'mailpit', 'minio', 'minio-setup', 'migrate', 'api', 'worker']));
     expect(services.mysql.image).toMatch(/^mysql:8/);
     expect(services.redis.image).toMatch(/^redis:7/);
     expect(services.temporal.environment.DB).toBe('mysql8');
@@ -46,7 +49,9 @@ describe('docker-compose.yml', () => {
     const config = loadConfig(env);
     expect(config.NODE_ENV).toBe('production');
     expect(config.database.kind).toBe('mysql');
-    for (const host of [hostOf(env.DATABASE_URL), hostOf(env.REDIS_URL), hostOf(env.TEMPORAL_ADDRESS), env.SMTP_HOST]) {
+    // Attachments go to MinIO, with the app's own key pair.
+    expect([config.FILE_STORE, config.S3_BUCKET, config.S3_ACCESS_KEY_ID]).toEqual(['s3', 'signoff-files', 'signoff-app']);
+    for (const host of [hostOf(env.DATABASE_URL), hostOf(env.REDIS_URL), hostOf(env.TEMPORAL_ADDRESS), env.SMTP_HOST, hostOf(env.S3_ENDPOINT)]) {
       expect(Object.keys(services)).toContain(host);
     }
     expect(services[name].build).toBe('.');

@@ -24,6 +24,7 @@ import {
   Position,
   RefreshToken,
   Role,
+  StoredFile,
   Todo,
   User,
   UserRole,
@@ -47,6 +48,8 @@ type Ids = {
   aApprovalTaskId: string;
   /** A signed-in session (refresh-token family) of tenant A's alice. */
   aSessionId: string;
+  /** A file tenant A's admin uploaded. */
+  aFileId: string;
 };
 /** The day tenant A has a plan on (tenant B has none): B asking for it must get 404. */
 const PLAN_DAY = '2020-02-02';
@@ -143,6 +146,8 @@ const MATRIX: Record<string, Case> = {
   'POST /api/v1/approvals/:id/withdraw': { path: (i) => `/api/v1/approvals/${i.aApprovalId}/withdraw`, body: () => ({}) },
   'POST /api/v1/approvals/:id/resubmit': { path: (i) => `/api/v1/approvals/${i.aApprovalId}/resubmit`, body: () => ({}) },
   'POST /api/v1/approvals/:id/urge': { path: (i) => `/api/v1/approvals/${i.aApprovalId}/urge`, body: () => ({}) },
+  'GET /api/v1/files/:id': { path: (i) => `/api/v1/files/${i.aFileId}` },
+  'DELETE /api/v1/files/:id': { path: (i) => `/api/v1/files/${i.aFileId}` },
 };
 
 /**
@@ -198,6 +203,7 @@ const LISTINGS = [
   '/api/v1/audit-logs?result=success&pageSize=100',
   '/api/v1/approvals/inbox?box=todo&limit=100',
   '/api/v1/approvals/inbox?box=started&limit=100',
+  '/api/v1/files?pageSize=100',
 ];
 
 const routesWithIds = () =>
@@ -215,7 +221,7 @@ describe('tenant isolation matrix', () => {
       const em = rt.orm.em;
       const tenantId = ids.a.tenantId;
       const rows = await Promise.all(
-        [User, Department, Position, Role, UserRole, Menu, ApiKey, RefreshToken, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, InAppMessage, Todo, Announcement, DailyPlan, DailyPlanItem].map((e) => em.find(e as never, { tenantId } as never, { orderBy: { id: 'asc' } as never })),
+        [User, Department, Position, Role, UserRole, Menu, ApiKey, RefreshToken, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, InAppMessage, Todo, Announcement, DailyPlan, DailyPlanItem, StoredFile].map((e) => em.find(e as never, { tenantId } as never, { orderBy: { id: 'asc' } as never })),
       );
       return JSON.stringify(rows);
     });
@@ -237,7 +243,11 @@ describe('tenant isolation matrix', () => {
     const todo = await api.post('/api/v1/todos', { title: 'A todo' }, tokenA);
     const announcement = await api.post('/api/v1/announcements', { title: 'A news', body: 'A only' }, tokenA);
     const plan = await api.put(`/api/v1/plans/${PLAN_DAY}`, { items: [{ text: 'A item' }] }, tokenA);
-    expect([todo.status, announcement.status, plan.status]).toEqual([201, 201, 200]);
+    const form = new FormData();
+    form.append('files', new Blob(['A only']), 'a.txt');
+    const upload = await fetch(`${api.baseUrl}/api/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${tokenA}` }, body: form });
+    const file = (await upload.json()) as { items: { id: string }[] };
+    expect([todo.status, announcement.status, plan.status, upload.status]).toEqual([201, 201, 200, 201]);
     const approval = await approvalOf(rt, a);
     const signIn = await api.post('/api/v1/auth/login', { tenantCode: a.tenantCode, identifier: 'alice', password: DEMO.userPassword });
     expect(signIn.status).toBe(200);
@@ -255,6 +265,7 @@ describe('tenant isolation matrix', () => {
       aApprovalId: approval.instanceId,
       aApprovalTaskId: approval.taskId,
       aSessionId: session.familyId,
+      aFileId: file.items[0].id,
     };
     tokenB = await tokenFor(rt, b.users.admin);
   });
@@ -295,6 +306,7 @@ describe('tenant isolation matrix', () => {
       ids.aPlanItemId,
       ids.aApprovalId,
       ids.aApprovalTaskId,
+      ids.aFileId,
       ids.a.tenantId,
     ];
     for (const path of LISTINGS) {

@@ -26,13 +26,19 @@ describe('to-dos', () => {
   const create = (body: Record<string, unknown>, token = t.tokens.alice) => suite.api.post(T, body, token);
 
   it('creates a to-do with defaults, deduplicated tags and attachments', async () => {
+    // A stored file of alice's (to-dos take only the owner's own uploads; see test/files).
+    const form = new FormData();
+    form.append('files', new Blob(['numbers']), 'sheet.txt');
+    const upload = await fetch(`${suite.api.baseUrl}/api/v1/files`, { method: 'POST', headers: { authorization: `Bearer ${t.tokens.alice}` }, body: form });
+    expect(upload.status).toBe(201);
+    const fileId = ((await upload.json()) as { items: { id: string }[] }).items[0].id;
     const res = await create({
       title: '  Write report ',
       notes: 'Q3 numbers',
       priority: 'high',
       dueAt: '2030-01-02T09:00:00+01:00',
       tags: ['Work', 'work', 'q3'],
-      attachments: [{ name: 'draft', url: 'https://example.test/d' }, { name: 'sheet', fileId: 'f-1' }],
+      attachments: [{ name: 'draft', url: 'https://example.test/d' }, { name: 'sheet', fileId }],
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
@@ -43,7 +49,7 @@ describe('to-dos', () => {
       dueAt: '2030-01-02T08:00:00.000Z',
       overdue: false,
       tags: ['Work', 'q3'],
-      attachments: [{ name: 'draft', url: 'https://example.test/d' }, { name: 'sheet', fileId: 'f-1' }],
+      attachments: [{ name: 'draft', url: 'https://example.test/d' }, { name: 'sheet', fileId }],
       completedAt: null,
     });
     const minimal = await create({ title: 'Minimal' });

@@ -70,6 +70,7 @@ declare module 'vue' {
     ElTimelineItem: typeof import('element-plus/es')['ElTimelineItem']
     ElTooltip: typeof import('element-plus/es')['ElTooltip']
     ElTreeSelect: typeof import('element-plus/es')['ElTreeSelect']
+    ElUpload: typeof import('element-plus/es')['ElUpload']
     FormRenderer: typeof import('./components/form/FormRenderer.vue')['default']
     FormView: typeof import('./components/form/FormView.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']

@@ -68,7 +68,11 @@ export class ApprovalInstanceService {
 
     const resolver = new AssigneeResolver(this.rt);
     const initiator = await resolver.initiator(tenantId, actor.userId, 'initiator');
-    const form = await checkForm(this.rt, tenantId, definition, body.form);
+    const checked = await checkForm(this.rt, tenantId, definition, body.form);
+    // Attachments: only files the initiator uploaded; their stored name and size go into the request.
+    const files = this.rt.services.files;
+    const uses = files.formUses(definition.formSchema, checked);
+    const form = files.canonicalForm(definition.formSchema, checked, await files.assertOwn(actor, uses));
     await this.checkSelections(tenantId, definition, body.selections);
 
     const tenant = await this.rt.services.tenants.current(actor);
@@ -89,7 +93,12 @@ export class ApprovalInstanceService {
       submittedAt: new Date().toISOString(),
     };
     const started: ApprovalStarted = { instanceId, workflowId, templateKey: key, templateVersion: version, url: `${APPROVALS_PREFIX}/${instanceId}` };
-    const client = await this.rt.temporal();
+    // Referenced before the start, so the files cannot be deleted under a running request; taken back if it does not start.
+    const added = await files.reference(tenantId, uses.map((u) => u.fileId), 'approval', instanceId);
+    const client = await this.rt.temporal().catch(async (err: unknown) => {
+      await files.unreference(tenantId, { referenceIds: added });
+      throw err;
+    });
     // A retried start (same Idempotency-Key) finds its workflow, running (conflict policy) or finished (kept).
     await startProcess(
       client,
@@ -108,7 +117,10 @@ export class ApprovalInstanceService {
         details: `Template \`${key}\` v${version}, instance \`${instanceId}\`, initiator \`${actor.userId}\``,
       },
       { onAlreadyStarted: 'keep' },
-    );
+    ).catch(async (err: unknown) => {
+      await files.unreference(tenantId, { referenceIds: added });
+      throw err;
+    });
     return started;
   }
 
@@ -231,10 +243,16 @@ export class ApprovalInstanceService {
       throw new ValidationError('The initiator cannot approve their own request', [{ path: `body.userIds.${i}`, message: 'is the initiator of this request', code: 'initiator_not_allowed' }], 'initiator_cannot_approve');
     }
     let form = args.form;
+    let added: string[] = [];
     if (action === 'resubmit' && form) {
       const version = await this.rt.orm.em.fork().findOne(ApprovalTemplateVersion, { tenantId: actor.tenantId, templateId: inst.templateId, version: inst.templateVersion });
       if (!version) throw new ConflictError('template_version_missing', 'The template version of this request no longer exists');
-      form = await checkForm(this.rt, actor.tenantId, version.definition, form);
+      const checked = await checkForm(this.rt, actor.tenantId, version.definition, form);
+      const files = this.rt.services.files;
+      const uses = files.formUses(version.definition.formSchema, checked);
+      form = files.canonicalForm(version.definition.formSchema, checked, await files.assertOwn(actor, uses));
+      // Earlier rounds' files stay referenced: the timeline still shows those submissions.
+      added = await files.reference(actor.tenantId, uses.map((u) => u.fileId), 'approval', id);
     }
     const base = { actorId: actor.userId, ...(args.comment ? { comment: args.comment } : {}) };
     const client = await this.rt.temporal();
@@ -286,6 +304,8 @@ export class ApprovalInstanceService {
         }
       }
     } catch (err) {
+      // A refused resubmission attaches nothing.
+      await this.rt.services.files.unreference(actor.tenantId, { referenceIds: added });
       throw refusalOf(err);
     }
     return this.detail(actor, id);

@@ -17,7 +17,7 @@ export const TodoAttachment = z
   .strictObject({
     name: Name,
     url: z.url({ protocol: /^https?$/ }).max(2000).optional(),
-    /** Id of a stored file (the file service comes later). */
+    /** Id of a file the owner uploaded (`POST /api/v1/files`). */
     fileId: z.string().trim().min(1).max(100).optional(),
   })
   .refine((a) => (a.url === undefined) !== (a.fileId === undefined), { message: 'give either url or fileId' });

@@ -68,6 +68,7 @@ export class TodoService {
 
   async create(actor: Actor, raw: CreateTodoInput): Promise<TodoView> {
     const input = parseInput(CreateTodoInput, raw, 'The to-do cannot be created');
+    await this.checkFiles(actor, input.attachments);
     const em = this.rt.orm.em.fork();
     const todo = em.create(Todo, {
       id: newId(),
@@ -82,12 +83,14 @@ export class TodoService {
       attachments: input.attachments,
     });
     await em.flush();
+    await this.syncFiles(actor, todo);
     await this.events.emit({ type: 'created', todo });
     return toTodoView(todo);
   }
 
   async update(actor: Actor, id: string, raw: UpdateTodoInput): Promise<TodoView> {
     const input = parseInput(UpdateTodoInput, raw, 'The to-do cannot be changed');
+    if (input.attachments !== undefined) await this.checkFiles(actor, input.attachments);
     const em = this.rt.orm.em.fork();
     const todo = await this.find(em, actor, id);
     const previousDueAt = todo.dueAt;
@@ -98,6 +101,7 @@ export class TodoService {
     if (input.tags !== undefined) Object.assign(todo, normaliseTags(input.tags));
     if (input.attachments !== undefined) todo.attachments = input.attachments;
     await em.flush();
+    if (input.attachments !== undefined) await this.syncFiles(actor, todo);
     if (todo.status === 'open' && previousDueAt?.getTime() !== todo.dueAt?.getTime()) {
       await this.events.emit({ type: 'retimed', todo, previousDueAt });
     }
@@ -121,6 +125,8 @@ export class TodoService {
     const todo = await this.find(em, actor, id);
     em.remove(todo);
     await em.flush();
+    // The files stay with their uploader; only the to-do's claim on them goes.
+    await this.rt.services.files.unreference(actor.tenantId, { kind: 'todo', refId: todo.id });
     await this.events.emit({ type: 'deleted', todo });
   }
 
@@ -129,6 +135,20 @@ export class TodoService {
     if (!ids.length) return new Set();
     const rows = await em.find(Todo, { ...this.mine(actor), id: { $in: [...new Set(ids)] } }, { fields: ['id'] });
     return new Set(rows.map((t) => t.id));
+  }
+
+  /** Stored files attached to a to-do must be the owner's own uploads (422 at the attachment otherwise). */
+  private async checkFiles(actor: Actor, attachments: { fileId?: string }[]) {
+    const uses = attachments.flatMap((a, i) => (a.fileId ? [{ path: `attachments.${i}.fileId`, fileId: a.fileId }] : []));
+    await this.rt.services.files.assertOwn(actor, uses, 'The to-do cannot refer to these files');
+  }
+
+  /** The to-do refers to exactly the files it lists now. */
+  private async syncFiles(actor: Actor, todo: Todo) {
+    const fileIds = todo.attachments.flatMap((a) => (a.fileId ? [a.fileId] : []));
+    const files = this.rt.services.files;
+    await files.reference(actor.tenantId, fileIds, 'todo', todo.id);
+    await files.unreference(actor.tenantId, { kind: 'todo', refId: todo.id, keepFileIds: fileIds });
   }
 
   private mine(actor: Actor) {
