@@ -142,7 +142,12 @@ export class ApprovalInstanceService {
   }
 
   async detail(actor: Actor, id: string): Promise<InstanceDetail> {
-    const inst = await this.visible(actor, id);
+    return this.detailOf(actor, await this.visible(actor, id));
+  }
+
+  /** The detail of an instance the caller was already found to reach (visible, or in their scope to intervene). */
+  async detailOf(actor: Actor, inst: ApprovalInstance): Promise<InstanceDetail> {
+    const id = inst.id;
     // A fresh context: right after an action, the request's identity map would hold stale rows.
     const em = this.rt.orm.em.fork();
     const tasks = await em.find(ApprovalTask, { tenantId: actor.tenantId, instanceId: id }, { orderBy: { position: 'asc' } });
@@ -286,7 +291,7 @@ export class ApprovalInstanceService {
   }
 
   /** People a task is handed or added to: active users of the caller's tenant. */
-  private async checkPeople(tenantId: string, userIds: string[], path: 'toUserId' | 'userIds') {
+  async checkPeople(tenantId: string, userIds: string[], path: 'toUserId' | 'userIds') {
     const found = new Set((await new AssigneeResolver(this.rt).activeUsers(tenantId, userIds)).map((p) => p.userId));
     const problems = userIds
       .map((id, i) => ({ id, path: path === 'toUserId' ? path : `${path}.${i}` }))
@@ -297,7 +302,7 @@ export class ApprovalInstanceService {
 }
 
 /** A validator's refusal (or a finished workflow) in request terms: 409 when the state moved on, 422 otherwise. */
-function refusalOf(err: unknown): unknown {
+export function refusalOf(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type && err.cause.type in REJECTIONS) {
     const code = err.cause.type as keyof typeof REJECTIONS;
     if (code === 'task_not_found') return new AppError(404, code, err.cause.message);
