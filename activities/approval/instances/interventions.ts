@@ -79,6 +79,8 @@ export class ApprovalInterventions {
     } catch (err) {
       throw refusalOf(err);
     }
-    return this.rt.services.approvals.detailOf(actor, inst);
+    // Read again: the row loaded above predates the intervention.
+    const after = await this.rt.orm.em.fork().findOneOrFail(ApprovalInstance, { tenantId: actor.tenantId, id });
+    return this.rt.services.approvals.detailOf(actor, after);
   }
 }
