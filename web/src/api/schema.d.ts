@@ -1188,6 +1188,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approvals/{id}/interventions/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a request (administrators)
+         * @description Running, returned or stalled: every open task is cancelled, the status becomes `cancelled` and the initiator is told, with the reason. Needs `approval:intervene`; the request must be in your data scope (the initiator’s department), else 404. The reason goes on the timeline (an `admin_*` event with you as actor) and the call into the audit log. 409 `instance_finished` once the request is over. Send an `Idempotency-Key` header so a retried request has one effect.
+         */
+        post: operations["post__api_v1_approvals_id_interventions_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/interventions/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give an open task to someone else (administrators)
+         * @description The task (open, or waiting its turn) closes as `reassigned`; a new one opens for `toUserId`, who is told. `toUserId` must be an active user of the tenant (422 `validation_failed`), not the initiator (422 `initiator_cannot_approve`), not already asked in the step (422 `action_not_allowed`). 409 `task_not_open` when the task closed meanwhile, `instance_not_running` unless the request runs. Needs `approval:intervene`; the request must be in your data scope (the initiator’s department), else 404. The reason goes on the timeline (an `admin_*` event with you as actor) and the call into the audit log. 409 `instance_finished` once the request is over. Send an `Idempotency-Key` header so a retried request has one effect.
+         */
+        post: operations["post__api_v1_approvals_id_interventions_reassign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/interventions/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the failed system step of a stalled request again (administrators)
+         * @description When a system step (webhook, activity, role grant) fails, the request waits as `stalled` instead of failing; fix the cause, then retry: the step runs again with the same idempotency key. The answer shows the state after it (running on, or stalled again). 409 `instance_not_stalled` otherwise. Needs `approval:intervene`; the request must be in your data scope (the initiator’s department), else 404. The reason goes on the timeline (an `admin_*` event with you as actor) and the call into the audit log. 409 `instance_finished` once the request is over. Send an `Idempotency-Key` header so a retried request has one effect.
+         */
+        post: operations["post__api_v1_approvals_id_interventions_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/interventions/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the request back to an approval step it passed (administrators)
+         * @description Open tasks are cancelled and the flow runs again from `toStepId` (from the top-level step holding it, as a `returnToStep` rejection does); its approvers are asked again. 422 `step_not_passed` unless the request approved that step this round and stands after it; 409 `instance_not_running` when it is returned to its initiator. Needs `approval:intervene`; the request must be in your data scope (the initiator’s department), else 404. The reason goes on the timeline (an `admin_*` event with you as actor) and the call into the audit log. 409 `instance_finished` once the request is over. Send an `Idempotency-Key` header so a retried request has one effect.
+         */
+        post: operations["post__api_v1_approvals_id_interventions_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/approvals/inbox": {
         parameters: {
             query?: never;
@@ -10559,7 +10639,7 @@ export interface operations {
                             status: number;
                             code: string | null;
                             detail: string | null;
-                            instanceStatus: ("running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated") | null;
+                            instanceStatus: ("running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated") | null;
                         }[];
                     };
                 };
@@ -10606,7 +10686,7 @@ export interface operations {
         parameters: {
             query?: {
                 templateKey?: string;
-                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                status?: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                 initiatorId?: string;
                 assigneeId?: string;
                 departmentId?: string;
@@ -10639,7 +10719,7 @@ export interface operations {
                             templateKey: string;
                             templateName: string;
                             /** @enum {string} */
-                            status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                            status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                             initiator: {
                                 userId: string;
                                 displayName: string | null;
@@ -10700,7 +10780,7 @@ export interface operations {
         parameters: {
             query?: {
                 templateKey?: string;
-                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                status?: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                 initiatorId?: string;
                 assigneeId?: string;
                 departmentId?: string;
@@ -10765,12 +10845,597 @@ export interface operations {
             };
         };
     };
+    post__api_v1_approvals_id_interventions_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        instanceId: string;
+                        workflowId: string;
+                        template: {
+                            id: string;
+                            key: string;
+                            version: number;
+                            name: string;
+                        };
+                        title: string;
+                        initiator: {
+                            userId: string;
+                            displayName: string | null;
+                        };
+                        /** @enum {string} */
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        form: {
+                            [key: string]: unknown;
+                        };
+                        round: number;
+                        currentSteps: {
+                            stepId: string;
+                            stepName: string;
+                            holders: {
+                                userId: string;
+                                displayName: string | null;
+                                taskId: string;
+                            }[];
+                        }[];
+                        tasks: {
+                            taskId: string;
+                            stepId: string;
+                            stepName: string;
+                            /** @enum {string} */
+                            kind: "approval" | "cc";
+                            assignee: {
+                                userId: string;
+                                displayName: string | null;
+                            };
+                            /** @enum {string} */
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
+                            reason: string | null;
+                            comment: string | null;
+                            round: number;
+                            openedAt: string;
+                            actedAt: string | null;
+                        }[];
+                        timeline: {
+                            seq: number;
+                            type: string;
+                            stepId: string | null;
+                            taskId: string | null;
+                            actor: {
+                                userId: string;
+                                displayName: string | null;
+                            } | null;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                        submittedAt: string;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_approvals_id_interventions_reassign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    /** Format: uuid */
+                    taskId: string;
+                    /** Format: uuid */
+                    toUserId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        instanceId: string;
+                        workflowId: string;
+                        template: {
+                            id: string;
+                            key: string;
+                            version: number;
+                            name: string;
+                        };
+                        title: string;
+                        initiator: {
+                            userId: string;
+                            displayName: string | null;
+                        };
+                        /** @enum {string} */
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        form: {
+                            [key: string]: unknown;
+                        };
+                        round: number;
+                        currentSteps: {
+                            stepId: string;
+                            stepName: string;
+                            holders: {
+                                userId: string;
+                                displayName: string | null;
+                                taskId: string;
+                            }[];
+                        }[];
+                        tasks: {
+                            taskId: string;
+                            stepId: string;
+                            stepName: string;
+                            /** @enum {string} */
+                            kind: "approval" | "cc";
+                            assignee: {
+                                userId: string;
+                                displayName: string | null;
+                            };
+                            /** @enum {string} */
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
+                            reason: string | null;
+                            comment: string | null;
+                            round: number;
+                            openedAt: string;
+                            actedAt: string | null;
+                        }[];
+                        timeline: {
+                            seq: number;
+                            type: string;
+                            stepId: string | null;
+                            taskId: string | null;
+                            actor: {
+                                userId: string;
+                                displayName: string | null;
+                            } | null;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                        submittedAt: string;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_approvals_id_interventions_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        instanceId: string;
+                        workflowId: string;
+                        template: {
+                            id: string;
+                            key: string;
+                            version: number;
+                            name: string;
+                        };
+                        title: string;
+                        initiator: {
+                            userId: string;
+                            displayName: string | null;
+                        };
+                        /** @enum {string} */
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        form: {
+                            [key: string]: unknown;
+                        };
+                        round: number;
+                        currentSteps: {
+                            stepId: string;
+                            stepName: string;
+                            holders: {
+                                userId: string;
+                                displayName: string | null;
+                                taskId: string;
+                            }[];
+                        }[];
+                        tasks: {
+                            taskId: string;
+                            stepId: string;
+                            stepName: string;
+                            /** @enum {string} */
+                            kind: "approval" | "cc";
+                            assignee: {
+                                userId: string;
+                                displayName: string | null;
+                            };
+                            /** @enum {string} */
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
+                            reason: string | null;
+                            comment: string | null;
+                            round: number;
+                            openedAt: string;
+                            actedAt: string | null;
+                        }[];
+                        timeline: {
+                            seq: number;
+                            type: string;
+                            stepId: string | null;
+                            taskId: string | null;
+                            actor: {
+                                userId: string;
+                                displayName: string | null;
+                            } | null;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                        submittedAt: string;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_approvals_id_interventions_return: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    toStepId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        instanceId: string;
+                        workflowId: string;
+                        template: {
+                            id: string;
+                            key: string;
+                            version: number;
+                            name: string;
+                        };
+                        title: string;
+                        initiator: {
+                            userId: string;
+                            displayName: string | null;
+                        };
+                        /** @enum {string} */
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        form: {
+                            [key: string]: unknown;
+                        };
+                        round: number;
+                        currentSteps: {
+                            stepId: string;
+                            stepName: string;
+                            holders: {
+                                userId: string;
+                                displayName: string | null;
+                                taskId: string;
+                            }[];
+                        }[];
+                        tasks: {
+                            taskId: string;
+                            stepId: string;
+                            stepName: string;
+                            /** @enum {string} */
+                            kind: "approval" | "cc";
+                            assignee: {
+                                userId: string;
+                                displayName: string | null;
+                            };
+                            /** @enum {string} */
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
+                            reason: string | null;
+                            comment: string | null;
+                            round: number;
+                            openedAt: string;
+                            actedAt: string | null;
+                        }[];
+                        timeline: {
+                            seq: number;
+                            type: string;
+                            stepId: string | null;
+                            taskId: string | null;
+                            actor: {
+                                userId: string;
+                                displayName: string | null;
+                            } | null;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                        submittedAt: string;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get__api_v1_approvals_inbox: {
         parameters: {
             query?: {
                 box?: "todo" | "done" | "cc" | "started";
                 templateKey?: string;
-                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                status?: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                 q?: string;
                 from?: string;
                 to?: string;
@@ -10796,7 +11461,7 @@ export interface operations {
                             templateKey: string;
                             templateName: string;
                             /** @enum {string} */
-                            status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                            status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                             initiator: {
                                 userId: string;
                                 displayName: string | null;
@@ -10806,7 +11471,7 @@ export interface operations {
                                 stepId: string;
                                 stepName: string;
                                 /** @enum {string} */
-                                status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                                status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             } | null;
                             at: string;
                         }[];
@@ -11042,7 +11707,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11067,7 +11732,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -11179,7 +11844,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11204,7 +11869,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -11325,7 +11990,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11350,7 +12015,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -11473,7 +12138,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11498,7 +12163,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -11622,7 +12287,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11647,7 +12312,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -11768,7 +12433,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11793,7 +12458,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -11916,7 +12581,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11941,7 +12606,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -12062,7 +12727,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12087,7 +12752,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -12208,7 +12873,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12233,7 +12898,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -12354,7 +13019,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12379,7 +13044,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -12499,7 +13164,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12524,7 +13189,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -12644,7 +13309,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12669,7 +13334,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -12792,7 +13457,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12817,7 +13482,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -12937,7 +13602,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12962,7 +13627,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
