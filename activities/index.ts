@@ -11,6 +11,7 @@ import { createDigestActivities } from './support/digest/activities';
 import { createAuditPurgeActivities } from './support/audit/purge';
 import { createApprovalInstanceActivities } from './approval/instances/activities';
 import { createOnboardingActivities } from './onboarding/activities';
+import { createOnboardingReconcileActivities } from './onboarding/reconcile';
 
 export function createActivities(rt: Runtime) {
   return {
@@ -22,6 +23,7 @@ export function createActivities(rt: Runtime) {
     ...createAuditPurgeActivities(rt),
     ...createApprovalInstanceActivities(rt),
     ...createOnboardingActivities(rt),
+    ...createOnboardingReconcileActivities(rt),
   };
 }
 

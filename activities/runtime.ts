@@ -46,6 +46,7 @@ import { TemplateService } from './approval/templates';
 import { ApprovalInstanceService } from './approval/instances/service';
 import { ApprovalInbox } from './approval/instances/inbox';
 import { ApprovalOversight } from './approval/instances/oversight';
+import { ApprovalInterventions } from './approval/instances/interventions';
 import { ApprovalStatsService } from './approval/instances/stats';
 import { ApprovalBatchService } from './approval/instances/batch';
 import { TemporalCodecService } from './ops/temporal-codec';
@@ -82,6 +83,7 @@ export interface Services {
   approvals: ApprovalInstanceService;
   approvalInbox: ApprovalInbox;
   approvalOversight: ApprovalOversight;
+  approvalInterventions: ApprovalInterventions;
   approvalStats: ApprovalStatsService;
   approvalBatch: ApprovalBatchService;
   temporalCodec: TemporalCodecService;
@@ -176,6 +178,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     approvals: new ApprovalInstanceService(rt),
     approvalInbox: new ApprovalInbox(rt),
     approvalOversight: new ApprovalOversight(rt),
+    approvalInterventions: new ApprovalInterventions(rt),
     approvalStats: new ApprovalStatsService(rt),
     approvalBatch: new ApprovalBatchService(rt),
     temporalCodec: new TemporalCodecService(rt),

@@ -13,6 +13,7 @@ import { approvalCatalogModule } from './approval/catalog.router';
 import { approvalsModule } from './approval/instances.router';
 import { approvalStatsModule } from './approval/stats.router';
 import { approvalOversightModule } from './approval/oversight.router';
+import { approvalInterventionsModule } from './approval/interventions.router';
 import { messagesModule } from './support/messages.router';
 import { auditLogsModule } from './support/audit.router';
 import { todosModule } from './support/todos.router';
@@ -45,6 +46,7 @@ export const modules: RouteModule[] = [
   // Before approvalsModule: its `/:id` would take `stats` for an instance id.
   approvalStatsModule,
   approvalOversightModule,
+  approvalInterventionsModule,
   approvalsModule,
   messagesModule,
   auditLogsModule,

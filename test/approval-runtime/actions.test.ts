@@ -230,7 +230,7 @@ describe('approval action steps: grantRole', () => {
     const bd = await until(env, bad, (x) => x.tasks.some((t: any) => t.status === 'open'));
     await act(env, 'admin', bad, openTaskOf(bd, env.id('admin')), 'approve');
     const failed = await until(env, bad, (x) => x.status !== 'running');
-    expect(failed.status).toBe('failed');
-    expect(failed.timeline.map((e: any) => e.type)).toContain('step_failed');
+    expect(failed.status).toBe('stalled');
+    expect(failed.timeline.map((e: any) => e.type)).toContain('step_stalled');
   });
 });

@@ -2,7 +2,7 @@
  * Action steps that reach outside the engine, against real parts: a webhook to a local HTTP
  * receiver (a 503 first, so the retry must carry the same Idempotency-Key), a named system
  * activity that puts a to-do on the initiator's list, and an activity hook that posts a
- * message once the request is approved. A receiver that says 400 fails the request plainly.
+ * message once the request is approved. A receiver that says 400 stalls the request for an administrator (interventions.test.ts retries it).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -83,7 +83,7 @@ describe('approval system steps: webhook, system activities, activity hooks', ()
     if (process.env.RECORD_HISTORIES) exportHistory(env.rt.config, done.workflowId, undefined, HISTORY);
   });
 
-  it('a receiver that refuses (400) fails the request with the reason, without retrying', async () => {
+  it('a receiver that refuses (400) stalls the request (for an administrator) with the reason, without retrying', async () => {
     script.set('/erp/refuses', [400]);
     const key = await publish(env, [
       approval('one', [env.id('pete')]),
@@ -93,8 +93,8 @@ describe('approval system steps: webhook, system activities, activity hooks', ()
     const d = await until(env, id, (x) => x.tasks.some((t: any) => t.status === 'open'));
     await act(env, 'pete', id, openTaskOf(d, env.id('pete')), 'approve');
     const failed = await until(env, id, (x) => x.status !== 'running');
-    expect(failed.status).toBe('failed');
-    expect(failed.timeline.find((e: any) => e.type === 'step_failed').data.reason).toMatch(/the webhook failed: the receiver refused the call/);
+    expect(failed.status).toBe('stalled');
+    expect(failed.timeline.find((e: any) => e.type === 'step_stalled').data.reason).toMatch(/the webhook failed: the receiver refused the call/);
     expect(received.filter((r) => r.path === '/erp/refuses')).toHaveLength(1);
   });
 

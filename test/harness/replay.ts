@@ -12,8 +12,9 @@ import type { DataConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { ensureTemporalCli } from '../../temporal/cli';
-import { dataConverterFor } from '../../temporal/data-converter';
-import { loadConfig } from '../../common/config';
+import { dataConverterFor, loadCodecKeyring } from '../../temporal/data-converter';
+import { EncryptionCodec } from '../../temporal/encryption-codec';
+import { loadConfig, type AppConfig } from '../../common/config';
 import { historyFromJson, loadHistory } from './history';
 
 export const recordingIt = process.env.RECORD_HISTORIES ? it : it.skip;
@@ -39,6 +40,32 @@ export function exportHistory(
   ]);
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify(JSON.parse(json.toString('utf8')), null, 2) + '\n');
+}
+
+/**
+ * Export a finished run's history with its payloads decrypted (the run's own keys), so it can be
+ * committed under a `histories/` folder, clear like the histories from before encryption: the
+ * replay then needs no fixture key, and `test/security/codec.test.ts` checks it is clear and
+ * replays through the codec.
+ */
+export async function exportClearHistory(config: AppConfig, workflowId: string, file: string): Promise<void> {
+  exportHistory(config, workflowId, undefined, file);
+  const codec = new EncryptionCodec(loadCodecKeyring(config));
+  const b64 = (b: Uint8Array | null | undefined) => Buffer.from(b ?? new Uint8Array()).toString('base64');
+  const clear = async (node: unknown): Promise<unknown> => {
+    if (Array.isArray(node)) return Promise.all(node.map(clear));
+    if (!node || typeof node !== 'object') return node;
+    const obj = node as Record<string, unknown>;
+    const meta = obj.metadata as Record<string, string> | undefined;
+    if (meta && typeof meta.encoding === 'string' && Buffer.from(meta.encoding, 'base64').toString() === 'binary/encrypted') {
+      const [p] = await codec.decode([
+        { metadata: Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))])), data: new Uint8Array(Buffer.from(String(obj.data ?? ''), 'base64')) },
+      ]);
+      return { metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, b64(v)])), data: b64(p.data) };
+    }
+    return Object.fromEntries(await Promise.all(Object.entries(obj).map(async ([k, v]) => [k, await clear(v)])));
+  };
+  writeFileSync(file, JSON.stringify(await clear(JSON.parse(readFileSync(file, 'utf8'))), null, 2) + '\n');
 }
 
 /** `dataConverter`: for a history encrypted under a fixture key (default: the run's keys). */

@@ -148,6 +148,13 @@ const MATRIX: Record<string, Case> = {
   'POST /api/v1/approvals/:id/urge': { path: (i) => `/api/v1/approvals/${i.aApprovalId}/urge`, body: () => ({}) },
   'GET /api/v1/files/:id': { path: (i) => `/api/v1/files/${i.aFileId}` },
   'DELETE /api/v1/files/:id': { path: (i) => `/api/v1/files/${i.aFileId}` },
+  'POST /api/v1/approvals/:id/interventions/cancel': { path: (i) => `/api/v1/approvals/${i.aApprovalId}/interventions/cancel`, body: () => ({ reason: 'Hijacked' }) },
+  'POST /api/v1/approvals/:id/interventions/reassign': {
+    path: (i) => `/api/v1/approvals/${i.aApprovalId}/interventions/reassign`,
+    body: (i) => ({ reason: 'Hijacked', taskId: i.aApprovalTaskId, toUserId: i.b.users.alice.id }),
+  },
+  'POST /api/v1/approvals/:id/interventions/retry': { path: (i) => `/api/v1/approvals/${i.aApprovalId}/interventions/retry`, body: () => ({ reason: 'Hijacked' }) },
+  'POST /api/v1/approvals/:id/interventions/return': { path: (i) => `/api/v1/approvals/${i.aApprovalId}/interventions/return`, body: () => ({ reason: 'Hijacked', toStepId: 'one' }) },
 };
 
 /**

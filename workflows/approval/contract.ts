@@ -62,11 +62,13 @@ export interface ApprovalCarry {
 // ───────────────────────────────────────────── statuses
 
 /**
- * `running`; `returned` to the initiator (who resubmits or withdraws); or finished (the others).
- * `cancelled`: cancelled in Temporal (UI, CLI, client), the workflow closed its tasks itself;
- * `terminated`: terminated in Temporal (no workflow code ran), found and closed by the reconciler.
+ * `running`; `returned` to the initiator (who resubmits or withdraws); `stalled`: a system step
+ * failed and waits for an administrator (retry, return to a step, or cancel); or finished (the
+ * others). `cancelled`: cancelled by an administrator (an intervention) or in Temporal (UI, CLI,
+ * client), the workflow closed its tasks itself; `terminated`: terminated in Temporal (no
+ * workflow code ran), found and closed by the reconciler.
  */
-export const INSTANCE_STATUSES = ['running', 'returned', 'approved', 'rejected', 'withdrawn', 'failed', 'cancelled', 'terminated'] as const;
+export const INSTANCE_STATUSES = ['running', 'returned', 'stalled', 'approved', 'rejected', 'withdrawn', 'failed', 'cancelled', 'terminated'] as const;
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
 
 /** Finished: nothing can happen to the request any more. */
@@ -78,9 +80,10 @@ export const isFinished = (status: InstanceStatus): status is FinishedStatus => 
  * `open`: the holder must act. `waiting`: queued behind someone (sequential mode, added signers,
  * a delegation). `approved`, `rejected`, `returned`, `transferred`: the holder acted (their
  * "done" list). `cancelled`: the step or instance ended without them (never in "done").
- * `cc`: a read-only copy.
+ * `reassigned`: an administrator gave the task to someone else (the holder did not act: never
+ * in "done" either). `cc`: a read-only copy.
  */
-export const TASK_STATUSES = ['open', 'waiting', 'approved', 'rejected', 'returned', 'transferred', 'cancelled', 'cc'] as const;
+export const TASK_STATUSES = ['open', 'waiting', 'approved', 'rejected', 'returned', 'transferred', 'cancelled', 'reassigned', 'cc'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 /** The holder acted: what their "done" list shows. */
@@ -155,6 +158,48 @@ export const urgeUpdate = defineUpdate<ActionResult, [ActionBase]>('approval.urg
 
 export const stateQuery = defineQuery<ActionResult>('approval.state');
 
+// ───────────────────────────────────────────── interventions (administrators)
+
+/**
+ * What an administrator does to someone else's request (`approval:intervene`, within their data
+ * scope; checked by the API). Always with a reason, which goes on the timeline.
+ */
+export interface Intervention {
+  /** The administrator, set by the API from the token. */
+  actorId: string;
+  reason: string;
+}
+
+export interface ReassignIntervention extends Intervention {
+  /** An open or waiting approval task. */
+  taskId: string;
+  /** Checked by the API to be an active user of the tenant, not the initiator. */
+  toUserId: string;
+}
+
+export interface ReturnIntervention extends Intervention {
+  /** An approval step the request already passed (this round); the flow runs again from it. */
+  toStepId: string;
+}
+
+/** Cancel a request that is not finished: open tasks cancelled, status `cancelled`, initiator told. */
+export const cancelInterventionUpdate = defineUpdate<ActionResult, [Intervention]>('approval.intervene.cancel');
+/** Give an open (or waiting) task to another person; the old task closes as `reassigned`. */
+export const reassignInterventionUpdate = defineUpdate<ActionResult, [ReassignIntervention]>('approval.intervene.reassign');
+/** Run the failed system steps of a `stalled` request again (the cause was fixed meanwhile). */
+export const retryInterventionUpdate = defineUpdate<ActionResult, [Intervention]>('approval.intervene.retry');
+/** Send the request back to an approval step it already passed. */
+export const returnInterventionUpdate = defineUpdate<ActionResult, [ReturnIntervention]>('approval.intervene.return');
+
+/** Every intervention, by the name the API uses, with its Update. */
+export const INTERVENTIONS = {
+  cancel: cancelInterventionUpdate,
+  reassign: reassignInterventionUpdate,
+  retry: retryInterventionUpdate,
+  return: returnInterventionUpdate,
+} as const;
+export type InterventionKind = keyof typeof INTERVENTIONS;
+
 /**
  * Every user action, by the name the API and the timeline use, with its Update: the one list
  * of what people can do to a request.
@@ -191,6 +236,9 @@ export const REJECTIONS = {
   instance_finished: 'conflict',
   instance_not_running: 'conflict',
   instance_not_returned: 'conflict',
+  instance_not_stalled: 'conflict',
+  step_not_passed: 'unprocessable',
+  reason_required: 'unprocessable',
   urge_too_soon: 'conflict',
 } as const;
 export type RejectionCode = keyof typeof REJECTIONS;

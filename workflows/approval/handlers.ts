@@ -26,13 +26,16 @@ import { enforce, mayAddSign, mayComment, mayConfirm, mayDecide, mayDelegate, ma
 import { addSigners, decideTask, delegateTask, removeSigner, takeBack, transferTask } from './engine/task-actions';
 import { notify } from './proxies';
 
+/** Let the flow react to an action, write the read model, and answer with the state it led to. */
+export async function settledAfterAction(s: ApprovalInstanceState): Promise<ActionResult> {
+  s.strands.kick();
+  await s.flush();
+  await condition(() => s.idle());
+  return s.result();
+}
+
 export function handleActions(s: ApprovalInstanceState) {
-  const settled = async (): Promise<ActionResult> => {
-    s.strands.kick();
-    await s.flush();
-    await condition(() => s.idle());
-    return s.result();
-  };
+  const settled = () => settledAfterAction(s);
 
   setHandler(
     approveUpdate,

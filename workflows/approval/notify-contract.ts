@@ -33,7 +33,7 @@ export interface ApprovalNotice {
   title: string;
   templateName: string;
   stepName: string | null;
-  /** Why a task is yours: `assigned`, `transferred`, `escalated`, `delegated`, `added`. */
+  /** Why a task is yours: `assigned`, `transferred`, `escalated`, `delegated`, `added`, `reassigned` (by an administrator). */
   cause?: string;
   /** approval_finished: `approved`, `rejected`, `withdrawn`, `cancelled`, `failed`. */
   outcome?: string;

@@ -1,5 +1,6 @@
 /**
- * People are told what happens to a request (PATCHES.notifications): a task became theirs, they
+ * People are told what happens to a request (PATCHES.notifications): a task became theirs (an
+ * administrator's reassignment included), they
  * were copied, the request came back to them, it finished, someone commented on it, a step timed
  * out. The notifier reads each projection batch (the same changes the read model gets), so every
  * path that opens a task or ends a request is covered without touching the paths themselves.
@@ -28,6 +29,7 @@ function causeOf(task: TaskRow, events: EventRow[]): { cause: string; actorId: s
   for (const e of [...events].reverse()) {
     const d = e.data as Record<string, unknown>;
     if (e.type === 'transferred' && d.newTaskId === task.id) return { cause: d.reason === 'escalated' ? 'escalated' : 'transferred', actorId: e.actorId };
+    if (e.type === 'admin_reassigned' && d.newTaskId === task.id) return { cause: 'reassigned', actorId: e.actorId };
     if (e.type === 'delegated' && d.delegateTaskId === task.id) return { cause: 'delegated', actorId: e.actorId };
     if (e.type === 'sign_added' && Array.isArray(d.taskIds) && d.taskIds.includes(task.id)) return { cause: 'added', actorId: e.actorId };
   }
@@ -95,8 +97,12 @@ export class Notifier {
       const at = (type: string) => key(type, String(e.seq));
       if (e.type === 'returned') this.send('approval_returned', at('returned'), initiator, actorId, e.stepId, {});
       else if (e.type === 'completed') this.send('approval_finished', at('finished'), initiator, actorId, null, { outcome: String(d.outcome), reason: (d.reason as string | null) ?? null });
-      else if (e.type === 'withdrawn' || e.type === 'cancelled')
-        this.send('approval_finished', at('finished'), initiator, e.actorId, null, { outcome: e.type, reason: (d.reason as string | null) ?? null, comment: (d.comment as string | null) ?? null });
+      else if (e.type === 'withdrawn' || e.type === 'cancelled' || e.type === 'admin_cancelled')
+        this.send('approval_finished', at('finished'), initiator, e.actorId, null, {
+          outcome: e.type === 'withdrawn' ? 'withdrawn' : 'cancelled',
+          reason: (d.reason as string | null) ?? null,
+          comment: (d.comment as string | null) ?? null,
+        });
       else if (e.type === 'commented') this.send('approval_commented', at('commented'), initiator, e.actorId, e.stepId, { comment: (d.comment as string | null) ?? null });
       else if (e.type === 'timed_out' && d.action === 'notifyAdmin') this.send('approval_timed_out', at('timed-out'), [], null, e.stepId, {}, true);
     }

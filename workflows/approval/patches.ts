@@ -26,6 +26,14 @@ export const PATCHES = {
   externalCancel: 'approval-external-cancel',
   /** A grantRole step whose role comes from the form passes who approved, so the grant is checked against their rights; runs without the marker grant unchecked. */
   grantRoleChecksApprovers: 'approval-grant-role-checks-approvers',
+  /**
+   * An administrator intervened (cancel, reassign, retry, return: interventions.ts). Recorded by
+   * the first intervention a run takes, so a later change of what an intervention does can tell
+   * the runs that took the old one. The messages are new: no history before them holds one.
+   */
+  adminInterventions: 'approval-admin-interventions',
+  /** A failed system step (webhook, activity, grantRole call) leaves the request `stalled` for an administrator; runs without the marker fail the request there, as before. */
+  stallFailedSystemSteps: 'approval-stall-failed-system-steps',
 } as const;
 
 export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];

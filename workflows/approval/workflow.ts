@@ -9,11 +9,13 @@
  *     parallel   every branch runs; the step ends when all have finished
  *     delay      wait a duration or until a date of the form
  *     action     a system step: grant a role, call a webhook, run a named system activity
- *   → approved / rejected / withdrawn / failed → outcome hooks (approved / rejected)
+ *   → approved / rejected / withdrawn / failed / cancelled → outcome hooks (approved / rejected)
  *
  * A returned request waits for the initiator to resubmit (the flow restarts from the start or
  * from the returning step) or to withdraw it. A rejection, return or withdrawal cancels every
- * task still open, wherever it is. Every user action is an Update validated synchronously;
+ * task still open, wherever it is. Administrators intervene (interventions.ts): cancel, reassign
+ * a task, retry a failed system step (the request waits `stalled` for them), send the request back
+ * to a step it passed. Every user action is an Update validated synchronously;
  * every effect outside the workflow (people resolved, read model, messages) is an activity.
  *
  * This file is the process; the parts live next to it: steps/ (one runner per step kind),
@@ -27,6 +29,7 @@ import { APPROVAL, type ApprovalCarry, type ApprovalInput, type ApprovalResult }
 import { closeCancelled } from './cancel';
 import { ApprovalInstanceState } from './engine/instance';
 import { handleActions } from './handlers';
+import { handleInterventions } from './interventions';
 import { notifierFor } from './notify';
 import { runOutcomeHooks } from './hooks';
 import { PATCHES } from './patches';
@@ -58,6 +61,7 @@ async function runRequest(s: ApprovalInstanceState, input: ApprovalInput, carry?
   }
   tagExecution(input);
   handleActions(s);
+  handleInterventions(s);
 
   if (!carry) s.event('submitted', { actorId: input.initiator.userId, data: { title: input.title, version: input.templateVersion } });
   await s.flush();
@@ -66,7 +70,14 @@ async function runRequest(s: ApprovalInstanceState, input: ApprovalInput, carry?
   for (;;) {
     s.interruptedBy = null;
     const outcome = await runSequence(s, flow, [], startAt);
-    if (s.isWithdrawn()) break;
+    if (s.endedByPerson()) break;
+    if (outcome.kind === 'aborted' && s.adminReturnTo) {
+      // An administrator sent the request back (interventions.ts): every strand has unwound; the
+      // flow runs again from the top-level step holding the target, as a `returnToStep` does.
+      startAt = s.adminReturnTo;
+      s.adminReturnTo = null;
+      continue;
+    }
 
     if (outcome.kind === 'passed') {
       finish(s, 'approved', null);
@@ -94,7 +105,7 @@ async function runRequest(s: ApprovalInstanceState, input: ApprovalInput, carry?
     s.event('returned', { stepId: outcome.stepId, data: { stepName: stepName(input, outcome.stepId) } });
     await s.flush();
     await s.strands.waitFor(() => s.status !== 'returned');
-    if (s.isWithdrawn()) break;
+    if (s.endedByPerson()) break;
     startAt = settings.resubmitFrom === 'returningStep' ? outcome.stepId : null;
 
     if (workflowInfo().continueAsNewSuggested) {

@@ -36,10 +36,25 @@ export interface ReconcilePage {
   next: string | null;
 }
 
+/** Onboardings that still have open checklist to-dos, each described by workflow id. */
+export interface OnboardingReconcilePage {
+  checked: number;
+  /** Closed in Temporal without completing: their open checklist to-dos were removed. */
+  closed: number;
+  todosRemoved: number;
+  /** The last workflow id of the page; null when this was the last. */
+  next: string | null;
+}
+
 export interface ReconcileResult {
   checked: number;
   terminated: number;
   cancelled: number;
   failed: number;
   pages: number;
+  /** Onboardings found closed without completing, and the open to-dos removed for them (runs with PATCH_RECONCILE_ONBOARDING). */
+  onboardings?: { checked: number; closed: number; todosRemoved: number };
 }
+
+/** The reconciler also follows onboardings (their checklist to-dos); runs recorded before it did not. */
+export const PATCH_RECONCILE_ONBOARDING = 'reconcile-onboarding-todos';

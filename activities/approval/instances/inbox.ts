@@ -85,7 +85,7 @@ export class ApprovalInbox {
       todo: await count('todo'),
       done: await count('done'),
       cc: await count('cc'),
-      started: await em.count(ApprovalInstance, { tenantId, initiatorId: userId, status: { $in: ['running', 'returned'] } }),
+      started: await em.count(ApprovalInstance, { tenantId, initiatorId: userId, status: { $in: ['running', 'returned', 'stalled'] } }),
     };
   }
 

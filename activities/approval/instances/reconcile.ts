@@ -18,7 +18,7 @@ import { RECONCILE, RECONCILE_SCHEDULE_ID, type ReconcilePage } from '../../../w
 import { processAttributes } from '../../../workflows/search-attributes';
 
 /** Read-model statuses of a request whose workflow should be running. */
-const OPEN_STATUSES = ['running', 'returned'] as const;
+const OPEN_STATUSES = ['running', 'returned', 'stalled'] as const;
 type ClosedBy = 'terminated' | 'cancelled' | 'failed';
 
 /** What the read model must say for a closed execution it still shows open (null: leave it). */

@@ -39,6 +39,11 @@ export const CommentBody = z.strictObject({ comment: Comment.min(1) });
 export const TransferBody = z.strictObject({ toUserId: Uuid, comment: Comment.optional() });
 export const AddSignBody = z.strictObject({ userIds: z.array(Uuid).min(1).max(20), position: z.enum(['before', 'after']), comment: Comment.optional() });
 export const DelegateBody = TransferBody;
+/** Why an administrator intervenes: required, shown on the timeline and to the people told. */
+const Reason = z.string().trim().min(1, 'a reason is required').max(500);
+export const InterventionBody = z.strictObject({ reason: Reason });
+export const ReassignInterventionBody = z.strictObject({ reason: Reason, taskId: Uuid, toUserId: Uuid });
+export const ReturnInterventionBody = z.strictObject({ reason: Reason, toStepId: StepId });
 export const ResubmitBody = z.strictObject({ form: z.record(z.string(), z.unknown()).optional(), comment: Comment.optional() }).default({});
 
 const Person = z.object({ userId: z.string(), displayName: z.string().nullable() });

@@ -158,11 +158,16 @@ export class ApprovalInstanceService {
     // and one read transaction: the instance row, its tasks and its events come from the same
     // snapshot. Read one by one, a projection batch landing in between showed the new tasks
     // next to the instance's previous current steps.
-    return this.rt.orm.em.fork().transactional((em) => this.readDetail(em, actor, id));
+    return this.rt.orm.em.fork().transactional(async (em) => this.readDetail(em, actor, await this.visible(actor, id, em)));
   }
 
-  private async readDetail(em: EntityManager, actor: Actor, id: string): Promise<InstanceDetail> {
-    const inst = await this.visible(actor, id, em);
+  /** The detail of an instance the caller was already found to reach (visible, or in their scope to intervene), read afresh. */
+  async detailOf(actor: Actor, inst: ApprovalInstance): Promise<InstanceDetail> {
+    return this.rt.orm.em.fork().transactional(async (em) => this.readDetail(em, actor, await em.findOneOrFail(ApprovalInstance, { tenantId: actor.tenantId, id: inst.id })));
+  }
+
+  private async readDetail(em: EntityManager, actor: Actor, inst: ApprovalInstance): Promise<InstanceDetail> {
+    const id = inst.id;
     const tasks = await em.find(ApprovalTask, { tenantId: actor.tenantId, instanceId: id }, { orderBy: { position: 'asc' } });
     const events = await em.find(ApprovalEvent, { tenantId: actor.tenantId, instanceId: id }, { orderBy: { seq: 'asc' } });
     const names = await this.names(actor.tenantId, [inst.initiatorId, ...tasks.map((t) => t.assigneeId), ...events.flatMap((e) => (e.actorId ? [e.actorId] : []))]);
@@ -312,7 +317,7 @@ export class ApprovalInstanceService {
   }
 
   /** People a task is handed or added to: active users of the caller's tenant. */
-  private async checkPeople(tenantId: string, userIds: string[], path: 'toUserId' | 'userIds') {
+  async checkPeople(tenantId: string, userIds: string[], path: 'toUserId' | 'userIds') {
     const found = new Set((await new AssigneeResolver(this.rt).activeUsers(tenantId, userIds)).map((p) => p.userId));
     const problems = userIds
       .map((id, i) => ({ id, path: path === 'toUserId' ? path : `${path}.${i}` }))
@@ -323,7 +328,7 @@ export class ApprovalInstanceService {
 }
 
 /** A validator's refusal (or a finished workflow) in request terms: 409 when the state moved on, 422 otherwise. */
-function refusalOf(err: unknown): unknown {
+export function refusalOf(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type && err.cause.type in REJECTIONS) {
     const code = err.cause.type as keyof typeof REJECTIONS;
     if (code === 'task_not_found') return new AppError(404, code, err.cause.message);

@@ -35,6 +35,7 @@ const CAUSES: Record<string, string> = {
   escalated: 'was escalated to you (the step timed out)',
   delegated: 'was delegated to you',
   added: 'needs your signature (you were added as a signer)',
+  reassigned: 'was reassigned to you by an administrator',
 };
 
 /** The headline of each type: [subject, sentence]. */

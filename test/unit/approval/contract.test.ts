@@ -18,7 +18,7 @@ describe('approval contract', () => {
   it('finished and done statuses are subsets of the status lists', () => {
     expect(FINISHED_STATUSES.every((s) => (INSTANCE_STATUSES as readonly string[]).includes(s))).toBe(true);
     expect(DONE_TASK_STATUSES.every((s) => (TASK_STATUSES as readonly string[]).includes(s))).toBe(true);
-    expect(INSTANCE_STATUSES.filter((s) => !isFinished(s))).toEqual(['running', 'returned']);
+    expect(INSTANCE_STATUSES.filter((s) => !isFinished(s))).toEqual(['running', 'returned', 'stalled']);
   });
 
   it('every refusal code is a conflict (409) or unprocessable (422)', () => {

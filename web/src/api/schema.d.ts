@@ -1305,6 +1305,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approvals/{id}/interventions/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a request (administrators)
+         * @description Running, returned or stalled: every open task is cancelled, the status becomes `cancelled` and the initiator is told, with the reason. Needs `approval:intervene`; the request must be in your data scope (the initiator’s department), else 404. The reason goes on the timeline (an `admin_*` event with you as actor) and the call into the audit log. 409 `instance_finished` once the request is over. Send an `Idempotency-Key` header so a retried request has one effect.
+         */
+        post: operations["post__api_v1_approvals_id_interventions_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/interventions/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give an open task to someone else (administrators)
+         * @description The task (open, or waiting its turn) closes as `reassigned`; a new one opens for `toUserId`, who is told. `toUserId` must be an active user of the tenant (422 `validation_failed`), not the initiator (422 `initiator_cannot_approve`), not already asked in the step (422 `action_not_allowed`). 409 `task_not_open` when the task closed meanwhile, `instance_not_running` unless the request runs. Needs `approval:intervene`; the request must be in your data scope (the initiator’s department), else 404. The reason goes on the timeline (an `admin_*` event with you as actor) and the call into the audit log. 409 `instance_finished` once the request is over. Send an `Idempotency-Key` header so a retried request has one effect.
+         */
+        post: operations["post__api_v1_approvals_id_interventions_reassign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/interventions/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run the failed system step of a stalled request again (administrators)
+         * @description When a system step (webhook, activity, role grant) fails, the request waits as `stalled` instead of failing; fix the cause, then retry: the step runs again with the same idempotency key. The answer shows the state after it (running on, or stalled again). 409 `instance_not_stalled` otherwise. Needs `approval:intervene`; the request must be in your data scope (the initiator’s department), else 404. The reason goes on the timeline (an `admin_*` event with you as actor) and the call into the audit log. 409 `instance_finished` once the request is over. Send an `Idempotency-Key` header so a retried request has one effect.
+         */
+        post: operations["post__api_v1_approvals_id_interventions_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/approvals/{id}/interventions/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the request back to an approval step it passed (administrators)
+         * @description Open tasks are cancelled and the flow runs again from `toStepId` (from the top-level step holding it, as a `returnToStep` rejection does); its approvers are asked again. 422 `step_not_passed` unless the request approved that step this round and stands after it; 409 `instance_not_running` when it is returned to its initiator. Needs `approval:intervene`; the request must be in your data scope (the initiator’s department), else 404. The reason goes on the timeline (an `admin_*` event with you as actor) and the call into the audit log. 409 `instance_finished` once the request is over. Send an `Idempotency-Key` header so a retried request has one effect.
+         */
+        post: operations["post__api_v1_approvals_id_interventions_return"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/approvals/inbox": {
         parameters: {
             query?: never;
@@ -11125,7 +11205,7 @@ export interface operations {
                             status: number;
                             code: string | null;
                             detail: string | null;
-                            instanceStatus: ("running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated") | null;
+                            instanceStatus: ("running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated") | null;
                         }[];
                     };
                 };
@@ -11172,7 +11252,7 @@ export interface operations {
         parameters: {
             query?: {
                 templateKey?: string;
-                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                status?: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                 initiatorId?: string;
                 assigneeId?: string;
                 departmentId?: string;
@@ -11205,7 +11285,7 @@ export interface operations {
                             templateKey: string;
                             templateName: string;
                             /** @enum {string} */
-                            status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                            status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                             initiator: {
                                 userId: string;
                                 displayName: string | null;
@@ -11266,7 +11346,7 @@ export interface operations {
         parameters: {
             query?: {
                 templateKey?: string;
-                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                status?: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                 initiatorId?: string;
                 assigneeId?: string;
                 departmentId?: string;
@@ -11331,12 +11411,597 @@ export interface operations {
             };
         };
     };
+    post__api_v1_approvals_id_interventions_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        instanceId: string;
+                        workflowId: string;
+                        template: {
+                            id: string;
+                            key: string;
+                            version: number;
+                            name: string;
+                        };
+                        title: string;
+                        initiator: {
+                            userId: string;
+                            displayName: string | null;
+                        };
+                        /** @enum {string} */
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        form: {
+                            [key: string]: unknown;
+                        };
+                        round: number;
+                        currentSteps: {
+                            stepId: string;
+                            stepName: string;
+                            holders: {
+                                userId: string;
+                                displayName: string | null;
+                                taskId: string;
+                            }[];
+                        }[];
+                        tasks: {
+                            taskId: string;
+                            stepId: string;
+                            stepName: string;
+                            /** @enum {string} */
+                            kind: "approval" | "cc";
+                            assignee: {
+                                userId: string;
+                                displayName: string | null;
+                            };
+                            /** @enum {string} */
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
+                            reason: string | null;
+                            comment: string | null;
+                            round: number;
+                            openedAt: string;
+                            actedAt: string | null;
+                        }[];
+                        timeline: {
+                            seq: number;
+                            type: string;
+                            stepId: string | null;
+                            taskId: string | null;
+                            actor: {
+                                userId: string;
+                                displayName: string | null;
+                            } | null;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                        submittedAt: string;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_approvals_id_interventions_reassign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    /** Format: uuid */
+                    taskId: string;
+                    /** Format: uuid */
+                    toUserId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        instanceId: string;
+                        workflowId: string;
+                        template: {
+                            id: string;
+                            key: string;
+                            version: number;
+                            name: string;
+                        };
+                        title: string;
+                        initiator: {
+                            userId: string;
+                            displayName: string | null;
+                        };
+                        /** @enum {string} */
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        form: {
+                            [key: string]: unknown;
+                        };
+                        round: number;
+                        currentSteps: {
+                            stepId: string;
+                            stepName: string;
+                            holders: {
+                                userId: string;
+                                displayName: string | null;
+                                taskId: string;
+                            }[];
+                        }[];
+                        tasks: {
+                            taskId: string;
+                            stepId: string;
+                            stepName: string;
+                            /** @enum {string} */
+                            kind: "approval" | "cc";
+                            assignee: {
+                                userId: string;
+                                displayName: string | null;
+                            };
+                            /** @enum {string} */
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
+                            reason: string | null;
+                            comment: string | null;
+                            round: number;
+                            openedAt: string;
+                            actedAt: string | null;
+                        }[];
+                        timeline: {
+                            seq: number;
+                            type: string;
+                            stepId: string | null;
+                            taskId: string | null;
+                            actor: {
+                                userId: string;
+                                displayName: string | null;
+                            } | null;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                        submittedAt: string;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_approvals_id_interventions_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        instanceId: string;
+                        workflowId: string;
+                        template: {
+                            id: string;
+                            key: string;
+                            version: number;
+                            name: string;
+                        };
+                        title: string;
+                        initiator: {
+                            userId: string;
+                            displayName: string | null;
+                        };
+                        /** @enum {string} */
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        form: {
+                            [key: string]: unknown;
+                        };
+                        round: number;
+                        currentSteps: {
+                            stepId: string;
+                            stepName: string;
+                            holders: {
+                                userId: string;
+                                displayName: string | null;
+                                taskId: string;
+                            }[];
+                        }[];
+                        tasks: {
+                            taskId: string;
+                            stepId: string;
+                            stepName: string;
+                            /** @enum {string} */
+                            kind: "approval" | "cc";
+                            assignee: {
+                                userId: string;
+                                displayName: string | null;
+                            };
+                            /** @enum {string} */
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
+                            reason: string | null;
+                            comment: string | null;
+                            round: number;
+                            openedAt: string;
+                            actedAt: string | null;
+                        }[];
+                        timeline: {
+                            seq: number;
+                            type: string;
+                            stepId: string | null;
+                            taskId: string | null;
+                            actor: {
+                                userId: string;
+                                displayName: string | null;
+                            } | null;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                        submittedAt: string;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_approvals_id_interventions_return: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    toStepId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        instanceId: string;
+                        workflowId: string;
+                        template: {
+                            id: string;
+                            key: string;
+                            version: number;
+                            name: string;
+                        };
+                        title: string;
+                        initiator: {
+                            userId: string;
+                            displayName: string | null;
+                        };
+                        /** @enum {string} */
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        form: {
+                            [key: string]: unknown;
+                        };
+                        round: number;
+                        currentSteps: {
+                            stepId: string;
+                            stepName: string;
+                            holders: {
+                                userId: string;
+                                displayName: string | null;
+                                taskId: string;
+                            }[];
+                        }[];
+                        tasks: {
+                            taskId: string;
+                            stepId: string;
+                            stepName: string;
+                            /** @enum {string} */
+                            kind: "approval" | "cc";
+                            assignee: {
+                                userId: string;
+                                displayName: string | null;
+                            };
+                            /** @enum {string} */
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
+                            reason: string | null;
+                            comment: string | null;
+                            round: number;
+                            openedAt: string;
+                            actedAt: string | null;
+                        }[];
+                        timeline: {
+                            seq: number;
+                            type: string;
+                            stepId: string | null;
+                            taskId: string | null;
+                            actor: {
+                                userId: string;
+                                displayName: string | null;
+                            } | null;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            at: string;
+                        }[];
+                        submittedAt: string;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get__api_v1_approvals_inbox: {
         parameters: {
             query?: {
                 box?: "todo" | "done" | "cc" | "started";
                 templateKey?: string;
-                status?: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                status?: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                 q?: string;
                 from?: string;
                 to?: string;
@@ -11362,7 +12027,7 @@ export interface operations {
                             templateKey: string;
                             templateName: string;
                             /** @enum {string} */
-                            status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                            status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                             initiator: {
                                 userId: string;
                                 displayName: string | null;
@@ -11372,7 +12037,7 @@ export interface operations {
                                 stepId: string;
                                 stepName: string;
                                 /** @enum {string} */
-                                status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                                status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             } | null;
                             at: string;
                         }[];
@@ -11608,7 +12273,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11633,7 +12298,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -11745,7 +12410,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11770,7 +12435,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -11891,7 +12556,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -11916,7 +12581,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -12039,7 +12704,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12064,7 +12729,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -12188,7 +12853,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12213,7 +12878,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -12334,7 +12999,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12359,7 +13024,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -12482,7 +13147,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12507,7 +13172,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -12628,7 +13293,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12653,7 +13318,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -12774,7 +13439,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12799,7 +13464,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -12920,7 +13585,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -12945,7 +13610,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -13065,7 +13730,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -13090,7 +13755,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -13210,7 +13875,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -13235,7 +13900,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -13358,7 +14023,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -13383,7 +14048,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;
@@ -13503,7 +14168,7 @@ export interface operations {
                             displayName: string | null;
                         };
                         /** @enum {string} */
-                        status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                         form: {
                             [key: string]: unknown;
                         };
@@ -13528,7 +14193,7 @@ export interface operations {
                                 displayName: string | null;
                             };
                             /** @enum {string} */
-                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "cc";
+                            status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
                             reason: string | null;
                             comment: string | null;
                             round: number;

@@ -89,6 +89,12 @@ export class ApprovalInstanceState {
   lastPassed: PassedStep | null = null;
   /** How many parallel steps are running (take-back across steps only outside them). */
   parallelDepth = 0;
+  /** An administrator sent the request back to this approval step: the flow restarts there once it has unwound. */
+  adminReturnTo: string | null = null;
+  /** System steps that failed and wait for an administrator (PATCHES.stallFailedSystemSteps). */
+  readonly stalledSteps = new Set<string>();
+  /** Bumped by each retry intervention: the stalled steps waiting see it and run again. */
+  retries = 0;
 
   /** Tells people what each batch changed (PATCHES.notifications); absent on runs before it. */
   notifier: Notifier | null = null;
@@ -205,6 +211,15 @@ export class ApprovalInstanceState {
   /** A method, not a field read, so control-flow narrowing does not outlive an await. */
   isWithdrawn(): boolean {
     return this.status === 'withdrawn';
+  }
+
+  /**
+   * A person ended the request while the flow ran: the initiator withdrew it, or an
+   * administrator cancelled it. Before interventions only a withdrawal could (an outside
+   * cancellation ends the run another way: cancel.ts), so old runs replay the same.
+   */
+  endedByPerson(): boolean {
+    return this.status === 'withdrawn' || this.status === 'cancelled';
   }
 
   currentStepIds(): string[] {

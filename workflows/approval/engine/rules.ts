@@ -4,7 +4,20 @@
  * Temporal can run them before accepting an Update into the history.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import { URGE_INTERVAL_MS, isFinished, type ActionResult, type AddSignAction, type DelegateAction, type RejectionCode, type TaskAction, type TransferAction } from '../contract';
+import {
+  URGE_INTERVAL_MS,
+  isFinished,
+  type ActionResult,
+  type AddSignAction,
+  type DelegateAction,
+  type Intervention,
+  type ReassignIntervention,
+  type RejectionCode,
+  type ReturnIntervention,
+  type TaskAction,
+  type TransferAction,
+} from '../contract';
+import { iterateSteps } from '../dsl/flow';
 import type { ApprovalInstanceState } from './instance';
 
 export interface Refusal {
@@ -130,6 +143,66 @@ export function mayUrge(s: ApprovalInstanceState, actorId: string, now: number):
   if (!s.openTasks().length) return no('action_not_allowed', 'Nobody holds an open task right now');
   if (s.lastUrgeAt !== null && now - s.lastUrgeAt < URGE_INTERVAL_MS) {
     return no('urge_too_soon', `The approvers were urged ${Math.round((now - s.lastUrgeAt) / 60000)} min ago; try again later`);
+  }
+  return null;
+}
+
+// ───────────────────────────────────────────── interventions (administrators)
+// Who may intervene (the permission, the data scope) is the API's check; these say whether the
+// request's state allows it.
+
+function mayIntervene(s: ApprovalInstanceState, a: Intervention): Refusal | null {
+  if (!a.reason?.trim()) return no('reason_required', 'An intervention needs a reason');
+  if (finished(s)) return no('instance_finished', `The request is already ${s.status}`);
+  return null;
+}
+
+/** Cancel: any request not finished (running, returned to its initiator, stalled). */
+export const mayCancelRequest = (s: ApprovalInstanceState, a: Intervention): Refusal | null => mayIntervene(s, a);
+
+/** Reassign: a pending approval task of a step that still waits, to someone not already asked there. */
+export function mayReassign(s: ApprovalInstanceState, a: ReassignIntervention): Refusal | null {
+  const refusal = mayIntervene(s, a);
+  if (refusal) return refusal;
+  const task = s.tasks.get(a.taskId);
+  if (!task || task.kind !== 'approval') return no('task_not_found', `No approval task ${a.taskId} in this request`);
+  if (task.status !== 'open' && task.status !== 'waiting') return no('task_not_open', `The task is already closed (${task.status})`);
+  if (s.status !== 'running') return no('instance_not_running', `The request is ${s.status}`);
+  const run = s.runOf(task);
+  if (!run) return no('task_not_open', 'The step of this task has already been decided');
+  if (a.toUserId === task.assigneeId) return no('action_not_allowed', 'The task already belongs to this person');
+  if (a.toUserId === s.input.initiator.userId) return no('action_not_allowed', 'The initiator cannot approve their own request');
+  const asked = s.tasksOf(run).some((t) => t.assigneeId === a.toUserId && (t.status === 'open' || t.status === 'waiting'));
+  if (asked) return no('action_not_allowed', 'That person already holds a task in this step');
+  return null;
+}
+
+/** Retry: only a request whose system step failed and waits (`stalled`). */
+export function mayRetry(s: ApprovalInstanceState, a: Intervention): Refusal | null {
+  const refusal = mayIntervene(s, a);
+  if (refusal) return refusal;
+  if (s.status !== 'stalled' || !s.stalledSteps.size) return no('instance_not_stalled', `Only a request whose system step failed can be retried (it is ${s.status})`);
+  return null;
+}
+
+/**
+ * Return: to an approval step the request passed this round, while the flow runs or is stalled
+ * and some step waits for people or is stalled (not during a delay or a running system step). Not while it is
+ * returned to its initiator (theirs to resubmit) or already unwinding from another ending.
+ */
+export function mayReturnTo(s: ApprovalInstanceState, a: ReturnIntervention): Refusal | null {
+  const refusal = mayIntervene(s, a);
+  if (refusal) return refusal;
+  if (s.status !== 'running' && s.status !== 'stalled') return no('instance_not_running', `The request is ${s.status}`);
+  if (s.interruptedBy !== null || s.adminReturnTo !== null) return no('instance_not_running', 'The request is changing course right now; try again');
+  // Passed = approved this round and before where the flow stands now (the steps waiting for
+  // people or stalled), in the flow's order: never a jump forward past a step still waiting.
+  const order = new Map([...iterateSteps(s.input.definition.flow)].map((loc, i) => [loc.step.id, { i, kind: loc.step.kind }]));
+  const target = order.get(a.toStepId);
+  const here = [...s.currentStepIds(), ...s.stalledSteps].map((id) => order.get(id)?.i ?? -1);
+  const approved = [...s.tasks.values()].some((t) => t.stepId === a.toStepId && t.kind === 'approval' && t.round === s.round && t.status === 'approved');
+  if (!target || target.kind !== 'approval' || !approved || !here.length || target.i >= Math.min(...here)) {
+    return no('step_not_passed', `"${a.toStepId}" is not an approval step this request has passed`);
   }
   return null;
 }

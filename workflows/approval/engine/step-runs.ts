@@ -48,7 +48,8 @@ export function decideStepBySystem(s: ApprovalInstanceState, run: StepRun, outco
 export function settle(s: ApprovalInstanceState, run: StepRun): void {
   if (run.decision) return;
   // Signers added by a holder and delegates are not seats of their own: they count through the holder's.
-  const seats = s.tasksOf(run).filter((t) => !t.parentId && t.status !== 'transferred' && t.status !== 'cancelled');
+  // A transferred or reassigned task handed its seat to the task made for the new holder.
+  const seats = s.tasksOf(run).filter((t) => !t.parentId && t.status !== 'transferred' && t.status !== 'reassigned' && t.status !== 'cancelled');
   const votes: Vote[] = seats.map((t) => voteOf(s, t));
   const outcome = decide(run.step.mode, votes, run.step.voteThreshold ?? 100);
   if (outcome) {

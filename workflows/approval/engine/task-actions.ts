@@ -106,3 +106,22 @@ export function transferTask(s: ApprovalInstanceState, d: Decision, toUserId: st
   s.event('transferred', { stepId: task.stepId, taskId: task.id, actorId: d.actorId, data: { from: task.assigneeId, to: toUserId, newTaskId: next.id, comment: d.comment ?? null, reason } });
   return next;
 }
+
+/**
+ * An administrator gives a pending task to someone else (the holder did not act: the old task
+ * closes as `reassigned`, not "transferred"). The new task takes the old one's place: same
+ * order, same status (open or still waiting its turn), and the signers or delegate the old
+ * holder added now answer to the new one.
+ */
+export function reassignTask(s: ApprovalInstanceState, a: { taskId: string; toUserId: string; actorId: string; reason: string }): TaskState {
+  const task = s.tasks.get(a.taskId)!;
+  const run = s.runOf(task)!;
+  const status = task.status;
+  s.setTask(task, 'reassigned', { actedAt: Date.now(), reason: `reassigned to ${a.toUserId} by an administrator` });
+  const next = s.newTask({ id: task.stepId, name: task.stepName }, task.kind, a.toUserId, status, task.order, task.parentId ? { parentId: task.parentId, role: task.role } : {});
+  for (const t of s.tasks.values()) if (t.parentId === task.id) t.parentId = next.id;
+  run.taskIds.push(next.id);
+  s.event('admin_reassigned', { stepId: task.stepId, taskId: task.id, actorId: a.actorId, data: { from: task.assigneeId, to: a.toUserId, newTaskId: next.id, reason: a.reason } });
+  settle(s, run);
+  return next;
+}

@@ -60,19 +60,43 @@ function approvedThisRound(s: ApprovalInstanceState): string[] {
 }
 
 /**
- * Run a system step's activity: its failure fails the request (with `failure` as the reason),
- * its result goes on the timeline as `action_done`, and the flow moves on.
+ * Run a system step's activity: its result goes on the timeline as `action_done`, and the flow
+ * moves on. When it fails (its retries spent, or refused for good), the request waits `stalled`
+ * for an administrator (PATCHES.stallFailedSystemSteps): once they fixed the cause, a retry runs
+ * the activity again (same idempotency key); they may also send the request back or cancel it.
+ * Runs recorded before the patch failed the request there, with `failure` as the reason.
  */
 async function systemStep(s: ApprovalInstanceState, step: ActionStep, approvers: string[], failure: string, call: () => Promise<Record<string, unknown>>): Promise<Outcome> {
   let result;
-  try {
-    result = await call();
-  } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
-    return fail(s, step, `Step "${step.name}": ${failure}: ${err.cause?.message ?? err.message}`);
+  for (;;) {
+    try {
+      result = await call();
+      break;
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      const reason = `Step "${step.name}": ${failure}: ${err.cause?.message ?? err.message}`;
+      if (!patched(PATCHES.stallFailedSystemSteps)) return fail(s, step, reason);
+      if (!(await stall(s, step, reason))) return { kind: 'aborted' };
+    }
   }
   if (s.interruptedFor(null)) return { kind: 'aborted' };
   s.event('action_done', { stepId: step.id, data: { stepName: step.name, action: step.action, ...result } });
   await s.flush();
   return { kind: 'passed', approvers };
+}
+
+/**
+ * Wait for an administrator after a system step failed: the request is `stalled` (other strands
+ * keep their state; nobody can decide a task until it runs again). True: retry the step; false:
+ * the request was sent back or cancelled meanwhile (the strand unwinds).
+ */
+async function stall(s: ApprovalInstanceState, step: ActionStep, reason: string): Promise<boolean> {
+  s.stalledSteps.add(step.id);
+  s.setStatus('stalled', reason);
+  s.event('step_stalled', { stepId: step.id, data: { stepName: step.name, action: step.action, reason } });
+  await s.flush();
+  const seen = s.retries;
+  await s.strands.waitFor(() => s.retries !== seen || s.interruptedFor(null));
+  s.stalledSteps.delete(step.id);
+  return !s.interruptedFor(null);
 }

@@ -49,8 +49,8 @@ export const commentOf = (e: Event): string | null => (typeof e.data.comment ===
 /** Colour of a timeline dot. */
 export function toneOf(type: string): 'primary' | 'success' | 'warning' | 'danger' | 'info' {
   if (['approved', 'step_approved', 'confirmed'].includes(type)) return 'success';
-  if (['rejected', 'step_rejected', 'step_failed', 'hook_failed'].includes(type)) return 'danger';
-  if (['returned', 'sent_back', 'withdrawn', 'timed_out', 'taken_back'].includes(type)) return 'warning';
+  if (['rejected', 'step_rejected', 'step_failed', 'step_stalled', 'hook_failed'].includes(type)) return 'danger';
+  if (['returned', 'sent_back', 'withdrawn', 'timed_out', 'taken_back', 'admin_cancelled', 'admin_reassigned', 'admin_returned', 'admin_retried'].includes(type)) return 'warning';
   if (['submitted', 'resubmitted', 'completed'].includes(type)) return 'primary';
   return 'info';
 }
