@@ -5,7 +5,7 @@ import { OversightPage, OversightQuery } from '../../activities/approval/instanc
 import { route, type RouteModule } from '../route';
 
 const FILTERS =
-  'Filters: templateKey, status, initiatorId, assigneeId (holds an open task now), departmentId (+ includeSubtree, default true: the initiator’s department at submit), q (title contains), submittedFrom/To, finishedFrom/To, stuckForMinutes (running, the oldest open task waited at least that long).';
+  'Filters: templateKey, status, initiatorId, assigneeId (holds an open task now), departmentId (+ includeSubtree, default true: the initiator’s department at submit), q (title or serial number contains), serialNumber (exactly), submittedFrom/To, finishedFrom/To, stuckForMinutes (running, the oldest open task waited at least that long).';
 
 export const approvalOversightModule: RouteModule = {
   prefix: APPROVALS_PREFIX,

@@ -23,7 +23,7 @@ import {
   NotificationPreferenceSchema,
   NotificationDeliverySchema,
 } from './support';
-import { ApprovalTemplateSchema, ApprovalTemplateVersionSchema } from './approval';
+import { ApprovalTemplateSchema, ApprovalTemplateVersionSchema, ApprovalSerialCounterSchema, ApprovalSerialSchema, ApprovalTemplateManagerSchema } from './approval';
 import { ApprovalInstanceSchema, ApprovalTaskSchema, ApprovalEventSchema } from './approval-runtime';
 import { OnboardingTodoLinkSchema } from './onboarding';
 
@@ -56,6 +56,9 @@ export const allEntities = [
   NotificationDeliverySchema,
   ApprovalTemplateSchema,
   ApprovalTemplateVersionSchema,
+  ApprovalSerialCounterSchema,
+  ApprovalSerialSchema,
+  ApprovalTemplateManagerSchema,
   ApprovalInstanceSchema,
   ApprovalTaskSchema,
   ApprovalEventSchema,

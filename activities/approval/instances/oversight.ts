@@ -14,7 +14,7 @@ import type { OversightItem, OversightPage, OversightQuery } from './schema';
 /** How many rows one CSV export holds at most; narrow the filters for more. */
 export const OVERSIGHT_EXPORT_MAX = 10_000;
 
-const CSV_COLUMNS = ['instanceId', 'title', 'templateKey', 'templateName', 'status', 'initiator', 'currentAssignees', 'waitingSince', 'submittedAt', 'finishedAt'] as const;
+const CSV_COLUMNS = ['instanceId', 'serialNumber', 'title', 'templateKey', 'templateName', 'status', 'initiator', 'currentAssignees', 'waitingSince', 'submittedAt', 'finishedAt'] as const;
 
 /** One CSV field: quoted when needed, and never read as a formula by a spreadsheet. */
 export function csvField(value: string): string {
@@ -48,6 +48,7 @@ export class ApprovalOversight {
         count++;
         const row = [
           i.instanceId,
+          i.serialNumber ?? '',
           i.title,
           i.templateKey,
           i.templateName,
@@ -83,7 +84,8 @@ export class ApprovalOversight {
     if (q.templateKey) where.push({ templateKey: q.templateKey });
     if (q.status) where.push({ status: q.status });
     if (q.initiatorId) where.push({ initiatorId: q.initiatorId });
-    if (q.q) where.push(contains('title', q.q));
+    if (q.serialNumber) where.push({ serialNumber: q.serialNumber });
+    if (q.q) where.push(contains(['title', 'serial_number'], q.q));
     const range = (from?: string, to?: string) => ({ ...(from ? { $gte: new Date(from) } : {}), ...(to ? { $lt: new Date(to) } : {}) });
     if (q.submittedFrom || q.submittedTo) where.push({ submittedAt: range(q.submittedFrom, q.submittedTo) });
     if (q.finishedFrom || q.finishedTo) where.push({ finishedAt: range(q.finishedFrom, q.finishedTo) });
@@ -111,6 +113,7 @@ export class ApprovalOversight {
         title: r.title,
         templateKey: r.templateKey,
         templateName: r.templateName,
+        serialNumber: r.serialNumber,
         status: r.status,
         initiator: person(r.initiatorId),
         initiatorDepartmentId: r.initiatorDepartmentId,

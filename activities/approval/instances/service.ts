@@ -39,6 +39,7 @@ import type { approvalWorkflow } from '../../../workflows/approval/workflow';
 import type { ApprovalStarted, InstanceDetail, StartApprovalRequest, TaskView, TimelineEvent } from './schema';
 import { AssigneeResolver } from '../assignees';
 import { checkForm } from '../dry-run';
+import { SerialNumbers } from './serials';
 
 export const APPROVALS_PREFIX = '/api/v1/approvals';
 
@@ -87,28 +88,37 @@ export class ApprovalInstanceService {
       selections: body.selections,
       submittedAt: new Date().toISOString(),
     };
-    const started: ApprovalStarted = { instanceId, workflowId, templateKey: key, templateVersion: version, url: `${APPROVALS_PREFIX}/${instanceId}` };
     const client = await this.rt.temporal();
     // A retried start (same Idempotency-Key) finds its workflow, running (conflict policy) or finished (kept).
-    await startProcess(
-      client,
-      APPROVAL,
-      {
-        tenantCode: tenant.code,
-        businessKey: instanceId,
-        taskQueue: this.rt.config.TEMPORAL_TASK_QUEUE,
-        args: [input],
-        template: key,
-        initiator: actor.userId,
-        status: 'running',
-        // Ids and the template's name only: the title, the form and people's names are personal
-        // data and stay out of what the Temporal UI lists (see README, "Data in Temporal").
-        summary: `${definition.name} — request ${instanceId}`,
-        details: `Template \`${key}\` v${version}, instance \`${instanceId}\`, initiator \`${actor.userId}\``,
-      },
-      { onAlreadyStarted: 'keep' },
-    );
-    return started;
+    const startWith = (serialNumber?: string) =>
+      startProcess(
+        client,
+        APPROVAL,
+        {
+          tenantCode: tenant.code,
+          businessKey: instanceId,
+          taskQueue: this.rt.config.TEMPORAL_TASK_QUEUE,
+          args: [serialNumber ? { ...input, serialNumber } : input],
+          template: key,
+          initiator: actor.userId,
+          status: 'running',
+          serialNumber,
+          // Ids, the template's name and the serial number only: the title, the form and people's
+          // names are personal data and stay out of what the Temporal UI lists (see README, "Data in Temporal").
+          summary: `${definition.name} — ${serialNumber ? `${serialNumber} (request ${instanceId})` : `request ${instanceId}`}`,
+          details: `Template \`${key}\` v${version}, instance \`${instanceId}\`${serialNumber ? `, serial number \`${serialNumber}\`` : ''}, initiator \`${actor.userId}\``,
+        },
+        { onAlreadyStarted: 'keep' },
+      );
+    // A number is taken only for templates with a rule; a retry keeps the number it got first,
+    // even if a newer version changed or dropped the rule meanwhile.
+    const serials = new SerialNumbers(this.rt);
+    const rule = definition.settings.serialRule;
+    let serialNumber = await serials.of(tenantId, instanceId);
+    if (serialNumber) await startWith(serialNumber);
+    else if (rule) ({ serialNumber } = await serials.assign({ tenantId, templateKey: key, rule, timeZone: tenant.timeZone, instanceId, at: new Date(input.submittedAt) }, startWith));
+    else await startWith();
+    return { instanceId, workflowId, templateKey: key, templateVersion: version, serialNumber, url: `${APPROVALS_PREFIX}/${instanceId}` };
   }
 
   /** Picks only for steps that ask for them, and only active people of the tenant. */
@@ -176,6 +186,7 @@ export class ApprovalInstanceService {
       instanceId: inst.id,
       workflowId: inst.workflowId,
       template: { id: inst.templateId, key: inst.templateKey, version: inst.templateVersion, name: inst.templateName },
+      serialNumber: inst.serialNumber,
       title: inst.title,
       initiator: person(inst.initiatorId),
       status: inst.status,

@@ -8121,6 +8121,7 @@ export interface operations {
                          * @enum {string}
                          */
                         resubmitFrom?: "start" | "returningStep";
+                        serialRule?: string;
                     };
                     /** @default [] */
                     flow?: components["schemas"]["S131___schema0"][];
@@ -8284,6 +8285,7 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 resubmitFrom: "start" | "returningStep";
+                                serialRule?: string;
                             };
                             /** @default [] */
                             flow: components["schemas"]["S130___schema0"][];
@@ -8505,6 +8507,7 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 resubmitFrom: "start" | "returningStep";
+                                serialRule?: string;
                             };
                             /** @default [] */
                             flow: components["schemas"]["S130___schema0"][];
@@ -8705,6 +8708,7 @@ export interface operations {
                          * @enum {string}
                          */
                         resubmitFrom?: "start" | "returningStep";
+                        serialRule?: string;
                     };
                     /** @default [] */
                     flow?: components["schemas"]["S131___schema0"][];
@@ -8868,6 +8872,7 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 resubmitFrom: "start" | "returningStep";
+                                serialRule?: string;
                             };
                             /** @default [] */
                             flow: components["schemas"]["S130___schema0"][];
@@ -9237,6 +9242,7 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 resubmitFrom: "start" | "returningStep";
+                                serialRule?: string;
                             };
                             /** @default [] */
                             flow: components["schemas"]["S130___schema0"][];
@@ -9540,6 +9546,7 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 resubmitFrom: "start" | "returningStep";
+                                serialRule?: string;
                             };
                             /** @default [] */
                             flow: components["schemas"]["S130___schema0"][];
@@ -9905,6 +9912,7 @@ export interface operations {
                              * @enum {string}
                              */
                             resubmitFrom?: "start" | "returningStep";
+                            serialRule?: string;
                         };
                         /** @default [] */
                         flow?: components["schemas"]["S131___schema0"][];
@@ -10612,6 +10620,7 @@ export interface operations {
                 departmentId?: string;
                 includeSubtree?: "0" | "1" | "true" | "false";
                 q?: string;
+                serialNumber?: string;
                 submittedFrom?: string;
                 submittedTo?: string;
                 finishedFrom?: string;
@@ -10638,6 +10647,7 @@ export interface operations {
                             title: string;
                             templateKey: string;
                             templateName: string;
+                            serialNumber: string | null;
                             /** @enum {string} */
                             status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                             initiator: {
@@ -10706,6 +10716,7 @@ export interface operations {
                 departmentId?: string;
                 includeSubtree?: "0" | "1" | "true" | "false";
                 q?: string;
+                serialNumber?: string;
                 submittedFrom?: string;
                 submittedTo?: string;
                 finishedFrom?: string;
@@ -10795,6 +10806,7 @@ export interface operations {
                             title: string;
                             templateKey: string;
                             templateName: string;
+                            serialNumber: string | null;
                             /** @enum {string} */
                             status: "running" | "returned" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                             initiator: {
@@ -10950,6 +10962,7 @@ export interface operations {
                         workflowId: string;
                         templateKey: string;
                         templateVersion: number;
+                        serialNumber: string | null;
                         url: string;
                     };
                 };
@@ -11036,6 +11049,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -11173,6 +11187,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -11319,6 +11334,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -11467,6 +11483,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -11616,6 +11633,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -11762,6 +11780,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -11910,6 +11929,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -12056,6 +12076,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -12202,6 +12223,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -12348,6 +12370,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -12493,6 +12516,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -12638,6 +12662,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -12786,6 +12811,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -12931,6 +12957,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
