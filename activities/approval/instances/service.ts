@@ -137,7 +137,7 @@ export class ApprovalInstanceService {
 
   // ─────────────────────────────────────────── read
 
-  /** The instance, if the caller may see it: initiator, anyone asked or copied, or `approval:view-all` within data scope. */
+  /** The instance, if the caller may see it: initiator, anyone asked or copied, `approval:view-all` within data scope, or a manager of its template. */
   async visible(actor: Actor, id: string): Promise<ApprovalInstance> {
     const em = this.rt.orm.em.fork();
     const inst = await em.findOne(ApprovalInstance, { tenantId: actor.tenantId, id });
@@ -148,6 +148,8 @@ export class ApprovalInstanceService {
       const scope = await this.rt.services.permissions.dataScopeFor(actor);
       if (scope.all || (inst.initiatorDepartmentId && scope.departmentIds.includes(inst.initiatorDepartmentId))) return inst;
     }
+    // A template's managers oversee its requests (the oversight list links here).
+    if ((await this.rt.services.templates.managedTemplateIds(actor, em)).includes(inst.templateId)) return inst;
     throw new NotFoundError('approval', id);
   }
 

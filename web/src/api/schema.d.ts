@@ -988,6 +988,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approval-templates/{id}/managers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who manages this template
+         * @description Managers may read, edit, validate, dry-run and publish the template and oversee its requests, without tenant-wide rights.
+         */
+        get: operations["get__api_v1_approval_templates_id_managers"];
+        /**
+         * Replace the managers of this template
+         * @description Tenant-wide `template:write` only (managers cannot name managers). Every id must be an active user of the tenant (422 at `body.userIds.N`).
+         */
+        put: operations["put__api_v1_approval_templates_id_managers"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/approval-templates/{id}/disable": {
         parameters: {
             query?: never;
@@ -1156,8 +1180,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every request in your data scope, newest first (admins)
-         * @description Filters: templateKey, status, initiatorId, assigneeId (holds an open task now), departmentId (+ includeSubtree, default true: the initiator’s department at submit), q (title contains), submittedFrom/To, finishedFrom/To, stuckForMinutes (running, the oldest open task waited at least that long). Pass `nextCursor` back as `cursor`.
+         * Every request in your data scope or of the templates you manage, newest first
+         * @description Filters: templateKey, status, initiatorId, assigneeId (holds an open task now), departmentId (+ includeSubtree, default true: the initiator’s department at submit), q (title or serial number contains), serialNumber (exactly), submittedFrom/To, finishedFrom/To, stuckForMinutes (running, the oldest open task waited at least that long). Pass `nextCursor` back as `cursor`.
          */
         get: operations["get__api_v1_approvals_oversight"];
         put?: never;
@@ -1177,7 +1201,7 @@ export interface paths {
         };
         /**
          * The same selection as CSV (at most 10,000 rows; `X-Truncated: true` when cut)
-         * @description Filters: templateKey, status, initiatorId, assigneeId (holds an open task now), departmentId (+ includeSubtree, default true: the initiator’s department at submit), q (title contains), submittedFrom/To, finishedFrom/To, stuckForMinutes (running, the oldest open task waited at least that long).
+         * @description Filters: templateKey, status, initiatorId, assigneeId (holds an open task now), departmentId (+ includeSubtree, default true: the initiator’s department at submit), q (title or serial number contains), serialNumber (exactly), submittedFrom/To, finishedFrom/To, stuckForMinutes (running, the oldest open task waited at least that long).
          */
         get: operations["get__api_v1_approvals_oversight_export_csv"];
         put?: never;
@@ -9634,6 +9658,158 @@ export interface operations {
                                 userIds: string[];
                             };
                         };
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_approval_templates_id_managers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        templateId: string;
+                        managers: {
+                            userId: string;
+                            displayName: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put__api_v1_approval_templates_id_managers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    userIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        templateId: string;
+                        managers: {
+                            userId: string;
+                            displayName: string | null;
+                        }[];
                     };
                 };
             };
