@@ -11,8 +11,10 @@
  * The price: submits of one template and period are serialised for one workflow start each
  * (a few milliseconds against a local server). Templates without a rule never take the lock.
  * The one case this cannot cover: the workflow started, then the commit itself failed (the
- * database went away in between). That run keeps a number the counter will hand out again; the
- * unique (counter, value) index makes the second submission fail rather than share it.
+ * database went away in between). Nothing of the allocation was recorded, so that run carries
+ * a number the counter hands out again to the next submission; a retry of the same submission
+ * (same Idempotency-Key) reuses its running workflow, which keeps the first number. Finding such
+ * a pair: two read-model rows of one template with the same `serial_number`.
  */
 import { DeadlockException, LockMode, LockWaitTimeoutException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
