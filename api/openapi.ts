@@ -106,6 +106,7 @@ export function buildOpenApi(modules: RouteModule[], info: { version: string; se
         responses,
         ...(route.auth === false ? { security: [] } : {}),
         ...(route.auth !== false && route.permission ? { 'x-permission': route.permission } : {}),
+        ...(route.auth !== false && route.servicePermission ? { 'x-permission': route.servicePermission.code, 'x-permission-alternative': route.servicePermission.or } : {}),
       };
     }
   }

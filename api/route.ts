@@ -64,6 +64,12 @@ export interface ProtectedRoute<B, Q, P> extends RouteBase<B, Q, P> {
    * refused (403 `api_key_not_allowed`); see activities/auth/key-scopes.ts.
    */
   apiKey?: RouteKeyAccess | readonly KeyScope[];
+  /**
+   * A route whose service checks the permission itself, because someone without it may also
+   * pass (a template's managers): the code and who else, documented as `x-permission` and
+   * `x-permission-alternative`. Goes with `apiKey: 'service-checked'` and no `permission`.
+   */
+  servicePermission?: { code: PermissionCode; or: string };
   handler: (input: AuthedInput<B, Q, P>) => Promise<unknown>;
 }
 

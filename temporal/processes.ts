@@ -59,6 +59,8 @@ export interface ProcessStart<W extends Workflow> {
   status?: string;
   /** Approval template key (SignoffTemplate). */
   template?: string;
+  /** An approval's business serial number (SignoffSerialNumber). */
+  serialNumber?: string;
   /** One line for the Temporal UI's list. */
   summary: string;
   /** Markdown for the Temporal UI's detail page. */
@@ -93,6 +95,7 @@ export function processStartOptions<W extends Workflow>(def: ProcessDefinition<W
       template: p.template,
       initiator: p.initiator,
       status: p.status,
+      serialNumber: p.serialNumber,
     }),
   } as unknown as ProcessStartOptions<W>;
 }

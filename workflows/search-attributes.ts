@@ -20,6 +20,8 @@ export const SA = {
   template: defineSearchAttributeKey('SignoffTemplate', SearchAttributeType.KEYWORD),
   /** User ids currently holding a task. */
   assignees: defineSearchAttributeKey('SignoffAssignees', SearchAttributeType.KEYWORD_LIST),
+  /** The request's business serial number (`LEAVE-20261204-0007`), for templates with a serial rule. */
+  serialNumber: defineSearchAttributeKey('SignoffSerialNumber', SearchAttributeType.KEYWORD),
 } as const;
 
 export const ALL_SEARCH_ATTRIBUTES = Object.values(SA);
@@ -34,12 +36,14 @@ export interface ProcessTags {
   initiator?: string;
   /** The business status it starts in. */
   status?: string;
+  /** An approval's business serial number, when its template numbers requests. */
+  serialNumber?: string;
 }
 
 /**
  * The search attributes of a process, built in one place for every start: API starts, schedule
  * actions, child workflows and a workflow tagging a run that was started without them. The
- * order is fixed (tenant, process, business key, template, initiator, status) and absent
+ * order is fixed (tenant, process, business key, template, initiator, status, serial number) and absent
  * fields are left out, which is exactly what the workflows upserted before this helper existed:
  * replaying their histories sees the same commands.
  */
@@ -54,5 +58,6 @@ export function processAttributes(tags: ProcessTags): SearchAttributePair[] {
   add(SA.template, tags.template);
   add(SA.initiator, tags.initiator);
   add(SA.status, tags.status);
+  add(SA.serialNumber, tags.serialNumber);
   return pairs;
 }

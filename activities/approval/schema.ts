@@ -56,6 +56,18 @@ export const toTemplateView = (t: ApprovalTemplate): TemplateView => ({
 
 export const toTemplateDetailView = (t: ApprovalTemplate): TemplateDetailView => ({ ...toTemplateView(t), draft: t.draft });
 
+export const ManagersBody = z.strictObject({
+  /** Active users of the tenant; the list replaces the current managers (empty: none). */
+  userIds: z.array(Uuid).max(50),
+});
+export type ManagersBody = z.infer<typeof ManagersBody>;
+
+export const ManagersView = z.object({
+  templateId: z.string(),
+  managers: z.array(z.object({ userId: z.string(), displayName: z.string().nullable() })),
+});
+export type ManagersView = z.infer<typeof ManagersView>;
+
 export const VersionView = z.object({
   templateId: z.string(),
   version: z.number().int(),

@@ -2,16 +2,24 @@
  * Approval templates: the editable draft, publishing immutable versions, enabling/disabling,
  * validation on demand and dry-runs. Everything is tenant-scoped: a template of another tenant
  * is "not found", never "forbidden".
+ *
+ * Template managers (per template, not per version) may read, edit, validate, dry-run and
+ * publish their template without the tenant-wide `template:*` permissions; only holders of
+ * `template:write` name them. Creating, deleting, enabling and disabling stay tenant-wide.
+ * Management is a person's right: API keys act only through their permission codes.
  */
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Runtime } from '../runtime';
 import type { Actor } from '../../common/actor';
-import { ConflictError, NotFoundError, ValidationError } from '../../common/errors';
+import { can } from '../../common/actor';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../common/errors';
 import { newId } from '../../common/ids';
 import { offsetOf, pageOf, type Page, type PageQuery } from '../../common/pagination';
 import { contains } from '../../common/query';
-import { ApprovalTemplate, ApprovalTemplateVersion } from '../../db/entities';
+import { ApprovalTemplate, ApprovalTemplateManager, ApprovalTemplateVersion, User } from '../../db/entities';
+import { PERMISSIONS, type PermissionCode } from '../permission/catalog';
+import { AssigneeResolver } from './assignees';
 import type { Template } from '../../workflows/approval/dsl';
 import {
   toTemplateDetailView,
@@ -20,6 +28,7 @@ import {
   toVersionView,
   type DryRunInput,
   type DryRunResult,
+  type ManagersView,
   type StartableTemplate,
   type TemplateDetailView,
   type TemplateListQuery,
@@ -54,8 +63,32 @@ export class TemplateService {
     return row;
   }
 
+  /** Ids of the templates the caller manages (none for API keys: management is a person's right). */
+  async managedTemplateIds(actor: Actor, em: EntityManager = this.em.fork() as EntityManager): Promise<string[]> {
+    if (actor.via === 'api_key') return [];
+    const rows = await em.find(ApprovalTemplateManager, { tenantId: actor.tenantId, userId: actor.userId }, { fields: ['templateId'] });
+    return rows.map((r) => r.templateId);
+  }
+
+  /**
+   * The template, when the caller holds the tenant-wide permission or manages it (404 for a
+   * template of another tenant, before anything else; 403 `permission_denied` otherwise).
+   */
+  private async authorized(em: EntityManager, actor: Actor, id: string, permission: PermissionCode, lock = false): Promise<ApprovalTemplate> {
+    const row = await this.find(em, actor.tenantId, id, lock);
+    if (can(actor, permission)) return row;
+    if (actor.via !== 'api_key' && (await em.count(ApprovalTemplateManager, { tenantId: actor.tenantId, templateId: row.id, userId: actor.userId }))) return row;
+    throw new ForbiddenError('permission_denied', `This needs the permission ${permission}, or being a manager of this template`);
+  }
+
   async list(actor: Actor, q: TemplateListQuery): Promise<Page<TemplateView>> {
     const where: Record<string, unknown>[] = [{ tenantId: actor.tenantId }];
+    if (!can(actor, PERMISSIONS.templateRead)) {
+      // A template manager without tenant-wide rights lists only their own templates.
+      const managed = await this.managedTemplateIds(actor);
+      if (!managed.length) throw new ForbiddenError('permission_denied', `This needs the permission ${PERMISSIONS.templateRead}, or managing a template`);
+      where.push({ id: { $in: managed } });
+    }
     if (q.category) where.push({ category: q.category });
     if (q.status) where.push({ status: q.status });
     if (q.q) where.push(contains(['template_key', 'name'], q.q));
@@ -64,7 +97,7 @@ export class TemplateService {
   }
 
   async get(actor: Actor, id: string): Promise<TemplateDetailView> {
-    return toTemplateDetailView(await this.find(this.em, actor.tenantId, id));
+    return toTemplateDetailView(await this.authorized(this.em, actor, id, PERMISSIONS.templateRead));
   }
 
   /** A new template with its draft (shape-valid; references are checked when publishing). */
@@ -94,7 +127,7 @@ export class TemplateService {
   async updateDraft(actor: Actor, id: string, draft: Template): Promise<TemplateDetailView> {
     const { tenantId } = actor;
     return this.em.fork().transactional(async (tx) => {
-      const row = await this.find(tx, tenantId, id, true);
+      const row = await this.authorized(tx, actor, id, PERMISSIONS.templateWrite, true);
       if (draft.key !== row.key) {
         if (row.latestVersion > 0) throw new ConflictError('template_key_immutable', `The key of a published template cannot change (it is "${row.key}")`);
         if (await tx.count(ApprovalTemplate, { tenantId, key: draft.key })) throw keyTaken(draft.key);
@@ -115,6 +148,7 @@ export class TemplateService {
       if (row.latestVersion > 0) {
         throw new ConflictError('template_published', `Template ${row.key} has published versions and cannot be deleted; disable it instead`);
       }
+      await tx.nativeDelete(ApprovalTemplateManager, { tenantId: actor.tenantId, templateId: row.id });
       tx.remove(row);
       await tx.flush();
     });
@@ -122,7 +156,7 @@ export class TemplateService {
 
   /** Deep validation of the draft, without publishing: what publish would say. */
   async validateDraft(actor: Actor, id: string): Promise<ValidationReport> {
-    const row = await this.find(this.em, actor.tenantId, id);
+    const row = await this.authorized(this.em, actor, id, PERMISSIONS.templateWrite);
     const { errors } = await validateTemplate(this.em, actor.tenantId, row.draft, { webhookHosts: this.rt.config.WEBHOOK_ALLOWED_HOSTS });
     return { valid: errors.length === 0, errors };
   }
@@ -136,7 +170,7 @@ export class TemplateService {
     const { tenantId } = actor;
     try {
       return await this.em.fork().transactional(async (tx) => {
-        const row = await this.find(tx, tenantId, id, true);
+        const row = await this.authorized(tx, actor, id, PERMISSIONS.templatePublish, true);
         if (row.latestVersion > 0 && !row.draftDirty) {
           throw new ConflictError('template_unchanged', `The draft equals version ${row.latestVersion}; change it before publishing again`);
         }
@@ -163,7 +197,7 @@ export class TemplateService {
   }
 
   async versions(actor: Actor, id: string, q: PageQuery): Promise<Page<VersionView>> {
-    const template = await this.find(this.em, actor.tenantId, id);
+    const template = await this.authorized(this.em, actor, id, PERMISSIONS.templateRead);
     const [rows, total] = await this.em.findAndCount(
       ApprovalTemplateVersion,
       { tenantId: actor.tenantId, templateId: template.id },
@@ -173,8 +207,12 @@ export class TemplateService {
   }
 
   async version(actor: Actor, id: string, version: number): Promise<VersionDetailView> {
-    const template = await this.find(this.em, actor.tenantId, id);
-    const row = await this.em.findOne(ApprovalTemplateVersion, { tenantId: actor.tenantId, templateId: template.id, version });
+    return this.versionOf(await this.authorized(this.em, actor, id, PERMISSIONS.templateRead), version);
+  }
+
+  /** A version of a template the caller was already allowed to use. */
+  private async versionOf(template: ApprovalTemplate, version: number): Promise<VersionDetailView> {
+    const row = await this.em.findOne(ApprovalTemplateVersion, { tenantId: template.tenantId, templateId: template.id, version });
     if (!row) throw new NotFoundError('template_version', `${template.key} v${version}`);
     return toVersionDetailView(row);
   }
@@ -199,7 +237,8 @@ export class TemplateService {
     const row = await this.find(this.em, actor.tenantId, id);
     if (row.status !== 'active') throw new ConflictError('template_disabled', `Template ${row.key} is disabled: no new requests can start`);
     if (!row.latestVersion) throw new ConflictError('template_not_published', `Template ${row.key} has no published version yet`);
-    const version = await this.version(actor, id, row.latestVersion);
+    // Starting needs no template right: who may start is the catalogue's rule (assertMayStart).
+    const version = await this.versionOf(row, row.latestVersion);
     return { templateId: row.id, key: row.key, version: version.version, definition: version.definition };
   }
 
@@ -208,9 +247,9 @@ export class TemplateService {
    * definition must pass publish validation: a dry-run shows what a published version would do.
    */
   async dryRun(actor: Actor, id: string, input: DryRunInput): Promise<DryRunResult> {
-    const row = await this.find(this.em, actor.tenantId, id);
+    const row = await this.authorized(this.em, actor, id, PERMISSIONS.templateWrite);
     if (input.version !== undefined) {
-      const v = await this.version(actor, id, input.version);
+      const v = await this.versionOf(row, input.version);
       return dryRun(this.rt, actor, { templateId: row.id, version: v.version, definition: v.definition }, input);
     }
     const { template, errors } = await validateTemplate(this.em, actor.tenantId, input.definition ?? row.draft, { webhookHosts: this.rt.config.WEBHOOK_ALLOWED_HOSTS });
@@ -219,6 +258,41 @@ export class TemplateService {
       throw new ValidationError('The template is not valid: fix it before a dry-run', errors.map((e) => ({ ...e, path: prefix + e.path })), 'template_invalid');
     }
     return dryRun(this.rt, actor, { templateId: row.id, version: null, definition: template }, input);
+  }
+
+  // ─────────────────────────────────────────── managers
+
+  async managers(actor: Actor, id: string): Promise<ManagersView> {
+    const row = await this.authorized(this.em, actor, id, PERMISSIONS.templateRead);
+    const em = this.em.fork();
+    const links = await em.find(ApprovalTemplateManager, { tenantId: actor.tenantId, templateId: row.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    const users = links.length ? await em.find(User, { tenantId: actor.tenantId, id: { $in: links.map((l) => l.userId) } }, { fields: ['id', 'displayName'] }) : [];
+    const names = new Map(users.map((u) => [u.id, u.displayName]));
+    return { templateId: row.id, managers: links.map((l) => ({ userId: l.userId, displayName: names.get(l.userId) ?? null })) };
+  }
+
+  /**
+   * Replace the managers of a template: tenant-wide `template:write` only (checked by the
+   * route, and again here, so a manager can never name managers, their own template's included).
+   * Every id must be an active user of the tenant (422 at `body.userIds.N`, nothing changed).
+   */
+  async setManagers(actor: Actor, id: string, userIds: string[]): Promise<ManagersView> {
+    if (!can(actor, PERMISSIONS.templateWrite)) throw new ForbiddenError('permission_denied', `This needs the permission ${PERMISSIONS.templateWrite}`);
+    const wanted = [...new Set(userIds)];
+    const active = new Set((await new AssigneeResolver(this.rt).activeUsers(actor.tenantId, wanted)).map((p) => p.userId));
+    const problems = userIds.flatMap((u, i) => (active.has(u) ? [] : [{ path: `userIds.${i}`, message: 'no active user with this id in the tenant', code: 'not_found' }]));
+    await this.em.fork().transactional(async (tx) => {
+      // The template first: one of another tenant is 404 whatever the body says.
+      const row = await this.find(tx, actor.tenantId, id, true);
+      if (problems.length) throw new ValidationError('The managers are not valid', problems);
+      const current = await tx.find(ApprovalTemplateManager, { tenantId: actor.tenantId, templateId: row.id });
+      for (const link of current) if (!wanted.includes(link.userId)) tx.remove(link);
+      const kept = new Set(current.map((l) => l.userId));
+      for (const userId of wanted) if (!kept.has(userId)) tx.create(ApprovalTemplateManager, { id: newId(), tenantId: actor.tenantId, templateId: row.id, userId, addedBy: actor.userId });
+      tx.assign(row, { updatedBy: actor.userId });
+      await tx.flush();
+    });
+    return this.managers(actor, id);
   }
 
   private async flushUnique(tx: EntityManager, key: string) {

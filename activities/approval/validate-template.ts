@@ -12,7 +12,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import type { FieldError } from '../../common/errors';
 import { Department, Position, Role, User } from '../../db/entities';
-import { TemplateDefinition, formatPath, type AssigneeRule, type Condition, type FormField, type Step, type Template, type ValueMapping, type ValueSource, INITIATOR_ATTRIBUTES, OPS_BY_KIND, isInitiatorAttribute, operandKindOf, scalarFits, type OperandKind, DurationError, parseDuration, iterateSteps, returnTargets, type PathPart, refProblem, HOOK_WORKFLOW_TYPES, isSystemActivity, SYSTEM_ACTIVITIES } from '../../workflows/approval/dsl';
+import { TemplateDefinition, formatPath, type AssigneeRule, type Condition, type FormField, type Step, type Template, type ValueMapping, type ValueSource, INITIATOR_ATTRIBUTES, OPS_BY_KIND, isInitiatorAttribute, operandKindOf, scalarFits, type OperandKind, DurationError, parseDuration, iterateSteps, returnTargets, type PathPart, refProblem, HOOK_WORKFLOW_TYPES, parseSerialRule, SerialRuleError, isSystemActivity, SYSTEM_ACTIVITIES } from '../../workflows/approval/dsl';
 import { literalInternalHost, webhookHostAllowed } from './instances/webhook-target';
 
 export type TemplateProblem = FieldError & { code: string };
@@ -239,6 +239,14 @@ export function checkTemplate(t: Template, opts: { webhookHosts?: string } = {})
   const fieldIds = new Set(fields.keys());
 
   if (!t.flow.length) p.add(['flow'], 'empty_flow', 'the flow needs at least one step');
+  if (t.settings.serialRule !== undefined) {
+    try {
+      parseSerialRule(t.settings.serialRule);
+    } catch (err) {
+      if (!(err instanceof SerialRuleError)) throw err;
+      p.add(['settings', 'serialRule'], 'serial_rule_invalid', err.message);
+    }
+  }
   const { starters } = t;
   if (!starters.everyone && !starters.departments.length && !starters.roleCodes.length && !starters.userIds.length) {
     p.add(['starters'], 'nobody_may_start', 'name who may start requests (departments, roles or people), or let everyone');

@@ -1,11 +1,15 @@
-/** Oversight of every request in the caller's data scope: a filtered, cursor-paged list and its CSV export. */
+/**
+ * Oversight of every request in the caller's data scope (`approval:view-all`) or of the templates
+ * they manage: a filtered, cursor-paged list and its CSV export. ApprovalOversight checks who
+ * may (a template manager holds no permission code), hence `service-checked` for API keys.
+ */
 import { PERMISSIONS as P } from '../../activities/permission/catalog';
 import { APPROVALS_PREFIX } from '../../activities/approval/instances/service';
 import { OversightPage, OversightQuery } from '../../activities/approval/instances/schema';
 import { route, type RouteModule } from '../route';
 
 const FILTERS =
-  'Filters: templateKey, status, initiatorId, assigneeId (holds an open task now), departmentId (+ includeSubtree, default true: the initiator’s department at submit), q (title contains), submittedFrom/To, finishedFrom/To, stuckForMinutes (running, the oldest open task waited at least that long).';
+  'Filters: templateKey, status, initiatorId, assigneeId (holds an open task now), departmentId (+ includeSubtree, default true: the initiator’s department at submit), q (title or serial number contains), serialNumber (exactly), submittedFrom/To, finishedFrom/To, stuckForMinutes (running, the oldest open task waited at least that long).';
 
 export const approvalOversightModule: RouteModule = {
   prefix: APPROVALS_PREFIX,
@@ -14,9 +18,10 @@ export const approvalOversightModule: RouteModule = {
     route({
       method: 'get',
       path: '/oversight',
-      summary: 'Every request in your data scope, newest first (admins)',
+      summary: 'Every request in your data scope or of the templates you manage, newest first',
       description: `${FILTERS} Pass \`nextCursor\` back as \`cursor\`.`,
-      permission: P.approvalViewAll,
+      servicePermission: { code: P.approvalViewAll, or: 'a manager of the template (its requests only)' },
+      apiKey: 'service-checked',
       query: OversightQuery,
       response: OversightPage,
       handler: ({ rt, actor, query }) => rt.services.approvalOversight.list(actor, query),
@@ -26,7 +31,8 @@ export const approvalOversightModule: RouteModule = {
       path: '/oversight/export.csv',
       summary: 'The same selection as CSV (at most 10,000 rows; `X-Truncated: true` when cut)',
       description: FILTERS,
-      permission: P.approvalViewAll,
+      servicePermission: { code: P.approvalViewAll, or: 'a manager of the template (its requests only)' },
+      apiKey: 'service-checked',
       query: OversightQuery,
       handler: async ({ rt, actor, query, ctx }) => {
         const { csv, truncated } = await rt.services.approvalOversight.exportCsv(actor, query);

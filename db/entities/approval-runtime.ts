@@ -9,7 +9,7 @@ import type { InstanceStatus, TaskKind, TaskStatus } from '../../workflows/appro
 import { createdAtColumn, dateColumn, idColumn, PortableJsonType, refColumn, tenantColumn, updatedAtColumn } from './base';
 
 export class ApprovalInstance {
-  [OptionalProps]?: 'finishedAt' | 'createdAt' | 'updatedAt' | 'initiatorDepartmentId';
+  [OptionalProps]?: 'finishedAt' | 'createdAt' | 'updatedAt' | 'initiatorDepartmentId' | 'serialNumber';
   /** The instance id (also the last part of the workflow id). */
   id!: string;
   tenantId!: string;
@@ -22,6 +22,8 @@ export class ApprovalInstance {
   initiatorId!: string;
   /** Captured at submit: the data scope of `approval:view-all` is checked against it. */
   initiatorDepartmentId: string | null = null;
+  /** The business serial number given at submit (`LEAVE-20261204-0007`); null when the template has no rule. */
+  serialNumber: string | null = null;
   status!: InstanceStatus;
   form!: Record<string, unknown>;
   /** Approval steps waiting for people right now (several inside parallel branches). */
@@ -44,6 +46,7 @@ export const ApprovalInstanceSchema = new EntitySchema<ApprovalInstance>({
   indexes: [
     { name: 'approval_instances_initiator_idx', properties: ['tenantId', 'initiatorId', 'submittedAt'] },
     { name: 'approval_instances_template_idx', properties: ['tenantId', 'templateKey', 'status'] },
+    { name: 'approval_instances_serial_idx', properties: ['tenantId', 'serialNumber'] },
   ],
   properties: {
     id: idColumn,
@@ -56,6 +59,7 @@ export const ApprovalInstanceSchema = new EntitySchema<ApprovalInstance>({
     title: { type: 'string', length: 300 },
     initiatorId: refColumn(),
     initiatorDepartmentId: refColumn(true),
+    serialNumber: { type: 'string', length: 100, nullable: true },
     status: { type: 'string', length: 16 },
     form: { type: PortableJsonType },
     currentStepIds: { type: PortableJsonType },

@@ -95,3 +95,94 @@ export const ApprovalTemplateVersionSchema = new EntitySchema<ApprovalTemplateVe
     publishedAt: { ...dateColumn(false), onCreate: () => new Date() },
   },
 });
+
+/**
+ * The serial-number counter of one template key and scope (the number with its sequence left
+ * out, e.g. `LEAVE-20261204-{seq}`: see workflows/approval/dsl/serial.ts). Submits lock this row
+ * to take the next value, so numbers of one scope are handed out one at a time, without gaps.
+ */
+export class ApprovalSerialCounter {
+  [OptionalProps]?: 'lastValue' | 'updatedAt';
+  id!: string;
+  tenantId!: string;
+  templateKey!: string;
+  scope!: string;
+  /** The last value handed out; 0 = none yet. */
+  lastValue = 0;
+  updatedAt = new Date();
+}
+
+export const ApprovalSerialCounterSchema = new EntitySchema<ApprovalSerialCounter>({
+  class: ApprovalSerialCounter,
+  tableName: 'approval_serial_counters',
+  uniques: [{ name: 'approval_serial_counters_scope_unique', properties: ['tenantId', 'templateKey', 'scope'] }],
+  properties: {
+    id: idColumn,
+    tenantId: tenantColumn,
+    templateKey: { type: 'string', length: 64 },
+    scope: { type: 'string', length: 100 },
+    lastValue: { type: 'integer' },
+    updatedAt: updatedAtColumn,
+  },
+});
+
+/**
+ * The serial number given to one submission (its id is the instance id). Written in the same
+ * transaction that takes the counter's value and starts the workflow, so a number is either
+ * recorded with its request or not taken at all; a retried submit (same Idempotency-Key, hence
+ * the same instance id) finds its row and gets the same number.
+ */
+export class ApprovalSerial {
+  [OptionalProps]?: 'createdAt';
+  id!: string;
+  tenantId!: string;
+  counterId!: string;
+  seq!: number;
+  serialNumber!: string;
+  createdAt = new Date();
+}
+
+export const ApprovalSerialSchema = new EntitySchema<ApprovalSerial>({
+  class: ApprovalSerial,
+  tableName: 'approval_serials',
+  // The backstop of "one value, one request": never two submissions on one counter value.
+  uniques: [{ name: 'approval_serials_counter_seq_unique', properties: ['counterId', 'seq'] }],
+  indexes: [{ name: 'approval_serials_tenant_number_idx', properties: ['tenantId', 'serialNumber'] }],
+  properties: {
+    id: idColumn,
+    tenantId: tenantColumn,
+    counterId: refColumn(),
+    seq: { type: 'integer' },
+    serialNumber: { type: 'string', length: 100 },
+    createdAt: createdAtColumn,
+  },
+});
+
+/**
+ * A manager of a template (per template, so per key, not per version): they may edit its draft,
+ * publish it and oversee its requests without tenant-wide template or oversight rights.
+ */
+export class ApprovalTemplateManager {
+  [OptionalProps]?: 'createdAt';
+  id!: string;
+  tenantId!: string;
+  templateId!: string;
+  userId!: string;
+  addedBy!: string;
+  createdAt = new Date();
+}
+
+export const ApprovalTemplateManagerSchema = new EntitySchema<ApprovalTemplateManager>({
+  class: ApprovalTemplateManager,
+  tableName: 'approval_template_managers',
+  uniques: [{ name: 'approval_template_managers_unique', properties: ['templateId', 'userId'] }],
+  indexes: [{ name: 'approval_template_managers_user_idx', properties: ['tenantId', 'userId'] }],
+  properties: {
+    id: idColumn,
+    tenantId: tenantColumn,
+    templateId: refColumn(),
+    userId: refColumn(),
+    addedBy: { type: 'string', length: 36 },
+    createdAt: createdAtColumn,
+  },
+});

@@ -24,7 +24,7 @@ import {
   NotificationPreferenceSchema,
   NotificationDeliverySchema,
 } from './support';
-import { ApprovalTemplateSchema, ApprovalTemplateVersionSchema } from './approval';
+import { ApprovalTemplateSchema, ApprovalTemplateVersionSchema, ApprovalSerialCounterSchema, ApprovalSerialSchema, ApprovalTemplateManagerSchema } from './approval';
 import { ApprovalInstanceSchema, ApprovalTaskSchema, ApprovalEventSchema } from './approval-runtime';
 import { OnboardingTodoLinkSchema } from './onboarding';
 import { FileReferenceSchema, StoredFileSchema } from './files';
@@ -58,6 +58,9 @@ export const allEntities = [
   NotificationDeliverySchema,
   ApprovalTemplateSchema,
   ApprovalTemplateVersionSchema,
+  ApprovalSerialCounterSchema,
+  ApprovalSerialSchema,
+  ApprovalTemplateManagerSchema,
   ApprovalInstanceSchema,
   ApprovalTaskSchema,
   ApprovalEventSchema,

@@ -92,7 +92,7 @@ describe('approval oversight', () => {
     expect(res.headers.get('content-disposition')).toContain('approvals.csv');
     const text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body);
     const lines = text.trim().split('\r\n');
-    expect(lines[0]).toBe('instanceId,title,templateKey,templateName,status,initiator,currentAssignees,waitingSince,submittedAt,finishedAt');
+    expect(lines[0]).toBe('instanceId,serialNumber,title,templateKey,templateName,status,initiator,currentAssignees,waitingSince,submittedAt,finishedAt');
     expect(lines).toHaveLength(4);
     expect(lines.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(sorted('atCarol', 'atPete', 'fiona'));
   });

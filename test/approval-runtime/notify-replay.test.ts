@@ -70,3 +70,29 @@ describe('approval workflow replay: cancelled from outside', () => {
 
   itReplaysCommittedHistory(CANCEL_HISTORY, replayWith);
 });
+
+/**
+ * A numbered request (issue 9 §2): the serial number rides in the workflow input and in the
+ * projection's argument only, so older histories (replay.test.ts and above, recorded without it) replay unchanged
+ * without a patch, and this one, recorded with it, replays too.
+ */
+const SERIAL_HISTORY = join(__dirname, 'encrypted-histories', 'approval-serial-number.json');
+
+describe('approval workflow replay: a request with a serial number', () => {
+  recordingIt('records a numbered approval history', async () => {
+    const env = await recordingEnv();
+    try {
+      const key = await publish(env, [approval('one', [env.id('pete')])], { settings: { serialRule: 'REPLAY-{yyyy}-{seq:3}' } });
+      const id = await submit(env, key);
+      let d = await until(env, id, (x) => x.tasks.some((t: any) => t.status === 'open'));
+      expect(d.serialNumber).toMatch(/^REPLAY-\d{4}-001$/);
+      d = (await act(env, 'pete', id, openTaskOf(d, env.id('pete')), 'approve')).body;
+      expect(d.status).toBe('approved');
+      exportHistory(env.rt.config, d.workflowId, undefined, SERIAL_HISTORY);
+    } finally {
+      await env.close();
+    }
+  });
+
+  itReplaysCommittedHistory(SERIAL_HISTORY, replayWith);
+});

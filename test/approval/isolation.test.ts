@@ -5,7 +5,7 @@
  * in B's templates or dry-runs.
  */
 import { approvalTemplatesModule } from '../../api/approval/templates.router';
-import { ApprovalTemplate, ApprovalTemplateVersion } from '../../db/entities';
+import { ApprovalTemplate, ApprovalTemplateManager, ApprovalTemplateVersion } from '../../db/entities';
 import { inContext, startApiEnv, tenantWithTokens, type TenantWithTokens, type ApiEnv } from '../harness/harness';
 import { TEMPLATES, baseTemplate, problems } from './helpers';
 
@@ -28,13 +28,15 @@ describe('approval templates: tenant isolation', () => {
     'GET /:id/versions/:version': { path: `${TEMPLATES}/${aTemplate}/versions/1` },
     'POST /:id/disable': { path: `${TEMPLATES}/${aTemplate}/disable` },
     'POST /:id/enable': { path: `${TEMPLATES}/${aTemplate}/enable` },
+    'GET /:id/managers': { path: `${TEMPLATES}/${aTemplate}/managers` },
+    'PUT /:id/managers': { path: `${TEMPLATES}/${aTemplate}/managers`, body: { userIds: [b.users.alice.id] } },
     'POST /:id/dry-run': { path: `${TEMPLATES}/${aTemplate}/dry-run`, body: { form: { amount: 1 }, initiatorUserId: b.users.alice.id } },
   });
 
   const snapshotOfA = () =>
     inContext(env.rt, async () => {
       const em = env.rt.orm.em;
-      const rows = await Promise.all([ApprovalTemplate, ApprovalTemplateVersion].map((e) => em.find(e as never, { tenantId: a.tenantId } as never, { orderBy: { id: 'asc' } as never })));
+      const rows = await Promise.all([ApprovalTemplate, ApprovalTemplateVersion, ApprovalTemplateManager].map((e) => em.find(e as never, { tenantId: a.tenantId } as never, { orderBy: { id: 'asc' } as never })));
       return JSON.stringify(rows);
     });
 

@@ -202,6 +202,8 @@ describe('approval templates API', () => {
     const doc = (await api().get('/openapi.json')).body;
     const ops = doc.paths['/api/v1/approval-templates/{id}/publish'];
     expect(ops.post['x-permission']).toBe('template:publish');
+    // Managers of a template may publish it too: the service checks, the document says so.
+    expect(ops.post['x-permission-alternative']).toBe('a manager of the template');
     expect(doc.paths['/api/v1/approval-templates'].post.requestBody).toBeDefined();
     const refs: string[] = [];
     const walk = (node: unknown): void => {

@@ -110,6 +110,8 @@ const MATRIX: Record<string, Case> = {
   'GET /api/v1/approval-templates/:id/versions/:version': { path: (i) => `${TEMPLATES}/${i.aTemplateId}/versions/1` },
   'POST /api/v1/approval-templates/:id/disable': { path: (i) => `${TEMPLATES}/${i.aTemplateId}/disable` },
   'POST /api/v1/approval-templates/:id/enable': { path: (i) => `${TEMPLATES}/${i.aTemplateId}/enable` },
+  'GET /api/v1/approval-templates/:id/managers': { path: (i) => `${TEMPLATES}/${i.aTemplateId}/managers` },
+  'PUT /api/v1/approval-templates/:id/managers': { path: (i) => `${TEMPLATES}/${i.aTemplateId}/managers`, body: (i) => ({ userIds: [i.b.users.alice.id] }) },
   'POST /api/v1/approval-templates/:id/dry-run': {
     path: (i) => `${TEMPLATES}/${i.aTemplateId}/dry-run`,
     body: (i) => ({ form: { leaveType: 'annual', days: 2 }, initiatorUserId: i.b.users.alice.id }),

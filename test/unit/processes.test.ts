@@ -60,14 +60,15 @@ describe('process definitions', () => {
 describe('processAttributes', () => {
   const names = (pairs: ReturnType<typeof processAttributes>) => pairs.map((p) => `${p.key.name}=${String(p.value)}`);
 
-  it('lists tenant, process, business key, template, initiator, status, in that order', () => {
-    expect(names(processAttributes({ status: 'running', initiator: 'u1', template: 'leave', businessKey: 'i1', process: 'approval', tenant: 'acme' }))).toEqual([
+  it('lists tenant, process, business key, template, initiator, status, serial number, in that order', () => {
+    expect(names(processAttributes({ serialNumber: 'LEAVE-0001', status: 'running', initiator: 'u1', template: 'leave', businessKey: 'i1', process: 'approval', tenant: 'acme' }))).toEqual([
       'SignoffTenant=acme',
       'SignoffProcess=approval',
       'SignoffBusinessKey=i1',
       'SignoffTemplate=leave',
       'SignoffInitiator=u1',
       'SignoffStatus=running',
+      'SignoffSerialNumber=LEAVE-0001',
     ]);
   });
 

@@ -48,6 +48,11 @@ export interface ApprovalInput {
   selections: Record<string, string[]>;
   /** ISO time of the submission. */
   submittedAt: string;
+  /**
+   * The business serial number given at submit (templates with a serial rule). Only copied into
+   * the read model: absent in runs started before serial numbers existed.
+   */
+  serialNumber?: string;
 }
 
 /** What a continued-as-new run carries over (only at a round boundary, when no task is open). */
@@ -327,6 +332,7 @@ export interface InstanceRow {
   title: string;
   initiatorId: string;
   initiatorDepartmentId: string | null;
+  serialNumber: string | null;
   status: InstanceStatus;
   form: Record<string, unknown>;
   currentStepIds: string[];

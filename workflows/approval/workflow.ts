@@ -144,6 +144,8 @@ function tagExecution(input: ApprovalInput) {
       template: input.definition.key,
       initiator: input.initiator.userId,
       status: 'running',
+      // Absent in every run that existed before serial numbers: those upsert exactly what they did.
+      serialNumber: input.serialNumber,
     }),
   );
 }

@@ -37,7 +37,8 @@ export class ApprovalInbox {
     const where: Record<string, unknown>[] = [];
     if (q.templateKey) where.push({ templateKey: q.templateKey });
     if (q.status) where.push({ status: q.status });
-    if (q.q) where.push(contains('title', q.q));
+    // People search for a request by what it is called or by the number on the paperwork.
+    if (q.q) where.push(contains(['title', 'serial_number'], q.q));
     return where;
   }
 
@@ -101,6 +102,7 @@ export class ApprovalInbox {
       title: i.title,
       templateKey: i.templateKey,
       templateName: i.templateName,
+      serialNumber: i.serialNumber,
       status: i.status,
       initiator: { userId: i.initiatorId, displayName: names.get(i.initiatorId) ?? null },
       task: t ? { taskId: t.id, stepId: t.stepId, stepName: t.stepName, status: t.status } : null,

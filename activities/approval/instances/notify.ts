@@ -9,6 +9,7 @@ import { asActivity } from '../../../common/failures';
 import { User } from '../../../db/entities';
 import type { ApprovalNotice } from '../../../workflows/approval/notify-contract';
 import { AssigneeResolver } from '../assignees';
+import { SerialNumbers } from './serials';
 
 /** The request in the console: absolute under PUBLIC_URL when it is set. */
 export const requestLink = (rt: Runtime, instanceId: string) => `${(rt.config.PUBLIC_URL ?? '').replace(/\/$/, '')}/approvals/requests/${instanceId}`;
@@ -25,6 +26,8 @@ export function createApprovalNotifyActivities(rt: Runtime) {
           recipients = admins.map((a) => a.userId).filter((id) => id !== notice.actorId);
         }
         const actor = notice.actorId ? await em.findOne(User, { tenantId, id: notice.actorId }) : null;
+        // Recorded at submit, before the workflow started: always there for a numbered request.
+        const serialNumber = await new SerialNumbers(rt).of(tenantId, notice.instanceId);
         let told = 0;
         let firstError: unknown;
         for (const userId of new Set(recipients)) {
@@ -36,6 +39,7 @@ export function createApprovalNotifyActivities(rt: Runtime) {
               dedupeBase: notice.dedupeBase,
               data: {
                 title: notice.title,
+                serialNumber,
                 templateName: notice.templateName,
                 stepName: notice.stepName,
                 actorName: actor?.displayName ?? null,

@@ -1,11 +1,15 @@
 /**
  * Oversight: every request of the tenant an admin may see (`approval:view-all`, within the data
- * scope of the initiator's department), filtered and cursor-paged newest first, and the same
- * selection as CSV. Read from the read model only: it never asks Temporal.
+ * scope of the initiator's department), plus every request of the templates the caller manages
+ * (a template manager oversees their templates' requests whatever the initiator's department,
+ * without any tenant-wide right); filtered and cursor-paged newest first, and the same selection
+ * as CSV. Read from the read model only: it never asks Temporal.
  */
 import type { EntityManager } from '@mikro-orm/knex';
 import type { Runtime } from '../../runtime';
-import type { Actor } from '../../../common/actor';
+import { can, type Actor } from '../../../common/actor';
+import { ForbiddenError } from '../../../common/errors';
+import { PERMISSIONS } from '../../permission/catalog';
 import { afterCursor, decodeCursor, encodeCursor } from '../../../common/cursor';
 import { contains } from '../../../common/query';
 import { ApprovalInstance, ApprovalTask, Department, User } from '../../../db/entities';
@@ -14,7 +18,7 @@ import type { OversightItem, OversightPage, OversightQuery } from './schema';
 /** How many rows one CSV export holds at most; narrow the filters for more. */
 export const OVERSIGHT_EXPORT_MAX = 10_000;
 
-const CSV_COLUMNS = ['instanceId', 'title', 'templateKey', 'templateName', 'status', 'initiator', 'currentAssignees', 'waitingSince', 'submittedAt', 'finishedAt'] as const;
+const CSV_COLUMNS = ['instanceId', 'serialNumber', 'title', 'templateKey', 'templateName', 'status', 'initiator', 'currentAssignees', 'waitingSince', 'submittedAt', 'finishedAt'] as const;
 
 /** One CSV field: quoted when needed, and never read as a formula by a spreadsheet. */
 export function csvField(value: string): string {
@@ -48,6 +52,7 @@ export class ApprovalOversight {
         count++;
         const row = [
           i.instanceId,
+          i.serialNumber ?? '',
           i.title,
           i.templateKey,
           i.templateName,
@@ -69,11 +74,19 @@ export class ApprovalOversight {
   private async where(em: EntityManager, actor: Actor, q: Omit<OversightQuery, 'limit'>): Promise<Record<string, unknown>[] | null> {
     const { tenantId } = actor;
     const where: Record<string, unknown>[] = [{ tenantId }];
-    const scope = await this.rt.services.permissions.dataScopeFor(actor);
-    if (!scope.all) {
-      if (!scope.departmentIds.length) return null;
-      where.push({ initiatorDepartmentId: { $in: scope.departmentIds } });
+    const viewAll = can(actor, PERMISSIONS.approvalViewAll);
+    const managed = await this.rt.services.templates.managedTemplateIds(actor, em);
+    if (!viewAll && !managed.length) throw new ForbiddenError('permission_denied', `This needs the permission ${PERMISSIONS.approvalViewAll}, or managing a template`);
+    // What the caller may see: their data scope (view-all) or their templates (managers), or both.
+    const reach: Record<string, unknown>[] = [];
+    if (viewAll) {
+      const scope = await this.rt.services.permissions.dataScopeFor(actor);
+      if (scope.all) reach.push({});
+      else if (scope.departmentIds.length) reach.push({ initiatorDepartmentId: { $in: scope.departmentIds } });
     }
+    if (managed.length) reach.push({ templateId: { $in: managed } });
+    if (!reach.length) return null;
+    if (!reach.some((r) => !Object.keys(r).length)) where.push(reach.length === 1 ? reach[0] : { $or: reach });
     if (q.departmentId) {
       const dept = await em.findOne(Department, { tenantId, id: q.departmentId });
       if (!dept) return null;
@@ -83,7 +96,8 @@ export class ApprovalOversight {
     if (q.templateKey) where.push({ templateKey: q.templateKey });
     if (q.status) where.push({ status: q.status });
     if (q.initiatorId) where.push({ initiatorId: q.initiatorId });
-    if (q.q) where.push(contains('title', q.q));
+    if (q.serialNumber) where.push({ serialNumber: q.serialNumber });
+    if (q.q) where.push(contains(['title', 'serial_number'], q.q));
     const range = (from?: string, to?: string) => ({ ...(from ? { $gte: new Date(from) } : {}), ...(to ? { $lt: new Date(to) } : {}) });
     if (q.submittedFrom || q.submittedTo) where.push({ submittedAt: range(q.submittedFrom, q.submittedTo) });
     if (q.finishedFrom || q.finishedTo) where.push({ finishedAt: range(q.finishedFrom, q.finishedTo) });
@@ -111,6 +125,7 @@ export class ApprovalOversight {
         title: r.title,
         templateKey: r.templateKey,
         templateName: r.templateName,
+        serialNumber: r.serialNumber,
         status: r.status,
         initiator: person(r.initiatorId),
         initiatorDepartmentId: r.initiatorDepartmentId,

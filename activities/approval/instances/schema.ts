@@ -29,6 +29,8 @@ export const ApprovalStarted = z.object({
   workflowId: z.string(),
   templateKey: z.string(),
   templateVersion: z.number().int(),
+  /** The business serial number (templates with a serial rule); a retried submit gets the same one. */
+  serialNumber: z.string().nullable(),
   /** The instance detail; it appears as soon as the workflow has recorded the submission. */
   url: z.string(),
 });
@@ -80,6 +82,8 @@ export const InstanceDetail = z.object({
   instanceId: z.string(),
   workflowId: z.string(),
   template: z.object({ id: z.string(), key: z.string(), version: z.number().int(), name: z.string() }),
+  /** Business serial number given at submit (`LEAVE-20261204-0007`); null when the template has no serial rule. */
+  serialNumber: z.string().nullable(),
   title: z.string(),
   initiator: Person,
   status: z.enum(INSTANCE_STATUSES),
@@ -101,7 +105,7 @@ export const InboxQuery = z.object({
   box: z.enum(INBOX_BOXES).default('todo'),
   templateKey: TemplateKey.optional(),
   status: z.enum(INSTANCE_STATUSES).optional(),
-  /** Contained in the title. */
+  /** Contained in the title or the serial number. */
   q: SearchText,
   /** Only items whose time (see `at`) is at or after this instant. */
   from: Instant.optional(),
@@ -119,6 +123,8 @@ const RequestHeading = z.object({
   title: z.string(),
   templateKey: z.string(),
   templateName: z.string(),
+  /** Business serial number; null when the template has no serial rule. */
+  serialNumber: z.string().nullable(),
   status: z.enum(INSTANCE_STATUSES),
   initiator: Person,
 });
@@ -150,8 +156,10 @@ export const OversightQuery = z
     /** The initiator's department at submit (with its subtree unless includeSubtree=false). */
     departmentId: Uuid.optional(),
     includeSubtree: QueryBool.default(true),
-    /** Contained in the title. */
+    /** Contained in the title or the serial number. */
     q: SearchText,
+    /** Exactly this business serial number. */
+    serialNumber: z.string().trim().min(1).max(100).optional(),
     submittedFrom: Instant.optional(),
     submittedTo: Instant.optional(),
     finishedFrom: Instant.optional(),

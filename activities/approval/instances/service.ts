@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/knex';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Runtime } from '../../runtime';
 import { can, type Actor } from '../../../common/actor';
@@ -40,6 +40,7 @@ import type { approvalWorkflow } from '../../../workflows/approval/workflow';
 import type { ApprovalStarted, InstanceDetail, StartApprovalRequest, TaskView, TimelineEvent } from './schema';
 import { AssigneeResolver } from '../assignees';
 import { checkForm } from '../dry-run';
+import { SerialNumbers } from './serials';
 
 export const APPROVALS_PREFIX = '/api/v1/approvals';
 
@@ -92,36 +93,47 @@ export class ApprovalInstanceService {
       selections: body.selections,
       submittedAt: new Date().toISOString(),
     };
-    const started: ApprovalStarted = { instanceId, workflowId, templateKey: key, templateVersion: version, url: `${APPROVALS_PREFIX}/${instanceId}` };
     // Referenced before the start, so the files cannot be deleted under a running request; taken back if it does not start.
     const added = await files.reference(tenantId, uses.map((u) => u.fileId), 'approval', instanceId);
-    const client = await this.rt.temporal().catch(async (err: unknown) => {
+    const release = async (err: unknown): Promise<never> => {
       await files.unreference(tenantId, { referenceIds: added });
       throw err;
-    });
+    };
+    const client = await this.rt.temporal().catch(release);
     // A retried start (same Idempotency-Key) finds its workflow, running (conflict policy) or finished (kept).
-    await startProcess(
-      client,
-      APPROVAL,
-      {
-        tenantCode: tenant.code,
-        businessKey: instanceId,
-        taskQueue: this.rt.config.TEMPORAL_TASK_QUEUE,
-        args: [input],
-        template: key,
-        initiator: actor.userId,
-        status: 'running',
-        // Ids and the template's name only: the title, the form and people's names are personal
-        // data and stay out of what the Temporal UI lists (see README, "Data in Temporal").
-        summary: `${definition.name} — request ${instanceId}`,
-        details: `Template \`${key}\` v${version}, instance \`${instanceId}\`, initiator \`${actor.userId}\``,
-      },
-      { onAlreadyStarted: 'keep' },
-    ).catch(async (err: unknown) => {
-      await files.unreference(tenantId, { referenceIds: added });
-      throw err;
-    });
-    return started;
+    const startWith = (serialNumber?: string) =>
+      startProcess(
+        client,
+        APPROVAL,
+        {
+          tenantCode: tenant.code,
+          businessKey: instanceId,
+          taskQueue: this.rt.config.TEMPORAL_TASK_QUEUE,
+          args: [serialNumber ? { ...input, serialNumber } : input],
+          template: key,
+          initiator: actor.userId,
+          status: 'running',
+          serialNumber,
+          // Ids, the template's name and the serial number only: the title, the form and people's
+          // names are personal data and stay out of what the Temporal UI lists (see README, "Data in Temporal").
+          summary: `${definition.name} — ${serialNumber ? `${serialNumber} (request ${instanceId})` : `request ${instanceId}`}`,
+          details: `Template \`${key}\` v${version}, instance \`${instanceId}\`${serialNumber ? `, serial number \`${serialNumber}\`` : ''}, initiator \`${actor.userId}\``,
+        },
+        { onAlreadyStarted: 'keep' },
+      );
+    // A number is taken only for templates with a rule; a retry keeps the number it got first,
+    // even if a newer version changed or dropped the rule meanwhile.
+    const serials = new SerialNumbers(this.rt);
+    const rule = definition.settings.serialRule;
+    try {
+      let serialNumber = await serials.of(tenantId, instanceId);
+      if (serialNumber) await startWith(serialNumber);
+      else if (rule) ({ serialNumber } = await serials.assign({ tenantId, templateKey: key, rule, timeZone: tenant.timeZone, instanceId, at: new Date(input.submittedAt) }, startWith));
+      else await startWith();
+      return { instanceId, workflowId, templateKey: key, templateVersion: version, serialNumber, url: `${APPROVALS_PREFIX}/${instanceId}` };
+    } catch (err) {
+      return release(err);
+    }
   }
 
   /** Picks only for steps that ask for them, and only active people of the tenant. */
@@ -140,7 +152,7 @@ export class ApprovalInstanceService {
 
   // ─────────────────────────────────────────── read
 
-  /** The instance, if the caller may see it: initiator, anyone asked or copied, or `approval:view-all` within data scope. */
+  /** The instance, if the caller may see it: initiator, anyone asked or copied, `approval:view-all` within data scope, or a manager of its template. */
   async visible(actor: Actor, id: string, em: EntityManager = this.rt.orm.em.fork()): Promise<ApprovalInstance> {
     const inst = await em.findOne(ApprovalInstance, { tenantId: actor.tenantId, id });
     if (!inst) throw new NotFoundError('approval', id);
@@ -150,6 +162,8 @@ export class ApprovalInstanceService {
       const scope = await this.rt.services.permissions.dataScopeFor(actor);
       if (scope.all || (inst.initiatorDepartmentId && scope.departmentIds.includes(inst.initiatorDepartmentId))) return inst;
     }
+    // A template's managers oversee its requests (the oversight list links here).
+    if ((await this.rt.services.templates.managedTemplateIds(actor, em)).includes(inst.templateId)) return inst;
     throw new NotFoundError('approval', id);
   }
 
@@ -199,6 +213,7 @@ export class ApprovalInstanceService {
       instanceId: inst.id,
       workflowId: inst.workflowId,
       template: { id: inst.templateId, key: inst.templateKey, version: inst.templateVersion, name: inst.templateName },
+      serialNumber: inst.serialNumber,
       title: inst.title,
       initiator: person(inst.initiatorId),
       status: inst.status,

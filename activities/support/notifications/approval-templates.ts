@@ -6,6 +6,8 @@ import type { ApprovalNotificationType } from '../../../workflows/approval/notif
 
 export interface ApprovalNotificationData {
   title: string;
+  /** The request's business serial number, when its template numbers requests. */
+  serialNumber?: string | null;
   templateName: string;
   stepName: string | null;
   /** Display name of who acted; null = the system (a timeout, an escalation). */
@@ -40,7 +42,8 @@ const CAUSES: Record<string, string> = {
 
 /** The headline of each type: [subject, sentence]. */
 function headline(type: ApprovalNotificationType, d: ApprovalNotificationData): [string, string] {
-  const req = `"${d.title}"`;
+  // The number first: it is what people quote and what mail filters and threads key on.
+  const req = d.serialNumber ? `${d.serialNumber} "${d.title}"` : `"${d.title}"`;
   switch (type) {
     case 'approval_assigned':
       return [`To approve: ${req}`, `The request ${req} ${CAUSES[d.cause ?? 'assigned'] ?? CAUSES.assigned}.`];

@@ -4,6 +4,7 @@ import { Migration00000000000002_onboarding_todo_links } from './Migration000000
 import { Migration00000000000003_inbox_keyset_indexes } from './Migration00000000000003_inbox_keyset_indexes';
 import { Migration00000000000010_audit_changes } from './Migration00000000000010_audit_changes';
 import { Migration00000000000020_api_key_parents } from './Migration00000000000020_api_key_parents';
+import { Migration00000000000030_serials_and_template_managers } from './Migration00000000000030_serials_and_template_managers';
 import { Migration00000000000040_files } from './Migration00000000000040_files';
 
 /** Committed migrations for this dialect, oldest first. Add each new file here. */
@@ -13,5 +14,6 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: 'Migration00000000000003_inbox_keyset_indexes', class: Migration00000000000003_inbox_keyset_indexes },
   { name: 'Migration00000000000010_audit_changes', class: Migration00000000000010_audit_changes },
   { name: 'Migration00000000000020_api_key_parents', class: Migration00000000000020_api_key_parents },
+  { name: 'Migration00000000000030_serials_and_template_managers', class: Migration00000000000030_serials_and_template_managers },
   { name: 'Migration00000000000040_files', class: Migration00000000000040_files },
 ];

@@ -1105,6 +1105,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approval-templates/{id}/managers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who manages this template
+         * @description Managers may read, edit, validate, dry-run and publish the template and oversee its requests, without tenant-wide rights.
+         */
+        get: operations["get__api_v1_approval_templates_id_managers"];
+        /**
+         * Replace the managers of this template
+         * @description Tenant-wide `template:write` only (managers cannot name managers). Every id must be an active user of the tenant (422 at `body.userIds.N`).
+         */
+        put: operations["put__api_v1_approval_templates_id_managers"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/approval-templates/{id}/disable": {
         parameters: {
             query?: never;
@@ -1273,8 +1297,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every request in your data scope, newest first (admins)
-         * @description Filters: templateKey, status, initiatorId, assigneeId (holds an open task now), departmentId (+ includeSubtree, default true: the initiator’s department at submit), q (title contains), submittedFrom/To, finishedFrom/To, stuckForMinutes (running, the oldest open task waited at least that long). Pass `nextCursor` back as `cursor`.
+         * Every request in your data scope or of the templates you manage, newest first
+         * @description Filters: templateKey, status, initiatorId, assigneeId (holds an open task now), departmentId (+ includeSubtree, default true: the initiator’s department at submit), q (title or serial number contains), serialNumber (exactly), submittedFrom/To, finishedFrom/To, stuckForMinutes (running, the oldest open task waited at least that long). Pass `nextCursor` back as `cursor`.
          */
         get: operations["get__api_v1_approvals_oversight"];
         put?: never;
@@ -1294,7 +1318,7 @@ export interface paths {
         };
         /**
          * The same selection as CSV (at most 10,000 rows; `X-Truncated: true` when cut)
-         * @description Filters: templateKey, status, initiatorId, assigneeId (holds an open task now), departmentId (+ includeSubtree, default true: the initiator’s department at submit), q (title contains), submittedFrom/To, finishedFrom/To, stuckForMinutes (running, the oldest open task waited at least that long).
+         * @description Filters: templateKey, status, initiatorId, assigneeId (holds an open task now), departmentId (+ includeSubtree, default true: the initiator’s department at submit), q (title or serial number contains), serialNumber (exactly), submittedFrom/To, finishedFrom/To, stuckForMinutes (running, the oldest open task waited at least that long).
          */
         get: operations["get__api_v1_approvals_oversight_export_csv"];
         put?: never;
@@ -8767,6 +8791,7 @@ export interface operations {
                          * @enum {string}
                          */
                         resubmitFrom?: "start" | "returningStep";
+                        serialRule?: string;
                     };
                     /** @default [] */
                     flow?: components["schemas"]["S141___schema0"][];
@@ -8930,6 +8955,7 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 resubmitFrom: "start" | "returningStep";
+                                serialRule?: string;
                             };
                             /** @default [] */
                             flow: components["schemas"]["S140___schema0"][];
@@ -9151,6 +9177,7 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 resubmitFrom: "start" | "returningStep";
+                                serialRule?: string;
                             };
                             /** @default [] */
                             flow: components["schemas"]["S140___schema0"][];
@@ -9351,6 +9378,7 @@ export interface operations {
                          * @enum {string}
                          */
                         resubmitFrom?: "start" | "returningStep";
+                        serialRule?: string;
                     };
                     /** @default [] */
                     flow?: components["schemas"]["S141___schema0"][];
@@ -9514,6 +9542,7 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 resubmitFrom: "start" | "returningStep";
+                                serialRule?: string;
                             };
                             /** @default [] */
                             flow: components["schemas"]["S140___schema0"][];
@@ -9883,6 +9912,7 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 resubmitFrom: "start" | "returningStep";
+                                serialRule?: string;
                             };
                             /** @default [] */
                             flow: components["schemas"]["S140___schema0"][];
@@ -10186,6 +10216,7 @@ export interface operations {
                                  * @enum {string}
                                  */
                                 resubmitFrom: "start" | "returningStep";
+                                serialRule?: string;
                             };
                             /** @default [] */
                             flow: components["schemas"]["S140___schema0"][];
@@ -10273,6 +10304,158 @@ export interface operations {
                                 userIds: string[];
                             };
                         };
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_approval_templates_id_managers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        templateId: string;
+                        managers: {
+                            userId: string;
+                            displayName: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put__api_v1_approval_templates_id_managers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    userIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        templateId: string;
+                        managers: {
+                            userId: string;
+                            displayName: string | null;
+                        }[];
                     };
                 };
             };
@@ -10551,6 +10734,7 @@ export interface operations {
                              * @enum {string}
                              */
                             resubmitFrom?: "start" | "returningStep";
+                            serialRule?: string;
                         };
                         /** @default [] */
                         flow?: components["schemas"]["S141___schema0"][];
@@ -11258,6 +11442,7 @@ export interface operations {
                 departmentId?: string;
                 includeSubtree?: "0" | "1" | "true" | "false";
                 q?: string;
+                serialNumber?: string;
                 submittedFrom?: string;
                 submittedTo?: string;
                 finishedFrom?: string;
@@ -11284,6 +11469,7 @@ export interface operations {
                             title: string;
                             templateKey: string;
                             templateName: string;
+                            serialNumber: string | null;
                             /** @enum {string} */
                             status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                             initiator: {
@@ -11352,6 +11538,7 @@ export interface operations {
                 departmentId?: string;
                 includeSubtree?: "0" | "1" | "true" | "false";
                 q?: string;
+                serialNumber?: string;
                 submittedFrom?: string;
                 submittedTo?: string;
                 finishedFrom?: string;
@@ -11443,6 +11630,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -11592,6 +11780,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -11737,6 +11926,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -11883,6 +12073,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -12026,6 +12217,7 @@ export interface operations {
                             title: string;
                             templateKey: string;
                             templateName: string;
+                            serialNumber: string | null;
                             /** @enum {string} */
                             status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
                             initiator: {
@@ -12181,6 +12373,7 @@ export interface operations {
                         workflowId: string;
                         templateKey: string;
                         templateVersion: number;
+                        serialNumber: string | null;
                         url: string;
                     };
                 };
@@ -12267,6 +12460,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -12404,6 +12598,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -12550,6 +12745,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -12698,6 +12894,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -12847,6 +13044,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -12993,6 +13191,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -13141,6 +13340,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -13287,6 +13487,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -13433,6 +13634,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -13579,6 +13781,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -13724,6 +13927,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -13869,6 +14073,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -14017,6 +14222,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;
@@ -14162,6 +14368,7 @@ export interface operations {
                             version: number;
                             name: string;
                         };
+                        serialNumber: string | null;
                         title: string;
                         initiator: {
                             userId: string;

@@ -225,6 +225,7 @@ const en = {
     submittedBy: 'Submitted by {name}',
     submittedAt: 'Submitted',
     finishedAt: 'Finished',
+    serialNumber: 'Serial number',
     template: 'Template',
     version: 'v{n}',
     round: 'Round {n}',

@@ -227,6 +227,7 @@ const zhCN: Messages = {
     submittedBy: '{name} 提交',
     submittedAt: '提交时间',
     finishedAt: '结束时间',
+    serialNumber: '编号',
     template: '模板',
     version: '第 {n} 版',
     round: '第 {n} 轮',

@@ -16,3 +16,4 @@ export * from './values';
 export * from './durations';
 export * from './modes';
 export * from './system-actions';
+export * from './serial';

@@ -15,6 +15,7 @@
  * Lives under workflows/ because the workflow imports it: no Node APIs, no I/O.
  */
 import { z } from 'zod';
+import { SERIAL_RULE_MAX } from './serial';
 
 // ───────────────────────────────────────────── identifiers
 
@@ -313,6 +314,13 @@ export const TemplateSettings = z.strictObject({
   autoPassRepeatedApprover: z.boolean().default(false),
   /** After a return and resubmission: restart the flow, or go back to the step that returned it. */
   resubmitFrom: z.enum(['start', 'returningStep']).default('start'),
+  /**
+   * How the business serial number of a request reads, e.g. `LEAVE-{yyyyMMdd}-{seq:4}` (see
+   * serial.ts: tokens, and the sequence resetting per date period). Assigned at submit, gap-free
+   * per tenant and template key. Absent: requests get no serial number. Checked at publish, so a
+   * draft may hold a rule still being written.
+   */
+  serialRule: z.string().trim().min(1).max(SERIAL_RULE_MAX).optional(),
 });
 export type TemplateSettings = z.infer<typeof TemplateSettings>;
 

@@ -268,6 +268,8 @@ export class ApprovalInstanceState {
         title: input.title,
         initiatorId: input.initiator.userId,
         initiatorDepartmentId: input.initiator.departmentId,
+        // An activity argument, not a command: replaying older runs (without it) is unaffected.
+        serialNumber: input.serialNumber ?? null,
         status: this.status,
         form: this.form,
         currentStepIds: this.currentStepIds(),
