@@ -10,6 +10,7 @@ import { loadConfig, ConfigError } from '../common/config';
 import { createRuntime } from '../activities/runtime';
 import { migrate } from '../db/orm';
 import { seedDemoData, syncPermissionCatalog, DEMO } from '../db/seed';
+import { seedDemoJourneys } from '../db/seed-journeys';
 import { startApi } from '../api/main';
 import { consoleDir } from '../api/console';
 import { runWorker } from '../workers/main';
@@ -53,6 +54,8 @@ async function main() {
   const synced = await syncPermissionCatalog(rt.orm.em.fork());
   if (synced.permissionsAdded || synced.grantsAdded) rt.log.info(synced, 'permission catalogue brought up to date');
   const seeded = await seedDemoData(rt.orm.em.fork(), { scryptLogN: config.SCRYPT_LOG_N });
+  const journeys = await seedDemoJourneys(rt, seeded);
+  if (journeys.length) rt.log.info({ templates: journeys }, 'demo journeys set up (serial numbers, restricted starters, a template manager)');
 
   const workerStop = new AbortController();
   const worker = runWorker(rt, { signal: workerStop.signal });
