@@ -47,6 +47,7 @@ import { ApprovalInbox } from './approval/instances/inbox';
 import { ApprovalOversight } from './approval/instances/oversight';
 import { ApprovalStatsService } from './approval/instances/stats';
 import { ApprovalBatchService } from './approval/instances/batch';
+import { ApprovalGraphService } from './approval/instances/graph';
 import { TemporalCodecService } from './ops/temporal-codec';
 import { ProvisioningService } from './user/provisioning';
 import { OnboardingService } from './onboarding/service';
@@ -81,6 +82,7 @@ export interface Services {
   approvalOversight: ApprovalOversight;
   approvalStats: ApprovalStatsService;
   approvalBatch: ApprovalBatchService;
+  approvalGraph: ApprovalGraphService;
   temporalCodec: TemporalCodecService;
   provisioning: ProvisioningService;
   onboarding: OnboardingService;
@@ -173,6 +175,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     approvalOversight: new ApprovalOversight(rt),
     approvalStats: new ApprovalStatsService(rt),
     approvalBatch: new ApprovalBatchService(rt),
+    approvalGraph: new ApprovalGraphService(rt),
     temporalCodec: new TemporalCodecService(rt),
     provisioning: new ProvisioningService(rt),
     onboarding: new OnboardingService(rt),
