@@ -7,7 +7,7 @@
  *  2. an employee finds it in the catalogue, picks a colleague from the directory, previews who
  *     will approve, and submits it through the generated form; the server's 422 lands at its field;
  *  3. the approvers see it in their inbox, open it and approve;
- *  4. the employee sees it approved, the progress diagram updated;
+ *  4. the employee sees it approved, the progress diagram (GET /approvals/:id/graph) updated;
  *  5. an admin finds it among all requests and exports them;
  *  6. the inbox in Chinese, and at phone width.
  *
@@ -210,7 +210,7 @@ describe('the console in a real browser', () => {
     await page.click('[data-test=submit-request]');
     await page.waitForSelector('[data-test=request-title]');
     instanceId = page.url().split('/').pop()!;
-    await page.waitForSelector('[data-test=progress] [data-step="approval_1"][data-status=process]');
+    await page.waitForSelector('[data-test=progress-graph] [data-node="approval_1"][data-state=active]');
     expect(await page.locator('[data-test=request-status]').textContent()).toContain('In progress');
     expect(await page.locator('[data-test=workflow-id]').textContent()).toBe(`approval:${t.tenantCode}:${instanceId}`);
     expect(await page.locator('[data-test=temporal-link]').getAttribute('href')).toBe(
@@ -234,6 +234,16 @@ describe('the console in a real browser', () => {
       await row.locator('a').click();
       await page.waitForSelector('[data-test=task-actions]');
       if (who === 'pete') await shot(page, 'request-approver');
+      if (who === 'carol') {
+        // Half way: the team lead is done, the condition took the "Above 1000" branch, Carol is asked.
+        const graph = page.locator('[data-test=progress-graph]');
+        await graph.locator('[data-node="approval_2"][data-state=active]').waitFor();
+        expect(await graph.locator('[data-node="approval_1"]').getAttribute('data-state')).toBe('done');
+        expect(await graph.locator('[data-node="condition_1"]').getAttribute('data-state')).toBe('done');
+        expect(await graph.locator('[data-node="#end"]').getAttribute('data-state')).toBe('waiting');
+        expect(await graph.locator('[data-node="approval_2"] [data-test=graph-holder]').allTextContents()).toEqual([expect.stringContaining('Carol')]);
+        await graph.screenshot({ path: join(ARTIFACTS, 'request-graph-active.png') });
+      }
       await page.click('[data-test=action-approve]');
       await page.fill('[data-test=action-comment-input]', `Fine by me (${who})`);
       await page.click('[data-test=action-confirm]');
@@ -248,8 +258,16 @@ describe('the console in a real browser', () => {
     await page.locator('[data-test=inbox-row]', { hasText: 'Two monitors' }).locator('a').click();
     await page.waitForSelector('[data-test=request-status]');
     await expect(page.locator('[data-test=request-status]').textContent()).resolves.toContain('Approved');
-    expect(await page.locator('[data-test=progress] [data-step="approval_1"]').getAttribute('data-status')).toBe('success');
-    expect(await page.locator('[data-test=progress] [data-step="approval_2"]').getAttribute('data-status')).toBe('success');
+    // The progress diagram: every node passed, the people under their step, the branch not taken drawn as such.
+    const graph = page.locator('[data-test=progress-graph]');
+    await graph.locator('[data-node="#end"][data-state=done]').waitFor();
+    const states = await graph.locator('[data-node]').evaluateAll((els) => els.map((el) => `${el.getAttribute('data-node')}=${el.getAttribute('data-state')}`));
+    expect(states).toEqual(['#start=done', 'approval_1=done', 'condition_1=done', 'approval_2=done', 'condition_1#join=done', '#end=done']);
+    expect(await graph.locator('[data-node="approval_1"] [data-test=graph-holder]').allTextContents()).toEqual([expect.stringMatching(/✓\s+Pete/)]);
+    expect(await graph.locator('[data-node="approval_2"] [data-test=graph-holder]').allTextContents()).toEqual([expect.stringMatching(/✓\s+Carol/)]);
+    expect(await graph.locator('.edge.not-taken').count()).toBe(1);
+    expect(await graph.locator('[data-test=graph-legend]').textContent()).toContain('Done');
+    await graph.screenshot({ path: join(ARTIFACTS, 'request-graph.png') });
     const timeline = await page.locator('[data-test=timeline]').textContent();
     expect(timeline).toContain('Fine by me (pete)');
     expect(timeline).toContain('Fine by me (carol)');
@@ -284,6 +302,7 @@ describe('the console in a real browser', () => {
     const page = await open('alice', { width: 390 });
     await page.goto(`/approvals/requests/${instanceId}`);
     await page.waitForSelector('[data-test=request-status]');
+    await page.waitForSelector('[data-test=progress-graph] [data-node="#end"][data-state=done]');
     // The side navigation folds into a drawer behind the menu button.
     expect(await page.locator('.el-aside').count()).toBe(0);
     await page.click('button[aria-label="Open the menu"]');
