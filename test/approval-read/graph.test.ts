@@ -280,6 +280,20 @@ describe('GET /approvals/:id/graph', () => {
     expect((await get(env.tokens.alice, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await get(env.tokens.alice, 'not-a-uuid')).status).toBe(422);
     expect((await env.api.get(`${APPROVALS}/${id}/graph`)).status).toBe(401);
+
+    // API keys act as their owner within their scopes: the scopes that read a request (the
+    // owner's own, here) read its graph; other keys are refused.
+    const own = await submit(env, key, { amount: 100 }, 'admin');
+    await until(env, own, openAt('lead'), 'admin');
+    const apiKey = async (scopes: string[]) => {
+      const created = await env.api.post('/api/v1/api-keys', { name: `graph ${scopes.join(' ')}`, scopes }, env.tokens.admin);
+      expect(created.status).toBe(201);
+      return `ApiKey ${created.body.key as string}`;
+    };
+    expect((await get(await apiKey(['approval:submit']), own)).status).toBe(200);
+    expect((await get(await apiKey(['approval:act']), own)).status).toBe(200);
+    const reporting = await get(await apiKey(['user:read']), own);
+    expect([reporting.status, reporting.body.code]).toEqual([403, 'api_key_not_allowed']);
   });
 
   describe('step layout', () => {
