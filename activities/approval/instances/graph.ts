@@ -252,6 +252,27 @@ export function buildGraph(f: GraphFacts): ApprovalGraph {
         restartFrom(typeof e.data.to === 'string' ? e.data.to : null);
         break;
       }
+      // The administrators' interventions (merged on main alongside this): a system step that
+      // stalls waits for them (shown failed until retried), a retry runs it again, a return to a
+      // step starts a new pass there, an administrator's cancellation ends the request.
+      case 'step_stalled':
+        if (!l) break;
+        passBefore(l.node.id, e.at);
+        leave(l, 'failed', e.at);
+        break;
+      case 'admin_retried':
+        for (const id of Array.isArray(e.data.stepIds) ? e.data.stepIds : []) {
+          const stalled = get(typeof id === 'string' ? id : null);
+          if (stalled?.node.state === 'failed') {
+            stalled.node.state = 'active';
+            stalled.left = null;
+          }
+        }
+        break;
+      case 'admin_returned':
+        interrupt(null, 'cancelled', e.at);
+        restartFrom(typeof e.data.to === 'string' ? e.data.to : null);
+        break;
       case 'returned': {
         returnedAt = e.stepId;
         if (l) {
@@ -272,6 +293,7 @@ export function buildGraph(f: GraphFacts): ApprovalGraph {
       }
       case 'withdrawn':
       case 'cancelled':
+      case 'admin_cancelled':
       case 'terminated':
         finish('cancelled', e.at);
         break;

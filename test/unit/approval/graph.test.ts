@@ -84,3 +84,21 @@ describe('buildGraph', () => {
     expect(g.nodes.find((n) => n.id === 'wait')).toMatchObject({ enteredAt: new Date(2000).toISOString(), leftAt: new Date(2000).toISOString() });
   });
 });
+
+describe('buildGraph: administrators’ interventions', () => {
+  const flow = [approval('one'), { kind: 'action', id: 'hook', name: 'hook', action: 'activity', args: { name: 'noop' } } as StepInput, approval('two')];
+
+  it('shows a stalled system step as failed until an administrator retries it', () => {
+    const stalled = facts(flow, [['submitted', null], ['assigned', 'one'], ['step_approved', 'one'], ['step_stalled', 'hook', { reason: 'down' }]]);
+    expect(states(buildGraph(stalled))).toMatchObject({ one: 'done/1', hook: 'failed/1', two: 'waiting/0' });
+    const retried = facts(flow, [['submitted', null], ['assigned', 'one'], ['step_approved', 'one'], ['step_stalled', 'hook'], ['admin_retried', null, { stepIds: ['hook'] }], ['action_done', 'hook'], ['assigned', 'two']]);
+    expect(states(buildGraph(retried))).toMatchObject({ hook: 'done/1', two: 'active/1' });
+  });
+
+  it('starts a new pass where an administrator returns the request, and ends it on their cancellation', () => {
+    const returned = facts(flow, [['submitted', null], ['assigned', 'one'], ['step_approved', 'one'], ['action_done', 'hook'], ['assigned', 'two'], ['admin_returned', 'one', { to: 'one' }], ['assigned', 'one']]);
+    expect(states(buildGraph(returned))).toMatchObject({ one: 'active/2', hook: 'waiting/1', two: 'waiting/1' });
+    const cancelled = facts(flow, [['submitted', null], ['assigned', 'one'], ['admin_cancelled', null]], [], 'cancelled');
+    expect(states(buildGraph(cancelled))).toMatchObject({ one: 'cancelled/1', hook: 'skipped/0', two: 'skipped/0', '#end': 'cancelled/1' });
+  });
+});
