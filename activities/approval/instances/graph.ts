@@ -16,7 +16,7 @@
 import type { Runtime } from '../../runtime';
 import type { Actor } from '../../../common/actor';
 import { ConflictError } from '../../../common/errors';
-import { ApprovalEvent, ApprovalTask, ApprovalTemplateVersion } from '../../../db/entities';
+import { ApprovalEvent, ApprovalInstance, ApprovalTask, ApprovalTemplateVersion } from '../../../db/entities';
 import type { Step, Template } from '../../../workflows/approval/dsl';
 import type { InstanceStatus } from '../../../workflows/approval/contract';
 import type { ApprovalGraph, GraphEdge, GraphHolder, GraphNode, GraphNodeState } from './graph.schema';
@@ -340,13 +340,20 @@ export class ApprovalGraphService {
 
   /** Visible to whoever may see the request's detail (404 for anyone else). */
   async graph(actor: Actor, id: string): Promise<ApprovalGraph> {
-    const inst = await this.rt.services.approvals.visible(actor, id);
-    const em = this.rt.orm.em.fork();
+    const seen = await this.rt.services.approvals.visible(actor, id);
     const { tenantId } = actor;
-    const version = await em.findOne(ApprovalTemplateVersion, { tenantId, templateId: inst.templateId, version: inst.templateVersion });
+    // One read transaction: the instance, its tasks and its events from the same projection
+    // batch, so a batch landing meanwhile cannot show a step entered without its people.
+    const { inst, version, tasks, events } = await this.rt.orm.em.fork().transactional(async (tx) => {
+      const row = (await tx.findOne(ApprovalInstance, { tenantId, id })) ?? seen;
+      return {
+        inst: row,
+        version: await tx.findOne(ApprovalTemplateVersion, { tenantId, templateId: row.templateId, version: row.templateVersion }),
+        tasks: await tx.find(ApprovalTask, { tenantId, instanceId: id }, { orderBy: { position: 'asc' } }),
+        events: await tx.find(ApprovalEvent, { tenantId, instanceId: id }, { orderBy: { seq: 'asc' } }),
+      };
+    });
     if (!version) throw new ConflictError('template_version_missing', 'The template version of this request no longer exists');
-    const tasks = await em.find(ApprovalTask, { tenantId, instanceId: id }, { orderBy: { position: 'asc' } });
-    const events = await em.find(ApprovalEvent, { tenantId, instanceId: id }, { orderBy: { seq: 'asc' } });
     const names = await this.rt.services.approvals.names(tenantId, tasks.map((t) => t.assigneeId));
     return buildGraph({
       instance: {
