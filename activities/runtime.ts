@@ -49,6 +49,7 @@ import { ApprovalOversight } from './approval/instances/oversight';
 import { ApprovalInterventions } from './approval/instances/interventions';
 import { ApprovalStatsService } from './approval/instances/stats';
 import { ApprovalBatchService } from './approval/instances/batch';
+import { ApprovalGraphService } from './approval/instances/graph';
 import { TemporalCodecService } from './ops/temporal-codec';
 import { ProvisioningService } from './user/provisioning';
 import { OnboardingService } from './onboarding/service';
@@ -86,6 +87,7 @@ export interface Services {
   approvalInterventions: ApprovalInterventions;
   approvalStats: ApprovalStatsService;
   approvalBatch: ApprovalBatchService;
+  approvalGraph: ApprovalGraphService;
   temporalCodec: TemporalCodecService;
   provisioning: ProvisioningService;
   onboarding: OnboardingService;
@@ -181,6 +183,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     approvalInterventions: new ApprovalInterventions(rt),
     approvalStats: new ApprovalStatsService(rt),
     approvalBatch: new ApprovalBatchService(rt),
+    approvalGraph: new ApprovalGraphService(rt),
     temporalCodec: new TemporalCodecService(rt),
     provisioning: new ProvisioningService(rt),
     onboarding: new OnboardingService(rt),

@@ -25,6 +25,7 @@ import {
   StartApprovalRequest,
   TransferBody,
 } from '../../activities/approval/instances/schema';
+import { ApprovalGraph } from '../../activities/approval/instances/graph.schema';
 
 const InstanceParams = z.object({ id: Uuid });
 const TaskParams = z.object({ id: Uuid, taskId: Uuid });
@@ -123,6 +124,18 @@ export const approvalsModule: RouteModule = {
       response: InstanceDetail,
       errors: [404],
       handler: ({ rt, actor, params }) => rt.services.approvals.detail(actor, params.id),
+    }),
+    route({
+      method: 'get',
+      path: '/:id/graph',
+      apiKey: [KEY_SCOPES.approvalSubmit, KEY_SCOPES.approvalAct],
+      summary: "A request's progress graph: its template version's flow as nodes and edges, each node's state and people",
+      description:
+        'Nodes: start, every step (approval, cc, action, delay, condition, parallel), a join where branches meet, end. Each has its state in the latest pass (`waiting`, `active`, `done`, `skipped`, `cancelled`, `rejected`, `returned`, `failed`), how often it was visited over rounds and send-backs, when it was entered and left, and for approval and cc steps the people with their task status. Condition steps say which branch was taken. `position` comes from the template\'s step layout when the designer stored one; otherwise lay the graph out yourself. Same visibility as the request: 404 for anyone who may not see it.',
+      params: InstanceParams,
+      response: ApprovalGraph,
+      errors: [404],
+      handler: ({ rt, actor, params }) => rt.services.approvalGraph.graph(actor, params.id),
     }),
     actionRoute({ action: 'approve', on: 'task', segment: 'approve', summary: 'Approve my task', description: HOLDER_ONLY, body: ActionBody }),
     actionRoute({

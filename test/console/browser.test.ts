@@ -8,7 +8,7 @@
  *     file (uploaded to the file store), previews who will approve, and submits it through the
  *     generated form; the server's 422 lands at its field; the request page downloads the file;
  *  3. the approvers see it in their inbox, open it and approve;
- *  4. the employee sees it approved, the progress diagram updated;
+ *  4. the employee sees it approved, the progress diagram (GET /approvals/:id/graph) updated;
  *  5. an admin finds it among all requests and exports them;
  *  6. the inbox in Chinese, and at phone width.
  *
@@ -72,6 +72,16 @@ describe('the console in a real browser', () => {
     await page.locator(selector).first().waitFor({ state: 'visible' });
     await page.waitForFunction(`(() => { const el = document.querySelector(${JSON.stringify(selector)}); return !!el && !el.disabled; })()`);
     return Math.round(await page.evaluate<number>('performance.now()'));
+  }
+
+  /** Wait until the progress diagram shows a node in a state; on timeout, say what it shows instead. */
+  async function waitForNode(page: Page, node: string, state: string) {
+    try {
+      await page.locator(`[data-test=progress-graph] [data-node="${node}"][data-state=${state}]`).waitFor({ state: 'attached', timeout: 40_000 });
+    } catch (err) {
+      const shown = await page.locator('[data-test=progress-graph]').evaluate((el) => [el.textContent, ...[...el.querySelectorAll('[data-node]')].map((n) => `${n.getAttribute('data-node')}=${n.getAttribute('data-state')}`)].join(' | ')).catch(() => 'no diagram');
+      throw new Error(`${node} never ${state}: ${shown}; ${String(err)}`);
+    }
   }
 
   const option = (page: Page, text: string) => page.locator('.el-select-dropdown__item:visible', { hasText: text }).first();
@@ -233,7 +243,7 @@ describe('the console in a real browser', () => {
     await page.click('[data-test=submit-request]');
     await page.waitForSelector('[data-test=request-title]');
     instanceId = page.url().split('/').pop()!;
-    await page.waitForSelector('[data-test=progress] [data-step="approval_1"][data-status=process]');
+    await waitForNode(page, 'approval_1', 'active');
     expect(await page.locator('[data-test=request-status]').textContent()).toContain('In progress');
     expect(await page.locator('[data-test=workflow-id]').textContent()).toBe(`approval:${t.tenantCode}:${instanceId}`);
     expect(await page.locator('[data-test=temporal-link]').getAttribute('href')).toBe(
@@ -269,6 +279,16 @@ describe('the console in a real browser', () => {
       await row.locator('a').click();
       await page.waitForSelector('[data-test=task-actions]');
       if (who === 'pete') await shot(page, 'request-approver');
+      if (who === 'carol') {
+        // Half way: the team lead is done, the condition took the "Above 1000" branch, Carol is asked.
+        const graph = page.locator('[data-test=progress-graph]');
+        await waitForNode(page, 'approval_2', 'active');
+        expect(await graph.locator('[data-node="approval_1"]').getAttribute('data-state')).toBe('done');
+        expect(await graph.locator('[data-node="condition_1"]').getAttribute('data-state')).toBe('done');
+        expect(await graph.locator('[data-node="#end"]').getAttribute('data-state')).toBe('waiting');
+        expect(await graph.locator('[data-node="approval_2"] [data-test=graph-holder]').allTextContents()).toEqual([expect.stringContaining('Carol')]);
+        await graph.screenshot({ path: join(ARTIFACTS, 'request-graph-active.png') });
+      }
       await page.click('[data-test=action-approve]');
       await page.fill('[data-test=action-comment-input]', `Fine by me (${who})`);
       await page.click('[data-test=action-confirm]');
@@ -283,8 +303,16 @@ describe('the console in a real browser', () => {
     await page.locator('[data-test=inbox-row]', { hasText: 'Two monitors' }).locator('a').click();
     await page.waitForSelector('[data-test=request-status]');
     await expect(page.locator('[data-test=request-status]').textContent()).resolves.toContain('Approved');
-    expect(await page.locator('[data-test=progress] [data-step="approval_1"]').getAttribute('data-status')).toBe('success');
-    expect(await page.locator('[data-test=progress] [data-step="approval_2"]').getAttribute('data-status')).toBe('success');
+    // The progress diagram: every node passed, the people under their step, the branch not taken drawn as such.
+    const graph = page.locator('[data-test=progress-graph]');
+    await waitForNode(page, '#end', 'done');
+    const states = await graph.locator('[data-node]').evaluateAll((els) => els.map((el) => `${el.getAttribute('data-node')}=${el.getAttribute('data-state')}`));
+    expect(states).toEqual(['#start=done', 'approval_1=done', 'condition_1=done', 'approval_2=done', 'condition_1#join=done', '#end=done']);
+    expect(await graph.locator('[data-node="approval_1"] [data-test=graph-holder]').allTextContents()).toEqual([expect.stringMatching(/✓\s+Pete/)]);
+    expect(await graph.locator('[data-node="approval_2"] [data-test=graph-holder]').allTextContents()).toEqual([expect.stringMatching(/✓\s+Carol/)]);
+    expect(await graph.locator('.edge.not-taken').count()).toBe(1);
+    expect(await graph.locator('[data-test=graph-legend]').textContent()).toContain('Done');
+    await graph.screenshot({ path: join(ARTIFACTS, 'request-graph.png') });
     const timeline = await page.locator('[data-test=timeline]').textContent();
     expect(timeline).toContain('Fine by me (pete)');
     expect(timeline).toContain('Fine by me (carol)');
@@ -310,7 +338,7 @@ describe('the console in a real browser', () => {
     await page.waitForSelector('[data-test=inbox-row]');
     expect(await page.locator('h1').first().textContent()).toBe('审批中心');
     expect(await page.locator('[data-test=box-todo]').textContent()).toBe('待办');
-    expect(await page.locator('[data-test=inbox-row]').first().textContent()).toContain('已通过');
+    expect(await page.locator('[data-test=inbox-row]', { hasText: 'Two monitors' }).textContent()).toContain('已通过');
     expect(await page.evaluate<string>('document.documentElement.lang')).toBe('zh-CN');
     await shot(page, 'inbox-zh-CN');
   });
@@ -335,6 +363,7 @@ describe('the console in a real browser', () => {
     const page = await open('alice', { width: 390 });
     await page.goto(`/approvals/requests/${instanceId}`);
     await page.waitForSelector('[data-test=request-status]');
+    await waitForNode(page, '#end', 'done');
     // The side navigation folds into a drawer behind the menu button.
     expect(await page.locator('.el-aside').count()).toBe(0);
     await page.click('button[aria-label="Open the menu"]');
@@ -343,5 +372,89 @@ describe('the console in a real browser', () => {
     const width = await page.evaluate<number>('document.documentElement.scrollWidth');
     expect(width).toBeLessThanOrEqual(390);
     await shot(page, 'request-phone');
+  });
+
+  it('draws parallel branches side by side, and where a request was rejected', async () => {
+    const admin = await tokenFor(rt, t.users.admin);
+    const alice = await tokenFor(rt, t.users.alice);
+    const people = (...who: ('pete' | 'carol' | 'fiona')[]) => ({ type: 'users', userIds: who.map((w) => t.users[w].id) });
+    const flowKey = uniqueCode('checks-');
+    const created = await api.post(
+      '/api/v1/approval-templates',
+      {
+        key: flowKey,
+        name: 'Access request',
+        category: 'access',
+        formSchema: { fields: [{ id: 'amount', label: 'Amount', type: 'number' }] },
+        flow: [
+          { kind: 'approval', id: 'lead', name: 'Team lead', assignees: people('pete') },
+          {
+            kind: 'parallel',
+            id: 'checks',
+            name: 'Checks',
+            branches: [
+              { id: 'it', name: 'IT', steps: [{ kind: 'approval', id: 'itcheck', name: 'IT check', assignees: people('carol') }] },
+              {
+                id: 'fin',
+                name: 'Finance',
+                steps: [
+                  {
+                    kind: 'condition',
+                    id: 'big',
+                    name: 'Amount',
+                    branches: [{ id: 'large', name: 'Above 1000', when: { field: 'form.amount', op: '>', value: 1000 }, steps: [{ kind: 'approval', id: 'cfo', name: 'CFO', assignees: people('fiona') }] }],
+                    default: { id: 'small', name: 'Otherwise', steps: [] },
+                  },
+                  { kind: 'cc', id: 'tell', name: 'Tell finance', recipients: people('fiona') },
+                ],
+              },
+            ],
+          },
+          { kind: 'approval', id: 'final', name: 'Final approval', assignees: people('pete', 'carol') },
+        ],
+      },
+      admin,
+    );
+    expect(created.status).toBe(201);
+    expect((await api.post(`/api/v1/approval-templates/${created.body.id}/publish`, undefined, admin)).status).toBe(201);
+    const started = await api.post('/api/v1/approvals', { templateKey: flowKey, title: 'VPN access', form: { amount: 5000 } }, alice);
+    expect(started.status).toBe(202);
+    const id = started.body.instanceId as string;
+    const openTask = async (who: 'pete' | 'carol' | 'fiona', stepId: string) => {
+      for (let i = 0; i < 100; i++) {
+        const d = await api.get(`/api/v1/approvals/${id}`, alice);
+        const task = d.body.tasks?.find((x: { stepId: string; status: string; assignee: { userId: string } }) => x.stepId === stepId && x.status === 'open' && x.assignee.userId === t.users[who].id);
+        if (task) return task.taskId as string;
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      throw new Error(`${who} never asked at ${stepId}`);
+    };
+    const decide = async (who: 'pete' | 'carol' | 'fiona', stepId: string, action: 'approve' | 'reject') =>
+      expect((await api.post(`/api/v1/approvals/${id}/tasks/${await openTask(who, stepId)}/${action}`, { comment: 'ok' }, await tokenFor(rt, t.users[who]))).status).toBe(200);
+    await decide('pete', 'lead', 'approve');
+    await openTask('carol', 'itcheck');
+    await openTask('fiona', 'cfo');
+
+    const page = await open('alice');
+    // Tall enough for the whole diagram in one screenshot.
+    await page.setViewportSize({ width: 1366, height: 1400 });
+    await page.goto(`/approvals/requests/${id}`);
+    const graph = page.locator('[data-test=progress-graph]');
+    await waitForNode(page, 'cfo', 'active');
+    const stateOf = () => graph.locator('[data-node]').evaluateAll((els) => Object.fromEntries(els.map((el) => [el.getAttribute('data-node'), el.getAttribute('data-state')])));
+    expect(await stateOf()).toMatchObject({ lead: 'done', checks: 'active', itcheck: 'active', big: 'done', cfo: 'active', tell: 'waiting', final: 'waiting', '#end': 'waiting' });
+    // Side by side: the IT branch left of the finance branch, on the same row.
+    const box = async (node: string) => (await graph.locator(`[data-node="${node}"]`).boundingBox())!;
+    const [it, big] = [await box('itcheck'), await box('big')];
+    expect(it.x + it.width).toBeLessThanOrEqual(big.x);
+    expect(Math.abs(it.y - big.y)).toBeLessThan(2);
+    await graph.screenshot({ path: join(ARTIFACTS, 'request-graph-parallel.png') });
+
+    await decide('carol', 'itcheck', 'reject');
+    await page.reload();
+    await waitForNode(page, '#end', 'rejected');
+    expect(await stateOf()).toMatchObject({ itcheck: 'rejected', checks: 'rejected', cfo: 'cancelled', tell: 'skipped', final: 'skipped', 'checks#join': 'skipped' });
+    expect(await graph.locator('[data-test=graph-legend]').textContent()).toMatch(/Rejected.*Cancelled|Cancelled.*Rejected/);
+    await graph.screenshot({ path: join(ARTIFACTS, 'request-graph-rejected.png') });
   });
 });

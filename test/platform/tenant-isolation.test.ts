@@ -135,6 +135,7 @@ const MATRIX: Record<string, Case> = {
   'POST /api/v1/announcements/:id/read': { path: (i) => `/api/v1/announcements/${i.aAnnouncementId}/read` },
   'GET /api/v1/announcements/:id/receipts': { path: (i) => `/api/v1/announcements/${i.aAnnouncementId}/receipts` },
   'GET /api/v1/approvals/:id': { path: (i) => `/api/v1/approvals/${i.aApprovalId}` },
+  'GET /api/v1/approvals/:id/graph': { path: (i) => `/api/v1/approvals/${i.aApprovalId}/graph` },
   'POST /api/v1/approvals/:id/tasks/:taskId/approve': { path: (i) => `/api/v1/approvals/${i.aApprovalId}/tasks/${i.aApprovalTaskId}/approve`, body: () => ({}) },
   'POST /api/v1/approvals/:id/tasks/:taskId/reject': { path: (i) => `/api/v1/approvals/${i.aApprovalId}/tasks/${i.aApprovalTaskId}/reject`, body: () => ({}) },
   'POST /api/v1/approvals/:id/tasks/:taskId/transfer': { path: (i) => `/api/v1/approvals/${i.aApprovalId}/tasks/${i.aApprovalTaskId}/transfer`, body: (i) => ({ toUserId: i.b.users.alice.id }) },

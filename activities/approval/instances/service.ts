@@ -16,7 +16,7 @@ import { newId } from '../../../common/ids';
 import { ApprovalEvent, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, User } from '../../../db/entities';
 import { PERMISSIONS } from '../../permission/catalog';
 import { startProcess } from '../../../temporal/processes';
-import { selectionSteps, type Template } from '../../../workflows/approval/dsl';
+import { selectionSteps, withoutLayout, type Template } from '../../../workflows/approval/dsl';
 import {
   APPROVAL,
   REJECTIONS,
@@ -86,7 +86,7 @@ export class ApprovalInstanceService {
       instanceId,
       templateId: template.id,
       templateVersion: version,
-      definition,
+      definition: withoutLayout(definition),
       title,
       form,
       initiator,

@@ -1486,6 +1486,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/approvals/{id}/graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A request's progress graph: its template version's flow as nodes and edges, each node's state and people
+         * @description Nodes: start, every step (approval, cc, action, delay, condition, parallel), a join where branches meet, end. Each has its state in the latest pass (`waiting`, `active`, `done`, `skipped`, `cancelled`, `rejected`, `returned`, `failed`), how often it was visited over rounds and send-backs, when it was entered and left, and for approval and cc steps the people with their task status. Condition steps say which branch was taken. `position` comes from the template's step layout when the designer stored one; otherwise lay the graph out yourself. Same visibility as the request: 404 for anyone who may not see it.
+         */
+        get: operations["get__api_v1_approvals_id_graph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/approvals/{id}/tasks/{taskId}/approve": {
         parameters: {
             query?: never;
@@ -2467,6 +2487,10 @@ export interface components {
             kind: "approval";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             assignees: {
                 /** @constant */
                 type: "users";
@@ -2582,6 +2606,10 @@ export interface components {
             kind: "cc";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             recipients: {
                 /** @constant */
                 type: "users";
@@ -2623,6 +2651,10 @@ export interface components {
             kind: "condition";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             branches: {
                 id: string;
                 name: string;
@@ -2640,6 +2672,10 @@ export interface components {
             kind: "parallel";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             branches: {
                 id: string;
                 name: string;
@@ -2650,6 +2686,10 @@ export interface components {
             kind: "delay";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             duration?: string;
             untilField?: string;
         } | ({
@@ -2657,6 +2697,10 @@ export interface components {
             kind: "action";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             /** @constant */
             action: "grantRole";
             args: {
@@ -2676,6 +2720,10 @@ export interface components {
             kind: "action";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             /** @constant */
             action: "webhook";
             args: {
@@ -2700,6 +2748,10 @@ export interface components {
             kind: "action";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             /** @constant */
             action: "activity";
             args: {
@@ -2734,6 +2786,10 @@ export interface components {
             kind: "approval";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             assignees: {
                 /** @constant */
                 type: "users";
@@ -2849,6 +2905,10 @@ export interface components {
             kind: "cc";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             recipients: {
                 /** @constant */
                 type: "users";
@@ -2890,6 +2950,10 @@ export interface components {
             kind: "condition";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             branches: {
                 id: string;
                 name: string;
@@ -2907,6 +2971,10 @@ export interface components {
             kind: "parallel";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             branches: {
                 id: string;
                 name: string;
@@ -2917,6 +2985,10 @@ export interface components {
             kind: "delay";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             duration?: string;
             untilField?: string;
         } | ({
@@ -2924,6 +2996,10 @@ export interface components {
             kind: "action";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             /** @constant */
             action: "grantRole";
             args: {
@@ -2943,6 +3019,10 @@ export interface components {
             kind: "action";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             /** @constant */
             action: "webhook";
             args: {
@@ -2967,6 +3047,10 @@ export interface components {
             kind: "action";
             id: string;
             name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
             /** @constant */
             action: "activity";
             args: {
@@ -12515,6 +12599,127 @@ export interface operations {
                         }[];
                         submittedAt: string;
                         finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_approvals_id_graph: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        instanceId: string;
+                        /** @enum {string} */
+                        status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
+                        round: number;
+                        template: {
+                            id: string;
+                            key: string;
+                            version: number;
+                            name: string;
+                        };
+                        nodes: {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "start" | "end" | "approval" | "cc" | "action" | "delay" | "condition" | "parallel" | "join";
+                            stepId: string | null;
+                            name: string;
+                            parent: {
+                                stepId: string;
+                                branchId: string;
+                            } | null;
+                            /** @enum {string} */
+                            state: "waiting" | "active" | "done" | "skipped" | "cancelled" | "rejected" | "returned" | "failed";
+                            visits: number;
+                            enteredAt: string | null;
+                            leftAt: string | null;
+                            holders: {
+                                userId: string;
+                                displayName: string | null;
+                                taskId: string;
+                                /** @enum {string} */
+                                status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
+                                actedAt: string | null;
+                            }[];
+                            mode: ("sequential" | "all" | "any" | "vote") | null;
+                            branches: {
+                                id: string;
+                                name: string;
+                                isDefault: boolean;
+                                taken: boolean | null;
+                            }[] | null;
+                            position: {
+                                x: number;
+                                y: number;
+                            } | null;
+                        }[];
+                        edges: {
+                            from: string;
+                            to: string;
+                            branchId: string | null;
+                            label: string | null;
+                            taken: boolean | null;
+                        }[];
+                        positioned: boolean;
                     };
                 };
             };

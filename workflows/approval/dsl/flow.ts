@@ -5,7 +5,7 @@
  * Pure and deterministic: the dry-run and the workflow interpret a template the same way.
  */
 import { evaluateCondition, type ConditionContext } from './conditions';
-import { formatPath, type ApprovalStep, type CcStep, type ConditionBranch, type ConditionStep, type DefaultBranch, type Step } from './template';
+import { formatPath, type ApprovalStep, type CcStep, type ConditionBranch, type ConditionStep, type DefaultBranch, type Step, type Template } from './template';
 
 export type PathPart = string | number;
 
@@ -151,4 +151,22 @@ export function selectionSteps(flow: readonly Step[]): (ApprovalStep | CcStep)[]
     if (step.kind === 'cc' && step.recipients.type === 'initiatorSelects') out.push(step);
   }
   return out;
+}
+
+/**
+ * The template as the engine gets it: the designer's positions (`layout`) removed from every
+ * step. They describe a drawing, not the process; keeping them out of the workflow input means
+ * moving a box can never matter to a running request, and history carries no drawing data.
+ */
+export function withoutLayout(t: Template): Template {
+  const strip = (steps: readonly Step[]): Step[] =>
+    steps.map((step) => {
+      const { layout: _layout, ...rest } = step;
+      if (rest.kind === 'condition') {
+        return { ...rest, branches: rest.branches.map((b) => ({ ...b, steps: strip(b.steps) })), ...(rest.default ? { default: { ...rest.default, steps: strip(rest.default.steps) } } : {}) };
+      }
+      if (rest.kind === 'parallel') return { ...rest, branches: rest.branches.map((b) => ({ ...b, steps: strip(b.steps) })) };
+      return rest;
+    });
+  return { ...t, flow: strip(t.flow) };
 }

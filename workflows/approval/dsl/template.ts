@@ -194,7 +194,17 @@ export type ApprovalMode = z.infer<typeof ApprovalMode>;
 
 // ───────────────────────────────────────────── steps
 
-const stepBase = { id: StepId, name: Name };
+/**
+ * Where the designer drew a step (its node's centre, in drawing units). Presentation only: kept
+ * with drafts and versions so a drawing survives publishing, returned by the request graph, and
+ * stripped from the workflow input (`withoutLayout`), so the engine never sees it.
+ */
+export const LAYOUT_BOUND = 10_000;
+const Coordinate = z.number().min(-LAYOUT_BOUND).max(LAYOUT_BOUND);
+export const StepLayout = z.strictObject({ x: Coordinate, y: Coordinate });
+export type StepLayout = z.infer<typeof StepLayout>;
+
+const stepBase = { id: StepId, name: Name, layout: StepLayout.optional() };
 
 export const ApprovalStep = z.strictObject({
   kind: z.literal('approval'),
