@@ -47,6 +47,8 @@ export const ApprovalInstanceSchema = new EntitySchema<ApprovalInstance>({
     { name: 'approval_instances_initiator_idx', properties: ['tenantId', 'initiatorId', 'submittedAt'] },
     { name: 'approval_instances_template_idx', properties: ['tenantId', 'templateKey', 'status'] },
     { name: 'approval_instances_serial_idx', properties: ['tenantId', 'serialNumber'] },
+    // The reconciler pages through running requests of every tenant (activities/approval/instances/reconcile.ts).
+    { name: 'approval_instances_status_idx', properties: ['status', 'id'] },
   ],
   properties: {
     id: idColumn,

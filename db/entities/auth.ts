@@ -113,7 +113,11 @@ export class LoginLog {
 export const LoginLogSchema = new EntitySchema<LoginLog>({
   class: LoginLog,
   tableName: 'login_logs',
-  indexes: [{ name: 'login_logs_tenant_created_idx', properties: ['tenantId', 'createdAt'] }],
+  indexes: [
+    { name: 'login_logs_tenant_created_idx', properties: ['tenantId', 'createdAt'] },
+    // The nightly purge deletes by age across tenants (activities/support/audit/service.ts).
+    { name: 'login_logs_created_idx', properties: ['createdAt'] },
+  ],
   properties: {
     id: idColumn,
     tenantId: { type: 'string', length: 36, nullable: true },
