@@ -21,6 +21,7 @@ async function main() {
         break;
       case 'seed': {
         await migrate(orm);
+        await seedPlatformDictionaries(orm.em.fork());
         const { tenantId, tenantCode, adminUsername } = await seedDemoData(orm.em.fork());
         log.info({ tenantId, tenantCode, adminUsername }, 'demo data seeded');
         break;

@@ -112,7 +112,8 @@ export const PLATFORM_DICTIONARIES: PlatformDictionary[] = [
 /**
  * The platform dictionaries (tenant null). Idempotent and additive: a missing group or item is
  * created, nothing existing is changed. Platform rows have no tenant, which the unique indexes
- * do not compare, so this is their only writer (migrate, seed, test tenants), run one at a time.
+ * do not compare, so this is their only writer, run once after migrations (db CLI `migrate` and
+ * `seed`, `npm start`, the test global setup), never concurrently.
  */
 export async function seedPlatformDictionaries(em: EntityManager): Promise<void> {
   for (const d of PLATFORM_DICTIONARIES) {
@@ -163,7 +164,6 @@ export async function seedDemoData(em: EntityManager, opts: SeedOptions = {}) {
   const logN = opts.scryptLogN ?? 17;
   const tenant = await upsert(em, Tenant, { code }, () => ({ id: newId(), name: opts.tenantName ?? 'Acme Corporation', userQuota: 500 }));
   const roles = await seedTenantBasics(em, tenant.id);
-  await seedPlatformDictionaries(em);
 
   // Org chart: Head office > Engineering > Platform; Head office > Finance; Head office > HR.
   const dept = async (deptCode: string, name: string, parent: Department | null) =>
