@@ -54,6 +54,7 @@ import { TemporalCodecService } from './ops/temporal-codec';
 import { ProvisioningService } from './user/provisioning';
 import { OnboardingService } from './onboarding/service';
 import { FileService } from './files/service';
+import { DictionaryService } from './dictionary/service';
 
 export interface Services {
   auth: AuthService;
@@ -92,6 +93,7 @@ export interface Services {
   provisioning: ProvisioningService;
   onboarding: OnboardingService;
   files: FileService;
+  dictionaries: DictionaryService;
 }
 
 export interface Runtime {
@@ -188,6 +190,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     provisioning: new ProvisioningService(rt),
     onboarding: new OnboardingService(rt),
     files: new FileService(rt),
+    dictionaries: new DictionaryService(rt),
   } satisfies Omit<Services, 'plans'>);
   rt.services.plans = new PlanService(rt, rt.services.todos);
   rt.services.todos.events.subscribe((event) => reportChecklistTodo(rt, event));

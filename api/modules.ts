@@ -24,6 +24,7 @@ import { schedulesModule } from './support/schedules.router';
 import { consoleConfigModule } from './console';
 import { temporalCodecModule } from './ops/temporal-codec.router';
 import { filesModule } from './files/router';
+import { dictionariesModule } from './dictionary/router';
 
 export const modules: RouteModule[] = [
   authModule,
@@ -32,6 +33,7 @@ export const modules: RouteModule[] = [
   tenantsModule,
   departmentsModule,
   positionsModule,
+  dictionariesModule,
   usersModule,
   directoryModule,
   provisioningModule,

@@ -5,7 +5,7 @@
 import { loadConfig } from '../common/config';
 import { createLogger } from '../common/logger';
 import { initOrm, migrate } from './orm';
-import { seedDemoData, syncPermissionCatalog } from './seed';
+import { seedDemoData, seedPlatformDictionaries, syncPermissionCatalog } from './seed';
 
 async function main() {
   const [command, name] = process.argv.slice(2);
@@ -17,9 +17,11 @@ async function main() {
       case 'migrate':
         log.info({ applied: await migrate(orm) }, 'migrations applied');
         log.info(await syncPermissionCatalog(orm.em.fork()), 'permission catalogue in sync');
+        await seedPlatformDictionaries(orm.em.fork());
         break;
       case 'seed': {
         await migrate(orm);
+        await seedPlatformDictionaries(orm.em.fork());
         const { tenantId, tenantCode, adminUsername } = await seedDemoData(orm.em.fork());
         log.info({ tenantId, tenantCode, adminUsername }, 'demo data seeded');
         break;

@@ -7,7 +7,7 @@ import type { EntityManager } from '@mikro-orm/knex';
 import { newId } from '../common/ids';
 import { hashPassword } from '../activities/auth/password';
 import { BUILTIN_ROLES, DEFAULT_MENUS, PERMISSION_CATALOG, type MenuSeed } from '../activities/permission/catalog';
-import { Department, Menu, Permission, Position, Role, RolePermission, Tenant, User, UserRole } from './entities';
+import { Department, DictionaryGroup, DictionaryItem, Menu, Permission, Position, Role, RolePermission, Tenant, User, UserRole, type DictionaryLabels } from './entities';
 import { seedPresetTemplates } from './seed-approval';
 
 export interface SeedOptions {
@@ -63,6 +63,65 @@ export async function syncPermissionCatalog(em: EntityManager): Promise<{ permis
   }
   await em.flush();
   return { permissionsAdded, grantsAdded };
+}
+
+interface PlatformDictionary {
+  code: string;
+  name: string;
+  description: string;
+  items: { code: string; labels: DictionaryLabels }[];
+}
+
+/** Option lists every tenant sees (tenants extend them with their own items). */
+export const PLATFORM_DICTIONARIES: PlatformDictionary[] = [
+  {
+    code: 'leave-type',
+    name: 'Leave types',
+    description: 'Kinds of leave an employee can request',
+    items: [
+      { code: 'annual', labels: { en: 'Annual leave', 'zh-CN': '年假' } },
+      { code: 'sick', labels: { en: 'Sick leave', 'zh-CN': '病假' } },
+      { code: 'personal', labels: { en: 'Personal leave', 'zh-CN': '事假' } },
+      { code: 'parental', labels: { en: 'Parental leave', 'zh-CN': '育儿假' } },
+    ],
+  },
+  {
+    code: 'currency',
+    name: 'Currencies',
+    description: 'ISO 4217 currency codes',
+    items: [
+      { code: 'EUR', labels: { en: 'Euro', 'zh-CN': '欧元' } },
+      { code: 'USD', labels: { en: 'US dollar', 'zh-CN': '美元' } },
+      { code: 'CNY', labels: { en: 'Chinese yuan', 'zh-CN': '人民币' } },
+      { code: 'GBP', labels: { en: 'Pound sterling', 'zh-CN': '英镑' } },
+    ],
+  },
+  {
+    code: 'expense-category',
+    name: 'Expense categories',
+    description: 'What an expense claim is for',
+    items: [
+      { code: 'travel', labels: { en: 'Travel', 'zh-CN': '差旅' } },
+      { code: 'meals', labels: { en: 'Meals', 'zh-CN': '餐费' } },
+      { code: 'office', labels: { en: 'Office supplies', 'zh-CN': '办公用品' } },
+      { code: 'training', labels: { en: 'Training', 'zh-CN': '培训' } },
+    ],
+  },
+];
+
+/**
+ * The platform dictionaries (tenant null). Idempotent and additive: a missing group or item is
+ * created, nothing existing is changed. Platform rows have no tenant, which the unique indexes
+ * do not compare, so this is their only writer, run once after migrations (db CLI `migrate` and
+ * `seed`, `npm start`, the test global setup), never concurrently.
+ */
+export async function seedPlatformDictionaries(em: EntityManager): Promise<void> {
+  for (const d of PLATFORM_DICTIONARIES) {
+    const group = await upsert(em, DictionaryGroup, { tenantId: null, code: d.code }, () => ({ id: newId(), name: d.name, description: d.description }));
+    for (const [i, item] of d.items.entries()) {
+      await upsert(em, DictionaryItem, { tenantId: null, groupId: group.id, code: item.code }, () => ({ id: newId(), labels: item.labels, sortOrder: (i + 1) * 10 }));
+    }
+  }
 }
 
 /** Permission catalogue (global) and, per tenant, built-in roles and the default menu tree. */

@@ -9,7 +9,7 @@ import { Runtime as TemporalRuntime } from '@temporalio/worker';
 import { loadConfig, ConfigError } from '../common/config';
 import { createRuntime } from '../activities/runtime';
 import { migrate } from '../db/orm';
-import { seedDemoData, syncPermissionCatalog, DEMO } from '../db/seed';
+import { seedDemoData, seedPlatformDictionaries, syncPermissionCatalog, DEMO } from '../db/seed';
 import { seedDemoJourneys } from '../db/seed-journeys';
 import { startApi } from '../api/main';
 import { consoleDir } from '../api/console';
@@ -53,6 +53,7 @@ async function main() {
   if (applied.length) rt.log.info({ applied }, 'migrations applied');
   const synced = await syncPermissionCatalog(rt.orm.em.fork());
   if (synced.permissionsAdded || synced.grantsAdded) rt.log.info(synced, 'permission catalogue brought up to date');
+  await seedPlatformDictionaries(rt.orm.em.fork());
   const seeded = await seedDemoData(rt.orm.em.fork(), { scryptLogN: config.SCRYPT_LOG_N });
   const journeys = await seedDemoJourneys(rt, seeded);
   if (journeys.length) rt.log.info({ templates: journeys }, 'demo journeys set up (serial numbers, restricted starters, a template manager)');

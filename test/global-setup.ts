@@ -16,6 +16,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalCli } from '../temporal/cli';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { initOrm, migrate } from '../db/orm';
+import { seedPlatformDictionaries } from '../db/seed';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/workflow-interceptors';
 
 export default async function globalSetup() {
@@ -32,6 +33,8 @@ export default async function globalSetup() {
   const databaseUrl = `${mysqlAdmin}/${dbName}`;
   const orm = await initOrm({ kind: 'mysql', url: databaseUrl });
   await migrate(orm);
+  // Platform dictionaries, as `migrate` and `npm start` write them.
+  await seedPlatformDictionaries(orm.em.fork());
   await orm.close(true);
 
   // 2. Workflow bundle, once.

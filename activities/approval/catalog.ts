@@ -10,7 +10,7 @@ import { pageOf, type Page } from '../../common/pagination';
 import { ApprovalTemplate, ApprovalTemplateVersion, Department, User } from '../../db/entities';
 import { EVERYONE_STARTS, iterateSteps, type Template, type TemplateStarters } from '../../workflows/approval/dsl';
 import { dryRun } from './dry-run';
-import type { CatalogEntry, CatalogQuery, DryRunResult, StartPreviewInput, StartableTemplate } from './schema';
+import type { CatalogEntry, CatalogEntryQuery, CatalogQuery, DryRunResult, StartPreviewInput, StartableTemplate } from './schema';
 
 /** What "may start" looks at: the caller's id, department path and role codes. */
 export interface Starter {
@@ -71,13 +71,19 @@ export class ApprovalCatalogService {
     const starter = await this.starter(actor);
     const open = matching.filter((t) => mayStart(starter, latest.get(t.id)?.definition.starters));
     const from = (q.page - 1) * q.pageSize;
-    return pageOf(open.slice(from, from + q.pageSize).map((t) => toEntry(t, latest.get(t.id)!)), open.length, q);
+    const entries = await Promise.all(open.slice(from, from + q.pageSize).map((t) => this.resolved(tenantId, toEntry(t, latest.get(t.id)!), q.lang)));
+    return pageOf(entries, open.length, q);
   }
 
   /** One entry (404 for unknown, disabled or unpublished templates; 403 when the caller may not start it). */
-  async entry(actor: Actor, templateId: string): Promise<CatalogEntry> {
+  async entry(actor: Actor, templateId: string, q: CatalogEntryQuery = { lang: 'en' }): Promise<CatalogEntry> {
     const { row, version } = await this.openTemplate(actor, templateId);
-    return toEntry(row, version);
+    return this.resolved(actor.tenantId, toEntry(row, version), q.lang);
+  }
+
+  /** Dictionary-backed fields are served with the dictionary's current options, so a form renderer needs nothing more. */
+  private async resolved(tenantId: string, entry: CatalogEntry, lang: CatalogEntryQuery['lang']): Promise<CatalogEntry> {
+    return { ...entry, formSchema: await this.rt.services.dictionaries.resolveForm(tenantId, entry.formSchema, lang) };
   }
 
   /** Dry-run of the latest version with the caller as initiator: who would approve, step by step. */

@@ -21,11 +21,13 @@ export interface DryRunTarget {
 
 /** Validate the submission's shape against the form schema, then its user/department ids against the tenant. */
 export async function checkForm(rt: Runtime, tenantId: string, template: Template, raw: unknown): Promise<Record<string, unknown>> {
-  const checked = validateForm(template.formSchema, raw);
+  // Dictionary-backed fields accept the items enabled now; the submitted codes are what the instance keeps.
+  const formSchema = await rt.services.dictionaries.resolveForm(tenantId, template.formSchema);
+  const checked = validateForm(formSchema, raw);
   if (!checked.ok) throw new ValidationError('The form is not valid', checked.errors, 'form_invalid');
   const problems: FieldError[] = [];
   const em = rt.orm.em;
-  for (const ref of formReferences(template.formSchema, checked.data)) {
+  for (const ref of formReferences(formSchema, checked.data)) {
     const found =
       ref.kind === 'user'
         ? (await em.find(User, { tenantId, id: { $in: ref.ids }, deletedAt: null, status: 'active' })).map((u) => u.id)

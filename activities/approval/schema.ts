@@ -5,6 +5,7 @@
  * types the stored JSON and the workflow input, and documents the API.
  */
 import { z } from 'zod';
+import { Language } from '../dictionary/schema';
 import { PageQuery } from '../../common/pagination';
 import { SearchText, Uuid } from '../../common/schema';
 import type { ApprovalTemplate, ApprovalTemplateVersion } from '../../db/entities';
@@ -178,8 +179,13 @@ export const CatalogQuery = PageQuery.extend({
   /** Contained in the key or the name. */
   q: SearchText,
   category: z.enum(TEMPLATE_CATEGORIES).optional(),
+  /** Language of the labels of dictionary-backed options (English when an item has none in it). */
+  lang: Language.default('en'),
 });
 export type CatalogQuery = z.output<typeof CatalogQuery>;
+
+export const CatalogEntryQuery = z.object({ lang: Language.default('en') });
+export type CatalogEntryQuery = z.output<typeof CatalogEntryQuery>;
 
 /** A template the caller may start, with the form of its latest published version. */
 export const CatalogEntry = z.object({

@@ -11,7 +11,7 @@
  */
 import type { EntityManager } from '@mikro-orm/knex';
 import type { FieldError } from '../../common/errors';
-import { Department, Position, Role, User } from '../../db/entities';
+import { Department, DictionaryGroup, Position, Role, User } from '../../db/entities';
 import { TemplateDefinition, formatPath, type AssigneeRule, type Condition, type FormField, type Step, type Template, type ValueMapping, type ValueSource, INITIATOR_ATTRIBUTES, OPS_BY_KIND, isInitiatorAttribute, operandKindOf, scalarFits, type OperandKind, DurationError, parseDuration, iterateSteps, returnTargets, type PathPart, refProblem, HOOK_WORKFLOW_TYPES, parseSerialRule, SerialRuleError, isSystemActivity, SYSTEM_ACTIVITIES } from '../../workflows/approval/dsl';
 import { literalInternalHost, webhookHostAllowed } from './instances/webhook-target';
 
@@ -47,14 +47,20 @@ function checkForm(t: Template, p: Problems): Map<string, FormField> {
     const at = ['formSchema', 'fields', i];
     if (fields.has(f.id)) p.add([...at, 'id'], 'duplicate_field_id', `the field id "${f.id}" is used twice`);
     else fields.set(f.id, f);
-    if (SELECT_TYPES.has(f.type)) {
-      if (!f.options?.length) p.add([...at, 'options'], 'select_without_options', `a ${f.type} field needs at least one option`);
+    if (SELECT_TYPES.has(f.type) && f.optionsFrom) {
+      // The dictionary's existence is a reference, checked against the tenant with the others.
+      if (f.options) p.add([...at, 'options'], 'options_and_options_from', 'give either options or optionsFrom, not both');
+    } else if (SELECT_TYPES.has(f.type)) {
+      if (!f.options?.length) p.add([...at, 'options'], 'select_without_options', `a ${f.type} field needs at least one option (or optionsFrom a dictionary)`);
       const seen = new Set<string>();
       for (const [k, o] of (f.options ?? []).entries()) {
         if (seen.has(o.value)) p.add([...at, 'options', k, 'value'], 'duplicate_option', `the option "${o.value}" is listed twice`);
         seen.add(o.value);
       }
-    } else if (f.options) p.add([...at, 'options'], 'not_applicable', 'only select and multiSelect fields have options');
+    } else {
+      if (f.options) p.add([...at, 'options'], 'not_applicable', 'only select and multiSelect fields have options');
+      if (f.optionsFrom) p.add([...at, 'optionsFrom'], 'not_applicable', 'only select and multiSelect fields take options from a dictionary');
+    }
     if (f.multiple !== undefined && f.type !== 'user' && f.type !== 'department') p.add([...at, 'multiple'], 'not_applicable', 'only user and department fields can hold several ids');
     if (f.currency !== undefined && f.type !== 'money') p.add([...at, 'currency'], 'not_applicable', 'only money fields have a currency');
     const bounded = MIN_MAX_TYPES.has(f.type) || ((f.type === 'user' || f.type === 'department') && f.multiple);
@@ -288,14 +294,14 @@ export function checkTemplate(t: Template, opts: { webhookHosts?: string } = {})
 
 // ───────────────────────────────────────────── references
 
-export type ReferenceKind = 'user' | 'role' | 'department' | 'position';
+export type ReferenceKind = 'user' | 'role' | 'department' | 'position' | 'dictionary';
 export interface Reference {
   kind: ReferenceKind;
   value: string;
   path: string;
 }
 
-/** Every user id, role code, department id and position code the template names, with its path. */
+/** Every user id, role code, department id, position code and dictionary code the template names, with its path. */
 export function collectReferences(t: Template): Reference[] {
   const refs: Reference[] = [];
   const add = (kind: ReferenceKind, value: unknown, path: PathPart[]) => {
@@ -326,6 +332,9 @@ export function collectReferences(t: Template): Reference[] {
     if (Array.isArray(c.value)) c.value.forEach((v, k) => add(kind, v, [...at, 'value', k]));
     else add(kind, c.value, [...at, 'value']);
   };
+  t.formSchema.fields.forEach((f, i) => {
+    if (f.optionsFrom && SELECT_TYPES.has(f.type)) add('dictionary', f.optionsFrom.dictionary, ['formSchema', 'fields', i, 'optionsFrom', 'dictionary']);
+  });
   t.starters.departments.forEach((d, k) => add('department', d.departmentId, ['starters', 'departments', k, 'departmentId']));
   t.starters.roleCodes.forEach((c, k) => add('role', c, ['starters', 'roleCodes', k]));
   t.starters.userIds.forEach((id, k) => add('user', id, ['starters', 'userIds', k]));
@@ -357,11 +366,14 @@ export async function checkReferences(em: EntityManager, tenantId: string, t: Te
   const roles = values('role').length ? await em.find(Role, { tenantId, code: { $in: values('role') } }) : [];
   const departments = values('department').length ? await em.find(Department, { tenantId, id: { $in: values('department') } }) : [];
   const positions = values('position').length ? await em.find(Position, { tenantId, code: { $in: values('position') } }) : [];
+  // The tenant's own dictionaries and the platform defaults.
+  const dictionaries = values('dictionary').length ? await em.find(DictionaryGroup, { code: { $in: values('dictionary') }, $or: [{ tenantId }, { tenantId: null }] }) : [];
   const userStatus = new Map(users.map((u) => [u.id, u.status]));
   const known = {
     role: new Set(roles.map((r) => r.code)),
     department: new Set(departments.map((d) => d.id)),
     position: new Set(positions.map((x) => x.code)),
+    dictionary: new Set(dictionaries.map((d) => d.code)),
   };
   const problems: TemplateProblem[] = [];
   for (const r of refs) {

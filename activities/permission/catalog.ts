@@ -34,6 +34,8 @@ export const PERMISSIONS = {
   announcementPublish: 'announcement:publish',
   onboardingManage: 'onboarding:manage',
   notificationAdmin: 'notification:admin',
+  dictionaryRead: 'dictionary:read',
+  dictionaryWrite: 'dictionary:write',
 } as const;
 
 export type PermissionCode = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
@@ -68,6 +70,8 @@ export const PERMISSION_CATALOG: { code: PermissionCode; name: string; module: s
   { code: 'announcement:publish', name: 'Write and publish announcements', module: 'support' },
   { code: 'onboarding:manage', name: 'Start, follow and cancel employee onboarding', module: 'user' },
   { code: 'notification:admin', name: 'View notification deliveries', module: 'support' },
+  { code: 'dictionary:read', name: 'View dictionaries', module: 'system' },
+  { code: 'dictionary:write', name: 'Manage dictionaries and their items', module: 'system' },
 ];
 
 export interface BuiltinRole {
@@ -83,7 +87,7 @@ export const BUILTIN_ROLES: BuiltinRole[] = [
     code: 'hr',
     name: 'HR',
     dataScope: 'all',
-    permissions: ['department:read', 'position:read', 'user:read', 'user:create', 'user:update', 'user:provision', 'role:read', 'role:assign', 'message:send', 'announcement:publish', 'onboarding:manage'],
+    permissions: ['department:read', 'position:read', 'user:read', 'user:create', 'user:update', 'user:provision', 'role:read', 'role:assign', 'message:send', 'announcement:publish', 'onboarding:manage', 'dictionary:read'],
   },
   {
     code: 'manager',

@@ -4,7 +4,7 @@
  */
 import { IdParams, route, type RouteModule } from '../route';
 import { PageOf } from '../../common/pagination';
-import { CatalogEntry, CatalogQuery, DryRunResult, StartPreviewInput } from '../../activities/approval/schema';
+import { CatalogEntry, CatalogEntryQuery, CatalogQuery, DryRunResult, StartPreviewInput } from '../../activities/approval/schema';
 
 export const approvalCatalogModule: RouteModule = {
   prefix: '/api/v1/approval-catalog',
@@ -15,7 +15,7 @@ export const approvalCatalogModule: RouteModule = {
       path: '/',
       apiKey: 'approval:submit',
       summary: 'Templates you may start, by category, with their forms',
-      description: 'Active templates with a published version whose starters include you (everyone, your department or one above it, a role you hold, or you by name). Filters: q, category.',
+      description: 'Active templates with a published version whose starters include you (everyone, your department or one above it, a role you hold, or you by name). Filters: q, category. Fields with `optionsFrom` come with the dictionary\'s enabled items as `options`, labelled in `lang`.',
       query: CatalogQuery,
       response: PageOf(CatalogEntry),
       handler: ({ rt, actor, query }) => rt.services.approvalCatalog.list(actor, query),
@@ -25,11 +25,12 @@ export const approvalCatalogModule: RouteModule = {
       path: '/:id',
       apiKey: 'approval:submit',
       summary: 'One template you may start, with the form of its latest version',
-      description: '403 `template_not_startable` when its starters do not include you.',
+      description: '403 `template_not_startable` when its starters do not include you. Fields with `optionsFrom` come with the dictionary\'s enabled items as `options`, labelled in `lang`.',
       params: IdParams,
+      query: CatalogEntryQuery,
       response: CatalogEntry,
       errors: [403, 404],
-      handler: ({ rt, actor, params }) => rt.services.approvalCatalog.entry(actor, params.id),
+      handler: ({ rt, actor, params, query }) => rt.services.approvalCatalog.entry(actor, params.id, query),
     }),
     route({
       method: 'post',

@@ -6,6 +6,7 @@ export * from './approval';
 export * from './approval-runtime';
 export * from './onboarding';
 export * from './files';
+export * from './dictionary';
 
 import { TenantSchema, DepartmentSchema, PositionSchema, UserSchema } from './user';
 import { PermissionSchema, RoleSchema, RolePermissionSchema, RoleDepartmentSchema, UserRoleSchema, MenuSchema } from './permission';
@@ -28,6 +29,7 @@ import { ApprovalTemplateSchema, ApprovalTemplateVersionSchema, ApprovalSerialCo
 import { ApprovalInstanceSchema, ApprovalTaskSchema, ApprovalEventSchema } from './approval-runtime';
 import { OnboardingTodoLinkSchema } from './onboarding';
 import { FileReferenceSchema, StoredFileSchema } from './files';
+import { DictionaryGroupSchema, DictionaryItemSchema } from './dictionary';
 
 /** Every entity, registered explicitly (no folder scanning: works the same in ts, jest and dist). */
 export const allEntities = [
@@ -67,4 +69,6 @@ export const allEntities = [
   OnboardingTodoLinkSchema,
   StoredFileSchema,
   FileReferenceSchema,
+  DictionaryGroupSchema,
+  DictionaryItemSchema,
 ];

@@ -19,6 +19,8 @@ import {
   DailyPlan,
   DailyPlanItem,
   Department,
+  DictionaryGroup,
+  DictionaryItem,
   InAppMessage,
   Menu,
   Position,
@@ -50,6 +52,11 @@ type Ids = {
   aSessionId: string;
   /** A file tenant A's admin uploaded. */
   aFileId: string;
+  /** Tenant A's own dictionary with one item, and A's item added to a platform dictionary. */
+  aDictionaryId: string;
+  aDictionaryItemId: string;
+  platformDictionaryId: string;
+  aPlatformItemId: string;
 };
 /** The day tenant A has a plan on (tenant B has none): B asking for it must get 404. */
 const PLAN_DAY = '2020-02-02';
@@ -69,6 +76,15 @@ const MATRIX: Record<string, Case> = {
   'DELETE /api/v1/departments/:id': { path: (i) => `/api/v1/departments/${i.a.departments.platform.id}` },
   'GET /api/v1/departments/:id/subtree': { path: (i) => `/api/v1/departments/${i.a.departments.head.id}/subtree` },
   'GET /api/v1/departments/:id/members': { path: (i) => `/api/v1/departments/${i.a.departments.head.id}/members` },
+  'GET /api/v1/dictionaries/:id': { path: (i) => `/api/v1/dictionaries/${i.aDictionaryId}` },
+  'PATCH /api/v1/dictionaries/:id': { path: (i) => `/api/v1/dictionaries/${i.aDictionaryId}`, body: () => ({ name: 'Hijacked' }) },
+  'DELETE /api/v1/dictionaries/:id': { path: (i) => `/api/v1/dictionaries/${i.aDictionaryId}` },
+  'GET /api/v1/dictionaries/:id/items': { path: (i) => `/api/v1/dictionaries/${i.aDictionaryId}/items` },
+  'POST /api/v1/dictionaries/:id/items': { path: (i) => `/api/v1/dictionaries/${i.aDictionaryId}/items`, body: () => ({ code: 'hijack', labels: { en: 'Hijack' } }) },
+  // A's item on a platform dictionary B sees too: the group is shared, the item is not.
+  'GET /api/v1/dictionaries/:id/items/:itemId': { path: (i) => `/api/v1/dictionaries/${i.platformDictionaryId}/items/${i.aPlatformItemId}` },
+  'PATCH /api/v1/dictionaries/:id/items/:itemId': { path: (i) => `/api/v1/dictionaries/${i.platformDictionaryId}/items/${i.aPlatformItemId}`, body: () => ({ enabled: false }) },
+  'DELETE /api/v1/dictionaries/:id/items/:itemId': { path: (i) => `/api/v1/dictionaries/${i.platformDictionaryId}/items/${i.aPlatformItemId}` },
   'GET /api/v1/positions/:id': { path: (i) => `/api/v1/positions/${i.a.positions.engineer.id}` },
   'PATCH /api/v1/positions/:id': { path: (i) => `/api/v1/positions/${i.a.positions.engineer.id}`, body: () => ({ name: 'Hijacked' }) },
   'DELETE /api/v1/positions/:id': { path: (i) => `/api/v1/positions/${i.a.positions.ceo.id}` },
@@ -214,6 +230,7 @@ const LISTINGS = [
   '/api/v1/approvals/inbox?box=todo&limit=100',
   '/api/v1/approvals/inbox?box=started&limit=100',
   '/api/v1/files?pageSize=100',
+  '/api/v1/dictionaries?pageSize=100',
 ];
 
 const routesWithIds = () =>
@@ -231,7 +248,7 @@ describe('tenant isolation matrix', () => {
       const em = rt.orm.em;
       const tenantId = ids.a.tenantId;
       const rows = await Promise.all(
-        [User, Department, Position, Role, UserRole, Menu, ApiKey, RefreshToken, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, InAppMessage, Todo, Announcement, DailyPlan, DailyPlanItem, StoredFile].map((e) => em.find(e as never, { tenantId } as never, { orderBy: { id: 'asc' } as never })),
+        [User, Department, Position, Role, UserRole, Menu, ApiKey, RefreshToken, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, InAppMessage, Todo, Announcement, DailyPlan, DailyPlanItem, StoredFile, DictionaryGroup, DictionaryItem].map((e) => em.find(e as never, { tenantId } as never, { orderBy: { id: 'asc' } as never })),
       );
       return JSON.stringify(rows);
     });
@@ -259,6 +276,11 @@ describe('tenant isolation matrix', () => {
     const file = (await upload.json()) as { items: { id: string }[] };
     expect([todo.status, announcement.status, plan.status, upload.status]).toEqual([201, 201, 200, 201]);
     const approval = await approvalOf(rt, a);
+    const dictionary = await api.post('/api/v1/dictionaries', { code: 'a-only', name: 'A only' }, tokenA);
+    const dictionaryItem = await api.post(`/api/v1/dictionaries/${dictionary.body.id}/items`, { code: 'x', labels: { en: 'X' } }, tokenA);
+    const platform = await inContext(rt, () => rt.orm.em.findOneOrFail(DictionaryGroup, { tenantId: null, code: 'leave-type' }));
+    const platformItem = await api.post(`/api/v1/dictionaries/${platform.id}/items`, { code: 'a-sabbatical', labels: { en: 'Sabbatical' } }, tokenA);
+    expect([dictionary.status, dictionaryItem.status, platformItem.status]).toEqual([201, 201, 201]);
     const signIn = await api.post('/api/v1/auth/login', { tenantCode: a.tenantCode, identifier: 'alice', password: DEMO.userPassword });
     expect(signIn.status).toBe(200);
     const session = await inContext(rt, () => rt.orm.em.findOneOrFail(RefreshToken, { tenantId: a.tenantId, userId: a.users.alice.id, revokedAt: null }));
@@ -276,6 +298,10 @@ describe('tenant isolation matrix', () => {
       aApprovalTaskId: approval.taskId,
       aSessionId: session.familyId,
       aFileId: file.items[0].id,
+      aDictionaryId: dictionary.body.id,
+      aDictionaryItemId: dictionaryItem.body.id,
+      platformDictionaryId: platform.id,
+      aPlatformItemId: platformItem.body.id,
     };
     tokenB = await tokenFor(rt, b.users.admin);
   });
@@ -317,9 +343,13 @@ describe('tenant isolation matrix', () => {
       ids.aApprovalId,
       ids.aApprovalTaskId,
       ids.aFileId,
+      ids.aDictionaryId,
+      ids.aDictionaryItemId,
+      ids.aPlatformItemId,
       ids.a.tenantId,
     ];
-    for (const path of LISTINGS) {
+    // The platform dictionary both tenants extend: B sees the platform's items and its own, never A's.
+    for (const path of [...LISTINGS, `/api/v1/dictionaries/${ids.platformDictionaryId}/items?pageSize=100`]) {
       const res = await api.get(path, tokenB);
       expect([path, res.status]).toEqual([path, 200]);
       const text = JSON.stringify(res.body);

@@ -6,6 +6,7 @@ import { Migration00000000000010_audit_changes } from './Migration00000000000010
 import { Migration00000000000020_api_key_parents } from './Migration00000000000020_api_key_parents';
 import { Migration00000000000030_serials_and_template_managers } from './Migration00000000000030_serials_and_template_managers';
 import { Migration00000000000040_files } from './Migration00000000000040_files';
+import { Migration00000000000050_dictionaries } from './Migration00000000000050_dictionaries';
 import { Migration00000000000060_reconcile_and_purge_indexes } from './Migration00000000000060_reconcile_and_purge_indexes';
 
 /** Committed migrations for this dialect, oldest first. Add each new file here. */
@@ -17,5 +18,6 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: 'Migration00000000000020_api_key_parents', class: Migration00000000000020_api_key_parents },
   { name: 'Migration00000000000030_serials_and_template_managers', class: Migration00000000000030_serials_and_template_managers },
   { name: 'Migration00000000000040_files', class: Migration00000000000040_files },
+  { name: 'Migration00000000000050_dictionaries', class: Migration00000000000050_dictionaries },
   { name: 'Migration00000000000060_reconcile_and_purge_indexes', class: Migration00000000000060_reconcile_and_purge_indexes },
 ];

@@ -389,6 +389,98 @@ export interface paths {
         patch: operations["patch__api_v1_positions_id"];
         trace?: never;
     };
+    "/api/v1/dictionaries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List dictionaries: the platform defaults and the tenant's own, by code */
+        get: operations["get__api_v1_dictionaries"];
+        put?: never;
+        /**
+         * Create a tenant dictionary
+         * @description The code must be free among the tenant's and the platform's dictionaries (409 `dictionary_code_taken`).
+         */
+        post: operations["post__api_v1_dictionaries"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dictionaries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One dictionary */
+        get: operations["get__api_v1_dictionaries_id"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a tenant dictionary with its items
+         * @description Platform dictionaries are read-only (403 `dictionary_platform_readonly`).
+         */
+        delete: operations["delete__api_v1_dictionaries_id"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename a tenant dictionary or change its description
+         * @description Platform dictionaries are read-only (403 `dictionary_platform_readonly`).
+         */
+        patch: operations["patch__api_v1_dictionaries_id"];
+        trace?: never;
+    };
+    "/api/v1/dictionaries/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Items of a dictionary (the platform's and the tenant's), by sort order */
+        get: operations["get__api_v1_dictionaries_id_items"];
+        put?: never;
+        /**
+         * Add an item to a tenant dictionary, or extend a platform dictionary for this tenant
+         * @description The code must be free in the dictionary (409 `dictionary_item_code_taken`).
+         */
+        post: operations["post__api_v1_dictionaries_id_items"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dictionaries/{id}/items/{itemId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One item */
+        get: operations["get__api_v1_dictionaries_id_items_itemId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a tenant item
+         * @description Platform items are read-only (403 `dictionary_platform_readonly`). Requests already submitted keep the code they hold.
+         */
+        delete: operations["delete__api_v1_dictionaries_id_items_itemId"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a tenant item's labels, order or enabled flag
+         * @description Platform items are read-only (403 `dictionary_platform_readonly`); disable-by-override is not offered, add your own items instead.
+         */
+        patch: operations["patch__api_v1_dictionaries_id_items_itemId"];
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1198,7 +1290,7 @@ export interface paths {
         };
         /**
          * Templates you may start, by category, with their forms
-         * @description Active templates with a published version whose starters include you (everyone, your department or one above it, a role you hold, or you by name). Filters: q, category.
+         * @description Active templates with a published version whose starters include you (everyone, your department or one above it, a role you hold, or you by name). Filters: q, category. Fields with `optionsFrom` come with the dictionary's enabled items as `options`, labelled in `lang`.
          */
         get: operations["get__api_v1_approval_catalog"];
         put?: never;
@@ -1218,7 +1310,7 @@ export interface paths {
         };
         /**
          * One template you may start, with the form of its latest version
-         * @description 403 `template_not_startable` when its starters do not include you.
+         * @description 403 `template_not_startable` when its starters do not include you. Fields with `optionsFrom` come with the dictionary's enabled items as `options`, labelled in `lang`.
          */
         get: operations["get__api_v1_approval_catalog_id"];
         put?: never;
@@ -2462,13 +2554,13 @@ export interface components {
             updatedAt: string;
             children: components["schemas"]["S27___schema0"][];
         };
-        S84___schema0: {
+        S106___schema0: {
             id: string;
             name: string;
             parentId: string | null;
-            children: components["schemas"]["S84___schema0"][];
+            children: components["schemas"]["S106___schema0"][];
         };
-        S128___schema0: {
+        S150___schema0: {
             id: string;
             parentId: string | null;
             key: string;
@@ -2480,9 +2572,9 @@ export interface components {
             permissionCode: string | null;
             sortOrder: number;
             visible: boolean;
-            children: components["schemas"]["S128___schema0"][];
+            children: components["schemas"]["S150___schema0"][];
         };
-        S140___schema0: {
+        S162___schema0: {
             /** @constant */
             kind: "approval";
             id: string;
@@ -2658,14 +2750,14 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                when: components["schemas"]["S140___schema1"];
-                steps: components["schemas"]["S140___schema0"][];
+                when: components["schemas"]["S162___schema1"];
+                steps: components["schemas"]["S162___schema0"][];
             }[];
             default?: {
                 id: string;
                 /** @default Otherwise */
                 name: string;
-                steps: components["schemas"]["S140___schema0"][];
+                steps: components["schemas"]["S162___schema0"][];
             };
         } | {
             /** @constant */
@@ -2679,7 +2771,7 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                steps: components["schemas"]["S140___schema0"][];
+                steps: components["schemas"]["S162___schema0"][];
             }[];
         } | {
             /** @constant */
@@ -2707,12 +2799,12 @@ export interface components {
                 roleCode: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S140___schema2"];
+                    const: components["schemas"]["S162___schema2"];
                 };
                 userId?: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S140___schema2"];
+                    const: components["schemas"]["S162___schema2"];
                 };
             };
         } | {
@@ -2739,7 +2831,7 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S140___schema2"];
+                        const: components["schemas"]["S162___schema2"];
                     };
                 };
             };
@@ -2761,27 +2853,27 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S140___schema2"];
+                        const: components["schemas"]["S162___schema2"];
                     };
                 };
             };
         });
-        S140___schema1: {
+        S162___schema1: {
             field: string;
             /** @enum {string} */
             op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
             value: (string | number | boolean) | (string | number | boolean)[];
         } | {
-            all: components["schemas"]["S140___schema1"][];
+            all: components["schemas"]["S162___schema1"][];
         } | {
-            any: components["schemas"]["S140___schema1"][];
+            any: components["schemas"]["S162___schema1"][];
         } | {
-            not: components["schemas"]["S140___schema1"];
+            not: components["schemas"]["S162___schema1"];
         };
-        S140___schema2: string | number | boolean | null | components["schemas"]["S140___schema2"][] | {
-            [key: string]: components["schemas"]["S140___schema2"];
+        S162___schema2: string | number | boolean | null | components["schemas"]["S162___schema2"][] | {
+            [key: string]: components["schemas"]["S162___schema2"];
         };
-        S141___schema0: {
+        S163___schema0: {
             /** @constant */
             kind: "approval";
             id: string;
@@ -2957,14 +3049,14 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                when: components["schemas"]["S141___schema1"];
-                steps: components["schemas"]["S141___schema0"][];
+                when: components["schemas"]["S163___schema1"];
+                steps: components["schemas"]["S163___schema0"][];
             }[];
             default?: {
                 id: string;
                 /** @default Otherwise */
                 name: string;
-                steps: components["schemas"]["S141___schema0"][];
+                steps: components["schemas"]["S163___schema0"][];
             };
         } | {
             /** @constant */
@@ -2978,7 +3070,7 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                steps: components["schemas"]["S141___schema0"][];
+                steps: components["schemas"]["S163___schema0"][];
             }[];
         } | {
             /** @constant */
@@ -3006,12 +3098,12 @@ export interface components {
                 roleCode: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S141___schema2"];
+                    const: components["schemas"]["S163___schema2"];
                 };
                 userId?: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S141___schema2"];
+                    const: components["schemas"]["S163___schema2"];
                 };
             };
         } | {
@@ -3038,7 +3130,7 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S141___schema2"];
+                        const: components["schemas"]["S163___schema2"];
                     };
                 };
             };
@@ -3060,25 +3152,25 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S141___schema2"];
+                        const: components["schemas"]["S163___schema2"];
                     };
                 };
             };
         });
-        S141___schema1: {
+        S163___schema1: {
             field: string;
             /** @enum {string} */
             op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
             value: (string | number | boolean) | (string | number | boolean)[];
         } | {
-            all: components["schemas"]["S141___schema1"][];
+            all: components["schemas"]["S163___schema1"][];
         } | {
-            any: components["schemas"]["S141___schema1"][];
+            any: components["schemas"]["S163___schema1"][];
         } | {
-            not: components["schemas"]["S141___schema1"];
+            not: components["schemas"]["S163___schema1"];
         };
-        S141___schema2: string | number | boolean | null | components["schemas"]["S141___schema2"][] | {
-            [key: string]: components["schemas"]["S141___schema2"];
+        S163___schema2: string | number | boolean | null | components["schemas"]["S163___schema2"][] | {
+            [key: string]: components["schemas"]["S163___schema2"];
         };
     };
     responses: never;
@@ -5298,6 +5390,813 @@ export interface operations {
             };
         };
     };
+    get__api_v1_dictionaries: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            code: string;
+                            name: string;
+                            description: string | null;
+                            platform: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_dictionaries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                    name: string;
+                    description?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        code: string;
+                        name: string;
+                        description: string | null;
+                        platform: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_dictionaries_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        code: string;
+                        name: string;
+                        description: string | null;
+                        platform: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete__api_v1_dictionaries_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch__api_v1_dictionaries_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    description?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        code: string;
+                        name: string;
+                        description: string | null;
+                        platform: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_dictionaries_id_items: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                enabled?: "0" | "1" | "true" | "false";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            groupId: string;
+                            code: string;
+                            labels: {
+                                en: string;
+                                "zh-CN"?: string;
+                            };
+                            sortOrder: number;
+                            enabled: boolean;
+                            platform: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_dictionaries_id_items: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                    labels: {
+                        en: string;
+                        "zh-CN"?: string;
+                    };
+                    /** @default 0 */
+                    sortOrder?: number;
+                    /** @default true */
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        groupId: string;
+                        code: string;
+                        labels: {
+                            en: string;
+                            "zh-CN"?: string;
+                        };
+                        sortOrder: number;
+                        enabled: boolean;
+                        platform: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_dictionaries_id_items_itemId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        groupId: string;
+                        code: string;
+                        labels: {
+                            en: string;
+                            "zh-CN"?: string;
+                        };
+                        sortOrder: number;
+                        enabled: boolean;
+                        platform: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete__api_v1_dictionaries_id_items_itemId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch__api_v1_dictionaries_id_items_itemId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    labels?: {
+                        en: string;
+                        "zh-CN"?: string;
+                    };
+                    sortOrder?: number;
+                    enabled?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        groupId: string;
+                        code: string;
+                        labels: {
+                            en: string;
+                            "zh-CN"?: string;
+                        };
+                        sortOrder: number;
+                        enabled: boolean;
+                        platform: boolean;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get__api_v1_users: {
         parameters: {
             query?: {
@@ -6421,7 +7320,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["S84___schema0"][];
+                    "application/json": components["schemas"]["S106___schema0"][];
                 };
             };
             /** @description Problem */
@@ -8376,7 +9275,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S128___schema0"][];
+                        items: components["schemas"]["S150___schema0"][];
                     };
                 };
             };
@@ -8690,7 +9589,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S128___schema0"][];
+                        items: components["schemas"]["S150___schema0"][];
                     };
                 };
             };
@@ -8851,6 +9750,9 @@ export interface operations {
                                 value: string;
                                 label: string;
                             }[];
+                            optionsFrom?: {
+                                dictionary: string;
+                            };
                             multiple?: boolean;
                             currency?: string;
                         }[];
@@ -8878,7 +9780,7 @@ export interface operations {
                         serialRule?: string;
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S141___schema0"][];
+                    flow?: components["schemas"]["S163___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -8896,7 +9798,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S141___schema2"];
+                                    const: components["schemas"]["S163___schema2"];
                                 };
                             };
                         } | {
@@ -8908,7 +9810,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S141___schema2"];
+                                    const: components["schemas"]["S163___schema2"];
                                 };
                             };
                         })[];
@@ -8922,7 +9824,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S141___schema2"];
+                                    const: components["schemas"]["S163___schema2"];
                                 };
                             };
                         } | {
@@ -8934,7 +9836,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S141___schema2"];
+                                    const: components["schemas"]["S163___schema2"];
                                 };
                             };
                         })[];
@@ -9015,6 +9917,9 @@ export interface operations {
                                         value: string;
                                         label: string;
                                     }[];
+                                    optionsFrom?: {
+                                        dictionary: string;
+                                    };
                                     multiple?: boolean;
                                     currency?: string;
                                 }[];
@@ -9042,7 +9947,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S140___schema0"][];
+                            flow: components["schemas"]["S162___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -9060,7 +9965,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 } | {
@@ -9072,7 +9977,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 })[];
@@ -9086,7 +9991,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 } | {
@@ -9098,7 +10003,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 })[];
@@ -9237,6 +10142,9 @@ export interface operations {
                                         value: string;
                                         label: string;
                                     }[];
+                                    optionsFrom?: {
+                                        dictionary: string;
+                                    };
                                     multiple?: boolean;
                                     currency?: string;
                                 }[];
@@ -9264,7 +10172,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S140___schema0"][];
+                            flow: components["schemas"]["S162___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -9282,7 +10190,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 } | {
@@ -9294,7 +10202,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 })[];
@@ -9308,7 +10216,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 } | {
@@ -9320,7 +10228,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 })[];
@@ -9438,6 +10346,9 @@ export interface operations {
                                 value: string;
                                 label: string;
                             }[];
+                            optionsFrom?: {
+                                dictionary: string;
+                            };
                             multiple?: boolean;
                             currency?: string;
                         }[];
@@ -9465,7 +10376,7 @@ export interface operations {
                         serialRule?: string;
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S141___schema0"][];
+                    flow?: components["schemas"]["S163___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -9483,7 +10394,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S141___schema2"];
+                                    const: components["schemas"]["S163___schema2"];
                                 };
                             };
                         } | {
@@ -9495,7 +10406,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S141___schema2"];
+                                    const: components["schemas"]["S163___schema2"];
                                 };
                             };
                         })[];
@@ -9509,7 +10420,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S141___schema2"];
+                                    const: components["schemas"]["S163___schema2"];
                                 };
                             };
                         } | {
@@ -9521,7 +10432,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S141___schema2"];
+                                    const: components["schemas"]["S163___schema2"];
                                 };
                             };
                         })[];
@@ -9602,6 +10513,9 @@ export interface operations {
                                         value: string;
                                         label: string;
                                     }[];
+                                    optionsFrom?: {
+                                        dictionary: string;
+                                    };
                                     multiple?: boolean;
                                     currency?: string;
                                 }[];
@@ -9629,7 +10543,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S140___schema0"][];
+                            flow: components["schemas"]["S162___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -9647,7 +10561,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 } | {
@@ -9659,7 +10573,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 })[];
@@ -9673,7 +10587,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 } | {
@@ -9685,7 +10599,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 })[];
@@ -9972,6 +10886,9 @@ export interface operations {
                                         value: string;
                                         label: string;
                                     }[];
+                                    optionsFrom?: {
+                                        dictionary: string;
+                                    };
                                     multiple?: boolean;
                                     currency?: string;
                                 }[];
@@ -9999,7 +10916,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S140___schema0"][];
+                            flow: components["schemas"]["S162___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10017,7 +10934,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 } | {
@@ -10029,7 +10946,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 })[];
@@ -10043,7 +10960,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 } | {
@@ -10055,7 +10972,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 })[];
@@ -10276,6 +11193,9 @@ export interface operations {
                                         value: string;
                                         label: string;
                                     }[];
+                                    optionsFrom?: {
+                                        dictionary: string;
+                                    };
                                     multiple?: boolean;
                                     currency?: string;
                                 }[];
@@ -10303,7 +11223,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S140___schema0"][];
+                            flow: components["schemas"]["S162___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10321,7 +11241,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 } | {
@@ -10333,7 +11253,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 })[];
@@ -10347,7 +11267,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 } | {
@@ -10359,7 +11279,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S140___schema2"];
+                                            const: components["schemas"]["S162___schema2"];
                                         };
                                     };
                                 })[];
@@ -10794,6 +11714,9 @@ export interface operations {
                                     value: string;
                                     label: string;
                                 }[];
+                                optionsFrom?: {
+                                    dictionary: string;
+                                };
                                 multiple?: boolean;
                                 currency?: string;
                             }[];
@@ -10821,7 +11744,7 @@ export interface operations {
                             serialRule?: string;
                         };
                         /** @default [] */
-                        flow?: components["schemas"]["S141___schema0"][];
+                        flow?: components["schemas"]["S163___schema0"][];
                         /**
                          * @default {
                          *       "onApproved": [],
@@ -10839,7 +11762,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S141___schema2"];
+                                        const: components["schemas"]["S163___schema2"];
                                     };
                                 };
                             } | {
@@ -10851,7 +11774,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S141___schema2"];
+                                        const: components["schemas"]["S163___schema2"];
                                     };
                                 };
                             })[];
@@ -10865,7 +11788,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S141___schema2"];
+                                        const: components["schemas"]["S163___schema2"];
                                     };
                                 };
                             } | {
@@ -10877,7 +11800,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S141___schema2"];
+                                        const: components["schemas"]["S163___schema2"];
                                     };
                                 };
                             })[];
@@ -11023,6 +11946,7 @@ export interface operations {
                 pageSize?: number;
                 q?: string;
                 category?: "hr" | "finance" | "access" | "it" | "general";
+                lang?: "en" | "zh-CN";
             };
             header?: never;
             path?: never;
@@ -11061,6 +11985,9 @@ export interface operations {
                                         value: string;
                                         label: string;
                                     }[];
+                                    optionsFrom?: {
+                                        dictionary: string;
+                                    };
                                     multiple?: boolean;
                                     currency?: string;
                                 }[];
@@ -11116,7 +12043,9 @@ export interface operations {
     };
     get__api_v1_approval_catalog_id: {
         parameters: {
-            query?: never;
+            query?: {
+                lang?: "en" | "zh-CN";
+            };
             header?: never;
             path: {
                 id: string;
@@ -11155,6 +12084,9 @@ export interface operations {
                                     value: string;
                                     label: string;
                                 }[];
+                                optionsFrom?: {
+                                    dictionary: string;
+                                };
                                 multiple?: boolean;
                                 currency?: string;
                             }[];

@@ -72,6 +72,21 @@ export const FormField = z.strictObject({
   max: z.number().optional(),
   /** select / multiSelect only. */
   options: z.array(FieldOption).max(200).optional(),
+  /**
+   * select / multiSelect only, instead of `options`: the enabled items of a tenant or platform
+   * dictionary (by group code). Resolved to `options` outside the workflow, when the form is
+   * served and when a submission is checked.
+   */
+  optionsFrom: z
+    .strictObject({
+      dictionary: z
+        .string()
+        .trim()
+        .min(1)
+        .max(64)
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a dictionary code'),
+    })
+    .optional(),
   /** user / department only: a list instead of one id. */
   multiple: z.boolean().optional(),
   /** money only: ISO 4217 code shown next to the amount. */
