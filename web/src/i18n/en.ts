@@ -710,6 +710,7 @@ const en = {
     waiting: 'Waiting since',
     submitted: 'Submitted',
     more: 'Load more',
+    serialNumber: 'Serial number',
   },
 };
 

@@ -712,6 +712,7 @@ const zhCN: Messages = {
     waiting: '已等待',
     submitted: '提交时间',
     more: '加载更多',
+    serialNumber: '编号',
   },
 };
 
