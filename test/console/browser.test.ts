@@ -10,7 +10,8 @@
  *  3. the approvers see it in their inbox, open it and approve;
  *  4. the employee sees it approved, the progress diagram (GET /approvals/:id/graph) updated;
  *  5. an admin finds it among all requests and exports them;
- *  6. the inbox in Chinese, and at phone width.
+ *  6. the inbox in Chinese, and at phone width;
+ *  7. an admin cancels a running request through the Intervene menu, with a reason.
  *
  * Screenshots of the main pages go to test-artifacts/console/ (git-ignored). Time to interactive
  * of the login page and the inbox is measured and printed (no assertions on timings).
@@ -28,7 +29,7 @@ const ARTIFACTS = join(root, 'test-artifacts/console');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-type Person = 'admin' | 'alice' | 'pete' | 'carol';
+type Person = 'admin' | 'alice' | 'pete' | 'carol' | 'harry';
 const QUOTE = 'Quote 2291: two 27-inch monitors, 1500 EUR\n';
 
 describe('the console in a real browser', () => {
@@ -175,8 +176,9 @@ describe('the console in a real browser', () => {
     await page.fill('#assignees-level', '2');
     await page.locator('#assignees-level').blur();
 
-    // Who may start it: employees only (alice is one; the admin is not).
+    // Who may start it: employees only (alice is one; the admin is not). Requests get serial numbers.
     await page.click('.el-tabs__item:has-text("Settings")');
+    await page.fill('[data-test=designer-serial-rule]', 'PR-{yyyyMMdd}-{seq:3}');
     await page.click('[data-test=starters-some]');
     await page.waitForSelector('[data-test=starters-nobody]');
     await choose(page, '[data-test=starters-roles]', 'Employee (employee)');
@@ -202,6 +204,7 @@ describe('the console in a real browser', () => {
     ]);
     expect(flow[1].branches[0].when).toEqual({ field: 'form.amount', op: '>', value: 1000 });
     expect(flow[1].branches[0].steps[0]).toMatchObject({ kind: 'approval', name: 'Head of department', assignees: { type: 'departmentHead', level: 2 } });
+    expect(version.body.definition.settings.serialRule).toBe('PR-{yyyyMMdd}-{seq:3}');
     expect(version.body.definition.starters).toEqual({ everyone: false, departments: [], roleCodes: ['employee'], userIds: [] });
     expect(version.body.definition.formSchema.fields.map((f: { id: string; type: string }) => [f.id, f.type])).toEqual([
       ['amount', 'number'],
@@ -245,6 +248,8 @@ describe('the console in a real browser', () => {
     instanceId = page.url().split('/').pop()!;
     await waitForNode(page, 'approval_1', 'active');
     expect(await page.locator('[data-test=request-status]').textContent()).toContain('In progress');
+    // The first request of the day under the designer's serial rule (the date in the tenant's zone).
+    expect(await page.locator('[data-test=request-serial]').textContent()).toMatch(/^PR-\d{8}-001$/);
     expect(await page.locator('[data-test=workflow-id]').textContent()).toBe(`approval:${t.tenantCode}:${instanceId}`);
     expect(await page.locator('[data-test=temporal-link]').getAttribute('href')).toBe(
       `http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(`approval:${t.tenantCode}:${instanceId}`)}`,
@@ -328,8 +333,68 @@ describe('the console in a real browser', () => {
     const download = page.waitForEvent('download');
     await page.click('[data-test=oversight-export]');
     expect((await download).suggestedFilename()).toBe('approvals.csv');
+    const serial = (await row.locator('xpath=ancestor::tr').locator('[data-test=oversight-serial-cell]').textContent())!.trim();
+    expect(serial).toMatch(/^PR-\d{8}-001$/);
+    // The serial number filter matches exactly: the full number finds it, a part of it does not.
+    await page.fill('[data-test=oversight-serial]', serial.slice(0, -1));
+    await row.waitFor({ state: 'detached' });
+    await page.fill('[data-test=oversight-serial]', serial);
+    await row.waitFor();
+    expect(await page.locator('[data-test=oversight-row]').count()).toBe(1);
+    await page.fill('[data-test=oversight-serial]', '');
     await page.fill('[data-test=oversight-search]', 'no such title');
     await row.waitFor({ state: 'detached' });
+  });
+
+  it('an admin cancels a running request through the Intervene menu, with a reason', async () => {
+    const admin = await tokenFor(rt, t.users.admin);
+    const alice = await tokenFor(rt, t.users.alice);
+    const started = await api.post('/api/v1/approvals', { templateKey: key, title: 'Desk lamp', form: { amount: 40 } }, alice);
+    expect(started.status).toBe(202);
+    const id = started.body.instanceId as string;
+    for (let i = 0; ; i++) {
+      const d = await api.get(`/api/v1/approvals/${id}`, alice);
+      if (d.body.tasks?.some((x: { status: string }) => x.status === 'open')) break;
+      if (i > 100) throw new Error('the team lead was never asked');
+      await new Promise((r) => setTimeout(r, 150));
+    }
+    const adminName = (await api.get('/api/v1/me', admin)).body.user.displayName as string;
+
+    // The initiator has no such menu: it needs `approval:intervene`.
+    const initiator = await open('alice');
+    await initiator.goto(`/approvals/requests/${id}`);
+    await initiator.waitForSelector('[data-test=action-withdraw]');
+    expect(await initiator.locator('[data-test=intervene-menu]').count()).toBe(0);
+
+    const page = await open('admin');
+    await page.goto(`/approvals/requests/${id}`);
+    await page.click('[data-test=intervene-menu]');
+    const items = page.locator('.el-dropdown-menu__item:visible');
+    await items.first().waitFor();
+    // Running, one open task, nothing passed yet, not stalled: cancel and reassign only.
+    expect(await items.allTextContents()).toEqual(['Cancel request', 'Reassign a task']);
+    await items.filter({ hasText: 'Cancel request' }).click();
+    const dialog = page.locator('.el-dialog:visible');
+    await dialog.waitFor();
+    // No reason, no call.
+    await page.click('[data-test=intervene-confirm]');
+    await expect(page.locator('[data-test=intervene-error]').textContent()).resolves.toContain('Required');
+    await page.fill('[data-test=intervene-reason]', 'Bought with the monitors already');
+    await page.locator('[data-test=intervene-error]').waitFor({ state: 'detached' });
+    await shot(page, 'intervene-dialog');
+    await page.click('[data-test=intervene-confirm]');
+    await page.waitForSelector('.el-message--success:has-text("Request cancelled")');
+    await dialog.waitFor({ state: 'detached' }).catch(() => dialog.waitFor({ state: 'hidden' }));
+    await expect(page.locator('[data-test=request-status]').textContent()).resolves.toContain('Cancelled');
+    const event = page.locator('[data-test=timeline] [data-type=admin_cancelled]');
+    await expect(event.textContent()).resolves.toMatch(new RegExp(`${adminName}.*cancelled the request: Bought with the monitors already`));
+    // Over is over: the menu is gone.
+    expect(await page.locator('[data-test=intervene-menu]').count()).toBe(0);
+    await shot(page, 'intervene');
+
+    const stored = await api.get(`/api/v1/approvals/${id}`, alice);
+    expect(stored.body.status).toBe('cancelled');
+    expect(stored.body.tasks.map((x: { status: string }) => x.status)).toEqual(['cancelled']);
   });
 
   it('renders the inbox in Chinese', async () => {
@@ -344,8 +409,9 @@ describe('the console in a real browser', () => {
   });
 
   it('a user sees where they are signed in and signs out the other device', async () => {
-    const other = await open('carol');
-    const page = await open('carol');
+    // Harry signs in nowhere else in this file: Carol's sign-in as an approver above is a session too.
+    const other = await open('harry');
+    const page = await open('harry');
     await page.goto('/account/sessions');
     await page.waitForSelector('[data-test=current-session]');
     expect(await page.locator('[data-test=sessions-page] .el-table__body tr').count()).toBe(2);

@@ -612,6 +612,14 @@ const en = {
       resubmit: { start: 'The first step', returningStep: 'The step that returned it' },
       hooks: 'Outcome hooks (JSON)',
       starters: 'Who may start it',
+      serialRule: 'Serial number rule',
+      serialRuleHint: 'Optional. Tokens in braces: {tokens} (date parts may share braces: {joined}) and exactly one {seq} (an N-digit counter that restarts when the date part changes). Example: {example}. Empty: no serial numbers.',
+    },
+    managers: {
+      title: 'Template managers',
+      hint: 'They may edit and publish this template, and oversee its requests, without tenant-wide rights.',
+      save: 'Save managers',
+      saved: 'Managers saved',
     },
     versions: {
       list: 'Published versions',
@@ -668,7 +676,35 @@ const en = {
     noRuns: 'No runs yet',
     scheduleId: 'Schedule id',
   },
+  intervene: {
+    menu: 'Intervene',
+    hint: 'Administrator: act on this request in place of its approvers.',
+    cancel: 'Cancel request',
+    reassign: 'Reassign a task',
+    retry: 'Retry failed step',
+    return: 'Return to a step',
+    explain: {
+      cancel: 'Every open task is cancelled and the request ends as cancelled. The initiator is told, with your reason.',
+      reassign: 'The task closes as reassigned and a new one opens for the person you pick, who is told.',
+      retry: 'The failed system step runs again. Fix its cause first (a webhook, a role…).',
+      return: 'Open tasks are cancelled and the flow runs again from the step you pick; its approvers are asked again.',
+    },
+    task: 'Task',
+    toUser: 'New holder',
+    toStep: 'Back to step',
+    reason: 'Reason',
+    reasonPlaceholder: 'Shown on the timeline and kept in the audit log',
+    done: {
+      cancel: 'Request cancelled',
+      reassign: 'Task reassigned',
+      retry: 'Step retried',
+      return: 'Request returned to the step',
+    },
+  },
   problems: {
+    instance_not_stalled: 'Only a request whose system step failed can be retried.',
+    step_not_passed: 'The request has not passed that approval step in this round (or stands before it).',
+    initiator_cannot_approve: 'The initiator cannot approve their own request.',
     network_error: 'The server cannot be reached. Check your connection and try again.',
     invalid_credentials: 'Organisation, user or password is wrong.',
     login_locked: 'Too many failed attempts: sign-in is locked for a while. Try again in {retryAfter} seconds.',
@@ -710,6 +746,7 @@ const en = {
     waiting: 'Waiting since',
     submitted: 'Submitted',
     more: 'Load more',
+    serialNumber: 'Serial number',
   },
 };
 

@@ -614,6 +614,14 @@ const zhCN: Messages = {
       resubmit: { start: '第一个环节', returningStep: '退回的环节' },
       hooks: '结果钩子（JSON）',
       starters: '发起范围',
+      serialRule: '编号规则',
+      serialRuleHint: '可选。花括号内的占位符：{tokens}（日期部分可合写为 {joined}）及且仅一个 {seq}（N 位序号，日期部分变化时重新计数）。例如：{example}。留空则不生成编号。',
+    },
+    managers: {
+      title: '模板管理员',
+      hint: '无需全租户权限即可编辑、发布此模板并查看其审批。',
+      save: '保存管理员',
+      saved: '管理员已保存',
     },
     versions: {
       list: '已发布版本',
@@ -670,7 +678,35 @@ const zhCN: Messages = {
     noRuns: '暂无运行记录',
     scheduleId: 'Schedule ID',
   },
+  intervene: {
+    menu: '干预',
+    hint: '管理员：代替审批人处理此审批。',
+    cancel: '取消审批',
+    reassign: '改派任务',
+    retry: '重试失败步骤',
+    return: '退回到步骤',
+    explain: {
+      cancel: '所有待办任务将被取消，审批以“已取消”结束，并通知发起人及原因。',
+      reassign: '该任务以“已改派”关闭，并为所选人员新建任务并通知对方。',
+      retry: '重新执行失败的系统步骤。请先排除原因（如 Webhook、角色等）。',
+      return: '取消待办任务，流程从所选步骤重新执行，并再次通知该步骤的审批人。',
+    },
+    task: '任务',
+    toUser: '新处理人',
+    toStep: '退回到',
+    reason: '原因',
+    reasonPlaceholder: '将显示在时间线中并记入审计日志',
+    done: {
+      cancel: '审批已取消',
+      reassign: '任务已改派',
+      retry: '步骤已重试',
+      return: '已退回到该步骤',
+    },
+  },
   problems: {
+    instance_not_stalled: '只有系统步骤失败的审批才能重试。',
+    step_not_passed: '本轮审批尚未通过该步骤（或尚未到达该步骤）。',
+    initiator_cannot_approve: '发起人不能审批自己的申请。',
     network_error: '无法连接服务器，请检查网络后重试。',
     invalid_credentials: '组织代码、用户名或密码错误。',
     login_locked: '失败次数过多，登录已暂时锁定。请在 {retryAfter} 秒后重试。',
@@ -712,6 +748,7 @@ const zhCN: Messages = {
     waiting: '已等待',
     submitted: '提交时间',
     more: '加载更多',
+    serialNumber: '编号',
   },
 };
 
