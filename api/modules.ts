@@ -24,6 +24,7 @@ import { schedulesModule } from './support/schedules.router';
 import { consoleConfigModule } from './console';
 import { temporalCodecModule } from './ops/temporal-codec.router';
 import { filesModule } from './files/router';
+import { errorsModule } from './errors/router';
 
 export const modules: RouteModule[] = [
   authModule,
@@ -58,5 +59,6 @@ export const modules: RouteModule[] = [
   notificationsModule,
   schedulesModule,
   consoleConfigModule,
+  errorsModule,
   temporalCodecModule,
 ];

@@ -9,6 +9,8 @@
  * A few codes are answered with more than one status (`alsoStatus`): the code is what clients
  * should branch on, the status says how the request failed in HTTP terms.
  */
+import { z } from 'zod';
+
 export interface ErrorCodeEntry {
   /** The HTTP status the code is answered with. */
   readonly status: number;
@@ -216,4 +218,23 @@ export function knownErrorCode(code: string | undefined, fallback: ErrorCode): E
 
 export function errorStatus<C extends ErrorCode>(code: C): (typeof ERROR_CODES)[C]['status'] {
   return ERROR_CODES[code].status;
+}
+
+/** One catalogue entry as `GET /api/v1/errors` lists it. */
+export const ErrorCodeView = z.object({
+  code: z.string().describe('The problem `code`: stable, never renamed.'),
+  status: z.number().int().describe('The HTTP status it is answered with.'),
+  alsoStatus: z.array(z.number().int()).optional().describe('Other statuses the same code is answered with in some situations (see the description).'),
+  description: z.string(),
+});
+export type ErrorCodeView = z.infer<typeof ErrorCodeView>;
+
+/** The catalogue in code order (stable between calls, so pages do not shift). */
+export function errorCodeViews(): ErrorCodeView[] {
+  return (Object.keys(ERROR_CODES) as ErrorCode[])
+    .sort()
+    .map((code) => {
+      const entry: ErrorCodeEntry = ERROR_CODES[code];
+      return { code, status: entry.status, ...(entry.alsoStatus ? { alsoStatus: [...entry.alsoStatus] } : {}), description: entry.description };
+    });
 }
