@@ -17,7 +17,7 @@ export interface Problem {
   title: string;
   status: number;
   detail?: string;
-  code: string;
+  code: ErrorCode;
   errors?: FieldError[];
   requestId?: string;
   /** The OpenTelemetry trace of the request, when tracing is on: find it in the trace viewer. */
