@@ -25,6 +25,7 @@ import { consoleConfigModule } from './console';
 import { temporalCodecModule } from './ops/temporal-codec.router';
 import { filesModule } from './files/router';
 import { dictionariesModule } from './dictionary/router';
+import { errorsModule } from './errors/router';
 
 export const modules: RouteModule[] = [
   authModule,
@@ -60,5 +61,6 @@ export const modules: RouteModule[] = [
   notificationsModule,
   schedulesModule,
   consoleConfigModule,
+  errorsModule,
   temporalCodecModule,
 ];

@@ -1,6 +1,7 @@
 /** OpenAPI 3.1 document built from the same route declarations and zod schemas that validate requests. */
 import { z } from 'zod';
 import type { RouteModule } from './route';
+import { ERROR_CODES } from '../common/error-codes';
 
 type Json = Record<string, unknown>;
 
@@ -40,10 +41,14 @@ const problemSchema = {
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string' },
-    code: { type: 'string', description: 'Stable machine-readable error code' },
+    code: {
+      type: 'string',
+      description: 'Stable machine-readable error code; GET /api/v1/errors lists each with its status and meaning',
+      enum: Object.keys(ERROR_CODES).sort(),
+    },
     errors: {
       type: 'array',
-      items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' }, code: { type: 'string' } } },
+      items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' }, code: { type: 'string', description: 'Free-form, per field (not in the error catalogue)' } } },
     },
     requestId: { type: 'string' },
     traceId: { type: 'string', description: 'OpenTelemetry trace id of the request (present when tracing is on)' },

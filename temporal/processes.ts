@@ -39,6 +39,7 @@ import {
   type WorkflowResultType,
 } from '@temporalio/common';
 import { AppError, ConflictError, NotFoundError } from '../common/errors';
+import { errorStatus, knownErrorCode } from '../common/error-codes';
 import type { ProcessDefinition } from '../workflows/process';
 import { SA, processAttributes } from '../workflows/search-attributes';
 
@@ -125,7 +126,7 @@ export async function startProcess<W extends Workflow>(client: Client, def: Proc
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     const on = behaviour.onAlreadyStarted;
     if (on === 'keep') return { workflowId, runId: null, handle: client.workflow.getHandle<W>(workflowId) };
-    throw on ? on(workflowId) : new ConflictError(`${def.resource}_exists`, `A ${def.resource} with this key already ran`, { workflowId });
+    throw on ? on(workflowId) : new ConflictError(`${def.resource}_exists` as const, `A ${def.resource} with this key already ran`, { workflowId });
   }
 }
 
@@ -230,10 +231,13 @@ export function updateError(def: ProcessDefinition, err: unknown, behaviour: Pic
     const failure = err.cause instanceof ApplicationFailure ? err.cause : undefined;
     const message = (err.cause as Error | undefined)?.message ?? err.message;
     if (behaviour.rejected) return behaviour.rejected(failure, message);
-    return new AppError(422, failure?.type ? snake(failure.type) : 'update_rejected', message);
+    // The failure's type is the code when the catalogue knows it (with the catalogue's status);
+    // an unknown type is not a stable contract, so it is the generic refusal.
+    const code = knownErrorCode(failure?.type ? snake(failure.type) : undefined, 'update_rejected');
+    return new AppError(errorStatus(code), code, message);
   }
   if (err instanceof WorkflowNotFoundError) {
-    return behaviour.closed?.() ?? new ConflictError(`${def.resource}_closed`, `This ${def.resource} is no longer running`);
+    return behaviour.closed?.() ?? new ConflictError(`${def.resource}_closed` as const, `This ${def.resource} is no longer running`);
   }
   return err;
 }

@@ -7,6 +7,7 @@
  * Safe to import from workflow code: no I/O, only types of @temporalio/common.
  */
 import type { Workflow, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { ProcessResource } from '../common/error-codes';
 
 export interface ProcessDefinition<W extends Workflow = Workflow> {
   /** The workflow function's name, as the worker registers it. */
@@ -14,7 +15,7 @@ export interface ProcessDefinition<W extends Workflow = Workflow> {
   /** Value of the SignoffProcess search attribute. */
   readonly process: string;
   /** What a 404 calls it (`<resource>_not_found`) and the prefix of its "closed" code. */
-  readonly resource: string;
+  readonly resource: ProcessResource;
   /** The workflow id of a business key in a tenant. */
   workflowId(tenantCode: string, businessKey: string): string;
   /** Inverse of workflowId; null for an id that is not one of this process. */

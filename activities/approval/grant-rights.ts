@@ -9,6 +9,7 @@ import type { EntityManager } from '@mikro-orm/knex';
 import type { Runtime } from '../runtime';
 import type { Actor } from '../../common/actor';
 import { AppError, ForbiddenError } from '../../common/errors';
+import type { ErrorCodeWithStatus } from '../../common/error-codes';
 import { Role } from '../../db/entities';
 import { HOOK_WORKFLOW_TYPES, formatPath, iterateSteps, type PathPart, type Template } from '../../workflows/approval/dsl';
 import { assertMayGrantRoles } from '../permission/privilege';
@@ -43,7 +44,8 @@ export async function assertPublisherMayGrant(rt: Runtime, em: EntityManager, ac
       await assertMayGrantRoles(rt, em, actor, [role.id]);
     } catch (err) {
       if (!(err instanceof AppError) || err.status !== 403) throw err;
-      throw new ForbiddenError(err.code, `${formatPath(grant.path)} gives the role ${grant.roleCode}: ${err.message}`);
+      // A 403 AppError's code is one catalogued with 403 (the constructors see to it).
+      throw new ForbiddenError(err.code as ErrorCodeWithStatus<403>, `${formatPath(grant.path)} gives the role ${grant.roleCode}: ${err.message}`);
     }
   }
 }

@@ -11,7 +11,7 @@
  */
 import type { Runtime } from '../runtime';
 import { can, systemActor, type Actor } from '../../common/actor';
-import { ConflictError, ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError, type FieldError } from '../../common/errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ServiceUnavailableError, ValidationError, type FieldError } from '../../common/errors';
 import { pageOf, type Page } from '../../common/pagination';
 import { Tenant, User } from '../../db/entities';
 import { PERMISSIONS } from '../permission/catalog';
@@ -152,7 +152,7 @@ export class OnboardingService {
    * password. Everything that can be refused (malformed token, weak password) is checked before.
    */
   async activate(body: ActivateRequest): Promise<{ activated: true; username: string; tenant: string }> {
-    const invalid = () => new NotFoundError('activation', undefined, 'invalid_activation_token');
+    const invalid = () => new AppError(404, 'invalid_activation_token', 'activation was not found');
     const token = parseActivationToken(body.token);
     const parsed = token && ONBOARDING.parseWorkflowId(token.workflowId);
     if (!token || !parsed) throw invalid();

@@ -7,6 +7,7 @@ import type { Context, Middleware } from 'koa';
 import { ConnectionException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { WorkflowNotFoundError, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { AppError, type FieldError } from '../../common/errors';
+import { errorStatus, knownErrorCode, type ErrorCode } from '../../common/error-codes';
 import type { Logger } from '../../common/logger';
 
 export const PROBLEM_BASE = 'https://signoff.dev/problems/';
@@ -16,7 +17,7 @@ export interface Problem {
   title: string;
   status: number;
   detail?: string;
-  code: string;
+  code: ErrorCode;
   errors?: FieldError[];
   requestId?: string;
   /** The OpenTelemetry trace of the request, when tracing is on: find it in the trace viewer. */
@@ -39,7 +40,7 @@ const TITLES: Record<number, string> = {
 };
 
 export function toProblem(err: unknown, requestId?: string, traceId?: string): Problem {
-  const make = (status: number, code: string, detail?: string, errors?: FieldError[], extra?: Record<string, unknown>): Problem => ({
+  const make = (status: number, code: ErrorCode, detail?: string, errors?: FieldError[], extra?: Record<string, unknown>): Problem => ({
     type: PROBLEM_BASE + code,
     title: TITLES[status] ?? 'Error',
     status,
@@ -60,7 +61,9 @@ export function toProblem(err: unknown, requestId?: string, traceId?: string): P
   if (err instanceof WorkflowExecutionAlreadyStartedError) return make(409, 'workflow_already_started', err.message);
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause as { message?: string; type?: string } | undefined;
-    return make(422, cause?.type ? snake(cause.type) : 'update_rejected', cause?.message ?? err.message);
+    // Only a catalogued failure type is a code (with the catalogue's status): clients can map it.
+    const code = knownErrorCode(cause?.type ? snake(cause.type) : undefined, 'update_rejected');
+    return make(errorStatus(code), code, cause?.message ?? err.message);
   }
   // Errors raised by Koa / body parser carry an http status.
   const httpErr = err as { status?: number; expose?: boolean; message?: string; type?: string };

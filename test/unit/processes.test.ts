@@ -116,9 +116,13 @@ describe('start options', () => {
 describe('Update errors', () => {
   const failed = (cause: Error) => new WorkflowUpdateFailedError('Workflow Update failed', cause);
 
-  it('a refusal is 422 with the failure type as code, unless the caller maps it', () => {
-    const e = updateError(ONBOARDING, failed(ApplicationFailure.create({ message: 'No item', type: 'ItemMissing' }))) as AppError;
-    expect([e.status, e.code, e.message]).toEqual([422, 'item_missing', 'No item']);
+  it('a refusal has the failure type as code when catalogued (else update_rejected), unless the caller maps it', () => {
+    const e = updateError(ONBOARDING, failed(ApplicationFailure.create({ message: 'Say why', type: 'ReasonRequired' }))) as AppError;
+    expect([e.status, e.code, e.message]).toEqual([422, 'reason_required', 'Say why']);
+    const conflict = updateError(ONBOARDING, failed(ApplicationFailure.create({ message: 'Done', type: 'TaskNotOpen' }))) as AppError;
+    expect([conflict.status, conflict.code]).toEqual([409, 'task_not_open']);
+    const unknown = updateError(ONBOARDING, failed(ApplicationFailure.create({ message: 'No item', type: 'ItemMissing' }))) as AppError;
+    expect([unknown.status, unknown.code, unknown.message]).toEqual([422, 'update_rejected', 'No item']);
     expect((updateError(ONBOARDING, failed(new Error('plain'))) as AppError).code).toBe('update_rejected');
     const mapped = updateError(ONBOARDING, failed(new Error('x')), { rejected: () => new AppError(404, 'invalid_activation_token', 'no') }) as AppError;
     expect(mapped.code).toBe('invalid_activation_token');

@@ -12,6 +12,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Runtime } from '../../runtime';
 import { can, type Actor } from '../../../common/actor';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../../common/errors';
+import { errorStatus } from '../../../common/error-codes';
 import { newId } from '../../../common/ids';
 import { ApprovalEvent, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, User } from '../../../db/entities';
 import { PERMISSIONS } from '../../permission/catalog';
@@ -346,8 +347,9 @@ export class ApprovalInstanceService {
 export function refusalOf(err: unknown): unknown {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type && err.cause.type in REJECTIONS) {
     const code = err.cause.type as keyof typeof REJECTIONS;
-    if (code === 'task_not_found') return new AppError(404, code, err.cause.message);
-    return REJECTIONS[code] === 'conflict' ? new ConflictError(code, err.cause.message) : new AppError(422, code, err.cause.message);
+    // Every rejection code is catalogued (tsc checks it here); its status comes from the catalogue
+    // (409 for a 'conflict' rejection, 422 otherwise, 404 for task_not_found: test/unit/common/error-codes.test.ts).
+    return new AppError(errorStatus(code), code, err.cause.message);
   }
   // Updates cannot reach a closed workflow: the request is over.
   if (err instanceof WorkflowNotFoundError) return new ConflictError('instance_finished', 'The request is already finished');

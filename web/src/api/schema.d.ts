@@ -2457,6 +2457,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every problem code the API answers, with its HTTP status and meaning
+         * @description Generated from the one catalogue the server throws its errors from, so it lists every `code` a problem+json response can carry. Codes are stable: new ones are added, none is renamed. The `code` of an entry in a validation problem's `errors` array (per field) is free-form and not listed here. Readable without login.
+         */
+        get: operations["get__api_v1_errors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/temporal-codec/decode": {
         parameters: {
             query?: never;
@@ -2531,11 +2551,15 @@ export interface components {
             title: string;
             status: number;
             detail?: string;
-            /** @description Stable machine-readable error code */
-            code: string;
+            /**
+             * @description Stable machine-readable error code; GET /api/v1/errors lists each with its status and meaning
+             * @enum {string}
+             */
+            code: "account_disabled" | "action_not_allowed" | "already_onboarded" | "already_provisioned" | "announcement_already_published" | "announcement_not_found" | "announcement_published" | "api_key_expired" | "api_key_invalid" | "api_key_not_allowed" | "api_key_not_found" | "api_key_revoked" | "approval_closed" | "approval_exists" | "approval_not_found" | "attachment_invalid" | "audit_purge_closed" | "audit_purge_exists" | "audit_purge_not_found" | "bad_request" | "cannot_delete_self" | "cannot_disable_self" | "cannot_remove_own_admin" | "checklist_item_not_found" | "codec_operator_only" | "codec_unknown_namespace" | "dedupe_key_conflict" | "department_cycle" | "department_not_empty" | "department_not_found" | "department_too_deep" | "dependency_unavailable" | "dictionary_code_taken" | "dictionary_item_code_taken" | "dictionary_item_not_found" | "dictionary_not_found" | "dictionary_platform_readonly" | "digest_closed" | "digest_exists" | "digest_not_found" | "duplicate" | "email_taken" | "expires_in_past" | "file_deleted" | "file_in_use" | "file_not_found" | "file_too_large" | "file_type_not_allowed" | "forbidden" | "form_invalid" | "grant_role_closed" | "grant_role_exists" | "grant_role_not_found" | "initiator_cannot_approve" | "instance_finished" | "instance_not_returned" | "instance_not_running" | "instance_not_stalled" | "internal_error" | "invalid_activation_token" | "invalid_credentials" | "invalid_cursor" | "last_tenant_admin" | "login_locked" | "malformed_json" | "menu_cycle" | "menu_has_children" | "menu_key_taken" | "menu_not_found" | "message_not_found" | "multipart_invalid" | "multipart_required" | "no_file" | "no_recipients" | "not_file_uploader" | "not_initiator" | "not_participant" | "not_task_holder" | "onboarding_closed" | "onboarding_exists" | "onboarding_not_found" | "onboarding_unavailable" | "payload_decode_failed" | "payload_too_large" | "permission_denied" | "permission_escalation" | "plan_item_not_found" | "plan_not_found" | "position_code_taken" | "position_in_use" | "position_not_found" | "provisioning_closed" | "provisioning_exists" | "provisioning_not_found" | "quota_below_usage" | "rate_limited" | "reason_required" | "reconcile_closed" | "reconcile_exists" | "reconcile_not_found" | "refresh_token_expired" | "refresh_token_invalid" | "refresh_token_reused" | "reminder_closed" | "reminder_exists" | "reminder_not_found" | "role_builtin" | "role_code_taken" | "role_in_use" | "role_not_found" | "route_not_found" | "scheduler_unavailable" | "scope_escalation" | "session_not_found" | "session_required" | "step_not_passed" | "task_not_found" | "task_not_open" | "template_disabled" | "template_invalid" | "template_key_immutable" | "template_key_taken" | "template_not_found" | "template_not_published" | "template_not_startable" | "template_publish_conflict" | "template_published" | "template_unchanged" | "template_version_missing" | "template_version_not_found" | "tenant_disabled" | "tenant_not_found" | "todo_not_found" | "token_expired" | "token_invalid" | "token_revoked" | "too_many_files" | "too_many_recipients" | "unauthorized" | "unsupported_media_type" | "update_rejected" | "urge_too_soon" | "user_not_found" | "user_outranks_actor" | "user_quota_exceeded" | "username_taken" | "validation_failed" | "workflow_already_started" | "workflow_not_found" | "wrong_password";
             errors?: {
                 path?: string;
                 message?: string;
+                /** @description Free-form, per field (not in the error catalogue) */
                 code?: string;
             }[];
             requestId?: string;
@@ -19056,6 +19080,61 @@ export interface operations {
                         temporalUiUrl: string | null;
                         temporalNamespace: string;
                         version: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_errors: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description The problem `code`: stable, never renamed. */
+                            code: string;
+                            /** @description The HTTP status it is answered with. */
+                            status: number;
+                            /** @description Other statuses the same code is answered with in some situations (see the description). */
+                            alsoStatus?: number[];
+                            description: string;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
                     };
                 };
             };
