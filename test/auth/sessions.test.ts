@@ -155,7 +155,7 @@ describe('sessions', () => {
       });
       expect(res.body.roles.sort()).toEqual(['employee', 'hr']);
       expect(res.body.permissions).toEqual(
-        ['announcement:publish', 'department:read', 'message:send', 'onboarding:manage', 'position:read', 'role:assign', 'role:read', 'user:create', 'user:provision', 'user:read', 'user:update'].sort(),
+        ['announcement:publish', 'department:read', 'dictionary:read', 'message:send', 'onboarding:manage', 'position:read', 'role:assign', 'role:read', 'user:create', 'user:provision', 'user:read', 'user:update'].sort(),
       );
       expect(res.body.user.passwordHash).toBeUndefined();
     });

@@ -30,10 +30,10 @@ describe('roles API', () => {
     it('lists the catalogue grouped by module for role:read holders', async () => {
       const res = await api().get('/api/v1/permissions', t.tokens.harry);
       expect(res.status).toBe(200);
-      expect(res.body.items.map((g: { module: string }) => g.module)).toEqual(['approval', 'auth', 'permission', 'support', 'user']);
+      expect(res.body.items.map((g: { module: string }) => g.module)).toEqual(['approval', 'auth', 'permission', 'support', 'system', 'user']);
       const permission = res.body.items.find((g: { module: string }) => g.module === 'permission');
       expect(permission.permissions.map((p: { code: string }) => p.code)).toEqual(['menu:read', 'menu:write', 'role:assign', 'role:read', 'role:write']);
-      expect(res.body).toMatchObject({ page: 1, pageSize: 20, total: 5 });
+      expect(res.body).toMatchObject({ page: 1, pageSize: 20, total: 6 });
       const page2 = await api().get('/api/v1/permissions?pageSize=2&page=2', t.tokens.harry);
       expect(page2.body.items.map((g: { module: string }) => g.module)).toEqual(['permission', 'support']);
     });
