@@ -26,12 +26,14 @@ import { temporalCodecModule } from './ops/temporal-codec.router';
 import { filesModule } from './files/router';
 import { dictionariesModule } from './dictionary/router';
 import { errorsModule } from './errors/router';
+import { platformPackagesModule, platformTenantPackagesModule, tenantUsageModule } from './package/router';
 
 export const modules: RouteModule[] = [
   authModule,
   meModule,
   apiKeysModule,
   tenantsModule,
+  tenantUsageModule,
   departmentsModule,
   positionsModule,
   dictionariesModule,
@@ -63,4 +65,6 @@ export const modules: RouteModule[] = [
   consoleConfigModule,
   errorsModule,
   temporalCodecModule,
+  platformPackagesModule,
+  platformTenantPackagesModule,
 ];
