@@ -92,14 +92,14 @@ export class TenantParameterService {
       for (const key of PARAMETER_KEYS) {
         if (!(key in changes)) continue;
         const value = changes[key];
-        const row = rows.find((r) => r.key === key);
+        const row = rows.find((r) => r.parameter === key);
         if (value === null || value === undefined) {
           if (row) tx.remove(row);
         } else if (row) {
           row.value = JSON.stringify(normalized(key, value));
           row.updatedBy = actor.userId;
         } else {
-          tx.create(TenantParameter, { tenantId: actor.tenantId, key, value: JSON.stringify(normalized(key, value)), updatedBy: actor.userId });
+          tx.create(TenantParameter, { tenantId: actor.tenantId, parameter: key, value: JSON.stringify(normalized(key, value)), updatedBy: actor.userId });
         }
       }
       await tx.flush();
@@ -137,8 +137,8 @@ export class TenantParameterService {
     const values = { ...this.defaults } as Record<ParameterKey, unknown>;
     const customized: ParameterKey[] = [];
     for (const row of rows) {
-      if (!(PARAMETER_KEYS as string[]).includes(row.key)) continue; // a parameter retired from the code
-      const key = row.key as ParameterKey;
+      if (!(PARAMETER_KEYS as string[]).includes(row.parameter)) continue; // a parameter retired from the code
+      const key = row.parameter as ParameterKey;
       // A stored value that no longer fits its schema (a rule tightened since) falls back to the default.
       const parsed = PARAMETER_SCHEMAS[key].safeParse(safeJson(row.value));
       if (!parsed.success) {

@@ -10,7 +10,8 @@ import { refColumn, tenantColumn, updatedAtColumn } from './base';
 export class TenantParameter {
   [OptionalProps]?: 'updatedAt' | 'updatedBy';
   tenantId!: string;
-  key!: string;
+  /** The parameter's name (a key of PARAMETER_SCHEMAS). Not `key`: the change audit redacts fields named so. */
+  parameter!: string;
   /** JSON text of the value. */
   value!: string;
   updatedBy: string | null = null;
@@ -22,7 +23,7 @@ export const TenantParameterSchema = new EntitySchema<TenantParameter>({
   tableName: 'tenant_parameters',
   properties: {
     tenantId: { ...tenantColumn, primary: true },
-    key: { type: 'string', length: 64, primary: true },
+    parameter: { type: 'string', length: 64, primary: true },
     value: { type: 'text' },
     updatedBy: refColumn(true),
     updatedAt: updatedAtColumn,

@@ -11,6 +11,7 @@ import { APPROVALS, approval, openTaskOf, publish, startRuntimeEnv, submit, unti
 import { exportClearHistory, itReplaysCommittedHistory, recordingIt } from '../harness/replay';
 import type { Runtime } from '../../activities/runtime';
 import { PARAMETER_KEYS } from '../../activities/parameters/definitions';
+import { AuditChange } from '../../db/entities';
 import { addWorkingDays, type WorkingCalendar } from '../../workflows/approval/dsl/calendar';
 import { PATCHES } from '../../workflows/approval/patches';
 import { digestScheduleId } from '../../workflows/digest/contract';
@@ -81,6 +82,10 @@ describe('tenant parameters', () => {
     expect(changed.body.defaulted).not.toContain('workingDays');
     expect(changed.body.defaulted).toContain('passwordPolicy');
     expect((await get()).body.values.workingDays).toEqual([1, 2, 5]);
+    // In the durable audit of what changed, parameter by parameter, with who changed it.
+    const audited = await env.rt.orm.em.fork().find(AuditChange, { tenantId: env.t.tenantId, entity: 'TenantParameter', op: 'create' });
+    expect(audited.map((a) => a.changes.parameter?.after).sort()).toEqual(['holidays', 'reminderLeadSeconds', 'workingDays']);
+    expect(audited.find((a) => a.changes.parameter?.after === 'workingDays')).toMatchObject({ userId: env.t.users.admin.id, changes: { value: { after: '[1,2,5]' } } });
 
     const back = await patch({ workingDays: null });
     expect(back.body.values.workingDays).toEqual([1, 2, 3, 4, 5]);

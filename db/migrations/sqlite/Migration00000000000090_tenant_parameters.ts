@@ -4,7 +4,7 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration00000000000090_tenant_parameters extends Migration {
 
   override async up(): Promise<void> {
-    this.addSql(`create table \`tenant_parameters\` (\`tenant_id\` text not null, \`key\` text not null, \`value\` text not null, \`updated_by\` text null, \`updated_at\` datetime(3) not null, primary key (\`tenant_id\`, \`key\`));`);
+    this.addSql(`create table \`tenant_parameters\` (\`tenant_id\` text not null, \`parameter\` text not null, \`value\` text not null, \`updated_by\` text null, \`updated_at\` datetime(3) not null, primary key (\`tenant_id\`, \`parameter\`));`);
   }
 
   override async down(): Promise<void> {
