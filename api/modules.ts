@@ -25,6 +25,7 @@ import { consoleConfigModule } from './console';
 import { temporalCodecModule } from './ops/temporal-codec.router';
 import { filesModule } from './files/router';
 import { dictionariesModule } from './dictionary/router';
+import { tenantParametersModule } from './parameters/router';
 import { errorsModule } from './errors/router';
 
 export const modules: RouteModule[] = [
@@ -32,6 +33,7 @@ export const modules: RouteModule[] = [
   meModule,
   apiKeysModule,
   tenantsModule,
+  tenantParametersModule,
   departmentsModule,
   positionsModule,
   dictionariesModule,

@@ -17,7 +17,8 @@ import { newId } from '../../../common/ids';
 import { ApprovalEvent, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, User } from '../../../db/entities';
 import { PERMISSIONS } from '../../permission/catalog';
 import { startProcess } from '../../../temporal/processes';
-import { selectionSteps, withoutLayout, type Template } from '../../../workflows/approval/dsl';
+import { iterateSteps, selectionSteps, withoutLayout, type Template } from '../../../workflows/approval/dsl';
+import { usesWorkingDays } from '../../../workflows/approval/engine/timers';
 import {
   APPROVAL,
   REJECTIONS,
@@ -93,6 +94,8 @@ export class ApprovalInstanceService {
       initiator,
       selections: body.selections,
       submittedAt: new Date().toISOString(),
+      // Only templates that count working days carry the calendar (the input stays small otherwise).
+      ...(countsWorkingDays(definition) ? { calendar: await this.rt.services.tenantParameters.calendarOf(tenantId) } : {}),
     };
     // Referenced before the start, so the files cannot be deleted under a running request; taken back if it does not start.
     const added = await files.reference(tenantId, uses.map((u) => u.fileId), 'approval', instanceId);
@@ -364,3 +367,8 @@ export function refusalOf(err: unknown): unknown {
   return err;
 }
 
+/** Whether any approval step of the template has a reminder or timeout in working days. */
+function countsWorkingDays(def: Template): boolean {
+  for (const { step } of iterateSteps(def.flow)) if (step.kind === 'approval' && usesWorkingDays(step.time)) return true;
+  return false;
+}

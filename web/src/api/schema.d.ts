@@ -235,6 +235,31 @@ export interface paths {
         patch: operations["patch__api_v1_tenant"];
         trace?: never;
     };
+    "/api/v1/tenant/parameters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's parameters: effective values, platform defaults and which are defaults */
+        get: operations["get__api_v1_tenant_parameters"];
+        /**
+         * Replace every parameter (one left out goes back to the platform default)
+         * @description Checked as a whole before anything is written (422 `validation_failed`, each problem at its field path): never half-applied. A new digest time moves the daily digest schedule.
+         */
+        put: operations["put__api_v1_tenant_parameters"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change some parameters (`null` puts one back to the platform default)
+         * @description Checked as a whole before anything is written (422 `validation_failed`, each problem at its field path): never half-applied. A new digest time moves the daily digest schedule.
+         */
+        patch: operations["patch__api_v1_tenant_parameters"];
+        trace?: never;
+    };
     "/api/v1/departments": {
         parameters: {
             query?: never;
@@ -2566,7 +2591,7 @@ export interface components {
             /** @description OpenTelemetry trace id of the request (present when tracing is on) */
             traceId?: string;
         };
-        S27___schema0: {
+        S32___schema0: {
             id: string;
             code: string;
             name: string;
@@ -2576,15 +2601,15 @@ export interface components {
             sortOrder: number;
             createdAt: string;
             updatedAt: string;
-            children: components["schemas"]["S27___schema0"][];
+            children: components["schemas"]["S32___schema0"][];
         };
-        S106___schema0: {
+        S111___schema0: {
             id: string;
             name: string;
             parentId: string | null;
-            children: components["schemas"]["S106___schema0"][];
+            children: components["schemas"]["S111___schema0"][];
         };
-        S150___schema0: {
+        S155___schema0: {
             id: string;
             parentId: string | null;
             key: string;
@@ -2596,9 +2621,9 @@ export interface components {
             permissionCode: string | null;
             sortOrder: number;
             visible: boolean;
-            children: components["schemas"]["S150___schema0"][];
+            children: components["schemas"]["S155___schema0"][];
         };
-        S162___schema0: {
+        S167___schema0: {
             /** @constant */
             kind: "approval";
             id: string;
@@ -2774,14 +2799,14 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                when: components["schemas"]["S162___schema1"];
-                steps: components["schemas"]["S162___schema0"][];
+                when: components["schemas"]["S167___schema1"];
+                steps: components["schemas"]["S167___schema0"][];
             }[];
             default?: {
                 id: string;
                 /** @default Otherwise */
                 name: string;
-                steps: components["schemas"]["S162___schema0"][];
+                steps: components["schemas"]["S167___schema0"][];
             };
         } | {
             /** @constant */
@@ -2795,7 +2820,7 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                steps: components["schemas"]["S162___schema0"][];
+                steps: components["schemas"]["S167___schema0"][];
             }[];
         } | {
             /** @constant */
@@ -2823,12 +2848,12 @@ export interface components {
                 roleCode: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S162___schema2"];
+                    const: components["schemas"]["S167___schema2"];
                 };
                 userId?: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S162___schema2"];
+                    const: components["schemas"]["S167___schema2"];
                 };
             };
         } | {
@@ -2855,7 +2880,7 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S162___schema2"];
+                        const: components["schemas"]["S167___schema2"];
                     };
                 };
             };
@@ -2877,27 +2902,27 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S162___schema2"];
+                        const: components["schemas"]["S167___schema2"];
                     };
                 };
             };
         });
-        S162___schema1: {
+        S167___schema1: {
             field: string;
             /** @enum {string} */
             op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
             value: (string | number | boolean) | (string | number | boolean)[];
         } | {
-            all: components["schemas"]["S162___schema1"][];
+            all: components["schemas"]["S167___schema1"][];
         } | {
-            any: components["schemas"]["S162___schema1"][];
+            any: components["schemas"]["S167___schema1"][];
         } | {
-            not: components["schemas"]["S162___schema1"];
+            not: components["schemas"]["S167___schema1"];
         };
-        S162___schema2: string | number | boolean | null | components["schemas"]["S162___schema2"][] | {
-            [key: string]: components["schemas"]["S162___schema2"];
+        S167___schema2: string | number | boolean | null | components["schemas"]["S167___schema2"][] | {
+            [key: string]: components["schemas"]["S167___schema2"];
         };
-        S163___schema0: {
+        S168___schema0: {
             /** @constant */
             kind: "approval";
             id: string;
@@ -3073,14 +3098,14 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                when: components["schemas"]["S163___schema1"];
-                steps: components["schemas"]["S163___schema0"][];
+                when: components["schemas"]["S168___schema1"];
+                steps: components["schemas"]["S168___schema0"][];
             }[];
             default?: {
                 id: string;
                 /** @default Otherwise */
                 name: string;
-                steps: components["schemas"]["S163___schema0"][];
+                steps: components["schemas"]["S168___schema0"][];
             };
         } | {
             /** @constant */
@@ -3094,7 +3119,7 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                steps: components["schemas"]["S163___schema0"][];
+                steps: components["schemas"]["S168___schema0"][];
             }[];
         } | {
             /** @constant */
@@ -3122,12 +3147,12 @@ export interface components {
                 roleCode: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S163___schema2"];
+                    const: components["schemas"]["S168___schema2"];
                 };
                 userId?: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S163___schema2"];
+                    const: components["schemas"]["S168___schema2"];
                 };
             };
         } | {
@@ -3154,7 +3179,7 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S163___schema2"];
+                        const: components["schemas"]["S168___schema2"];
                     };
                 };
             };
@@ -3176,25 +3201,25 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S163___schema2"];
+                        const: components["schemas"]["S168___schema2"];
                     };
                 };
             };
         });
-        S163___schema1: {
+        S168___schema1: {
             field: string;
             /** @enum {string} */
             op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
             value: (string | number | boolean) | (string | number | boolean)[];
         } | {
-            all: components["schemas"]["S163___schema1"][];
+            all: components["schemas"]["S168___schema1"][];
         } | {
-            any: components["schemas"]["S163___schema1"][];
+            any: components["schemas"]["S168___schema1"][];
         } | {
-            not: components["schemas"]["S163___schema1"];
+            not: components["schemas"]["S168___schema1"];
         };
-        S163___schema2: string | number | boolean | null | components["schemas"]["S163___schema2"][] | {
-            [key: string]: components["schemas"]["S163___schema2"];
+        S168___schema2: string | number | boolean | null | components["schemas"]["S168___schema2"][] | {
+            [key: string]: components["schemas"]["S168___schema2"];
         };
     };
     responses: never;
@@ -4324,6 +4349,274 @@ export interface operations {
             };
         };
     };
+    get__api_v1_tenant_parameters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        values: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        platformDefaults: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        defaulted: ("workingDays" | "holidays" | "reminderLeadSeconds" | "digestTime" | "passwordPolicy" | "sessionLifetimeSeconds")[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put__api_v1_tenant_parameters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    workingDays?: number[];
+                    holidays?: string[];
+                    reminderLeadSeconds?: number;
+                    digestTime?: string;
+                    passwordPolicy?: {
+                        minLength: number;
+                        requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                    };
+                    sessionLifetimeSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        values: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        platformDefaults: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        defaulted: ("workingDays" | "holidays" | "reminderLeadSeconds" | "digestTime" | "passwordPolicy" | "sessionLifetimeSeconds")[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch__api_v1_tenant_parameters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    workingDays?: number[] | null;
+                    holidays?: string[] | null;
+                    reminderLeadSeconds?: number | null;
+                    digestTime?: string | null;
+                    passwordPolicy?: {
+                        minLength: number;
+                        requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                    } | null;
+                    sessionLifetimeSeconds?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        values: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        platformDefaults: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        defaulted: ("workingDays" | "holidays" | "reminderLeadSeconds" | "digestTime" | "passwordPolicy" | "sessionLifetimeSeconds")[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get__api_v1_departments: {
         parameters: {
             query?: {
@@ -4492,7 +4785,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S27___schema0"][];
+                        items: components["schemas"]["S32___schema0"][];
                     };
                 };
             };
@@ -7344,7 +7637,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["S106___schema0"][];
+                    "application/json": components["schemas"]["S111___schema0"][];
                 };
             };
             /** @description Problem */
@@ -9299,7 +9592,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S150___schema0"][];
+                        items: components["schemas"]["S155___schema0"][];
                     };
                 };
             };
@@ -9613,7 +9906,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S150___schema0"][];
+                        items: components["schemas"]["S155___schema0"][];
                     };
                 };
             };
@@ -9804,7 +10097,7 @@ export interface operations {
                         serialRule?: string;
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S163___schema0"][];
+                    flow?: components["schemas"]["S168___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -9822,7 +10115,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         } | {
@@ -9834,7 +10127,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         })[];
@@ -9848,7 +10141,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         } | {
@@ -9860,7 +10153,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         })[];
@@ -9971,7 +10264,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S162___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -9989,7 +10282,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10001,7 +10294,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10015,7 +10308,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10027,7 +10320,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10196,7 +10489,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S162___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10214,7 +10507,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10226,7 +10519,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10240,7 +10533,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10252,7 +10545,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10400,7 +10693,7 @@ export interface operations {
                         serialRule?: string;
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S163___schema0"][];
+                    flow?: components["schemas"]["S168___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -10418,7 +10711,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         } | {
@@ -10430,7 +10723,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         })[];
@@ -10444,7 +10737,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         } | {
@@ -10456,7 +10749,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         })[];
@@ -10567,7 +10860,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S162___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10585,7 +10878,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10597,7 +10890,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10611,7 +10904,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10623,7 +10916,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10940,7 +11233,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S162___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10958,7 +11251,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10970,7 +11263,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10984,7 +11277,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10996,7 +11289,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -11247,7 +11540,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S162___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -11265,7 +11558,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -11277,7 +11570,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -11291,7 +11584,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -11303,7 +11596,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -11768,7 +12061,7 @@ export interface operations {
                             serialRule?: string;
                         };
                         /** @default [] */
-                        flow?: components["schemas"]["S163___schema0"][];
+                        flow?: components["schemas"]["S168___schema0"][];
                         /**
                          * @default {
                          *       "onApproved": [],
@@ -11786,7 +12079,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S163___schema2"];
+                                        const: components["schemas"]["S168___schema2"];
                                     };
                                 };
                             } | {
@@ -11798,7 +12091,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S163___schema2"];
+                                        const: components["schemas"]["S168___schema2"];
                                     };
                                 };
                             })[];
@@ -11812,7 +12105,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S163___schema2"];
+                                        const: components["schemas"]["S168___schema2"];
                                     };
                                 };
                             } | {
@@ -11824,7 +12117,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S163___schema2"];
+                                        const: components["schemas"]["S168___schema2"];
                                     };
                                 };
                             })[];
