@@ -25,6 +25,7 @@ import { consoleConfigModule } from './console';
 import { temporalCodecModule } from './ops/temporal-codec.router';
 import { filesModule } from './files/router';
 import { dictionariesModule } from './dictionary/router';
+import { tenantParametersModule } from './parameters/router';
 import { errorsModule } from './errors/router';
 import { platformPackagesModule, platformTenantPackagesModule, tenantUsageModule } from './package/router';
 
@@ -34,6 +35,7 @@ export const modules: RouteModule[] = [
   apiKeysModule,
   tenantsModule,
   tenantUsageModule,
+  tenantParametersModule,
   departmentsModule,
   positionsModule,
   dictionariesModule,

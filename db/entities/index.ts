@@ -8,6 +8,7 @@ export * from './onboarding';
 export * from './files';
 export * from './dictionary';
 export * from './package';
+export * from './parameters';
 
 import { TenantSchema, DepartmentSchema, PositionSchema, UserSchema } from './user';
 import { PermissionSchema, RoleSchema, RolePermissionSchema, RoleDepartmentSchema, UserRoleSchema, MenuSchema } from './permission';
@@ -32,6 +33,7 @@ import { OnboardingTodoLinkSchema } from './onboarding';
 import { FileReferenceSchema, StoredFileSchema } from './files';
 import { DictionaryGroupSchema, DictionaryItemSchema } from './dictionary';
 import { PackageSchema, QuotaClaimSchema } from './package';
+import { TenantParameterSchema } from './parameters';
 
 /** Every entity, registered explicitly (no folder scanning: works the same in ts, jest and dist). */
 export const allEntities = [
@@ -75,4 +77,5 @@ export const allEntities = [
   DictionaryItemSchema,
   PackageSchema,
   QuotaClaimSchema,
+  TenantParameterSchema,
 ];

@@ -252,6 +252,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tenant/parameters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's parameters: effective values, platform defaults and which are defaults */
+        get: operations["get__api_v1_tenant_parameters"];
+        /**
+         * Replace every parameter (one left out goes back to the platform default)
+         * @description Checked as a whole before anything is written (422 `validation_failed`, each problem at its field path): never half-applied. A new digest time moves the daily digest schedule.
+         */
+        put: operations["put__api_v1_tenant_parameters"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change some parameters (`null` puts one back to the platform default)
+         * @description Checked as a whole before anything is written (422 `validation_failed`, each problem at its field path): never half-applied. A new digest time moves the daily digest schedule.
+         */
+        patch: operations["patch__api_v1_tenant_parameters"];
+        trace?: never;
+    };
     "/api/v1/departments": {
         parameters: {
             query?: never;
@@ -2662,7 +2687,7 @@ export interface components {
             /** @description OpenTelemetry trace id of the request (present when tracing is on) */
             traceId?: string;
         };
-        S28___schema0: {
+        S33___schema0: {
             id: string;
             code: string;
             name: string;
@@ -2672,15 +2697,15 @@ export interface components {
             sortOrder: number;
             createdAt: string;
             updatedAt: string;
-            children: components["schemas"]["S28___schema0"][];
+            children: components["schemas"]["S33___schema0"][];
         };
-        S107___schema0: {
+        S112___schema0: {
             id: string;
             name: string;
             parentId: string | null;
-            children: components["schemas"]["S107___schema0"][];
+            children: components["schemas"]["S112___schema0"][];
         };
-        S151___schema0: {
+        S156___schema0: {
             id: string;
             parentId: string | null;
             key: string;
@@ -2692,9 +2717,9 @@ export interface components {
             permissionCode: string | null;
             sortOrder: number;
             visible: boolean;
-            children: components["schemas"]["S151___schema0"][];
+            children: components["schemas"]["S156___schema0"][];
         };
-        S163___schema0: {
+        S168___schema0: {
             /** @constant */
             kind: "approval";
             id: string;
@@ -2870,14 +2895,14 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                when: components["schemas"]["S163___schema1"];
-                steps: components["schemas"]["S163___schema0"][];
+                when: components["schemas"]["S168___schema1"];
+                steps: components["schemas"]["S168___schema0"][];
             }[];
             default?: {
                 id: string;
                 /** @default Otherwise */
                 name: string;
-                steps: components["schemas"]["S163___schema0"][];
+                steps: components["schemas"]["S168___schema0"][];
             };
         } | {
             /** @constant */
@@ -2891,7 +2916,7 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                steps: components["schemas"]["S163___schema0"][];
+                steps: components["schemas"]["S168___schema0"][];
             }[];
         } | {
             /** @constant */
@@ -2919,12 +2944,12 @@ export interface components {
                 roleCode: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S163___schema2"];
+                    const: components["schemas"]["S168___schema2"];
                 };
                 userId?: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S163___schema2"];
+                    const: components["schemas"]["S168___schema2"];
                 };
             };
         } | {
@@ -2951,7 +2976,7 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S163___schema2"];
+                        const: components["schemas"]["S168___schema2"];
                     };
                 };
             };
@@ -2973,27 +2998,27 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S163___schema2"];
+                        const: components["schemas"]["S168___schema2"];
                     };
                 };
             };
         });
-        S163___schema1: {
+        S168___schema1: {
             field: string;
             /** @enum {string} */
             op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
             value: (string | number | boolean) | (string | number | boolean)[];
         } | {
-            all: components["schemas"]["S163___schema1"][];
+            all: components["schemas"]["S168___schema1"][];
         } | {
-            any: components["schemas"]["S163___schema1"][];
+            any: components["schemas"]["S168___schema1"][];
         } | {
-            not: components["schemas"]["S163___schema1"];
+            not: components["schemas"]["S168___schema1"];
         };
-        S163___schema2: string | number | boolean | null | components["schemas"]["S163___schema2"][] | {
-            [key: string]: components["schemas"]["S163___schema2"];
+        S168___schema2: string | number | boolean | null | components["schemas"]["S168___schema2"][] | {
+            [key: string]: components["schemas"]["S168___schema2"];
         };
-        S164___schema0: {
+        S169___schema0: {
             /** @constant */
             kind: "approval";
             id: string;
@@ -3169,14 +3194,14 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                when: components["schemas"]["S164___schema1"];
-                steps: components["schemas"]["S164___schema0"][];
+                when: components["schemas"]["S169___schema1"];
+                steps: components["schemas"]["S169___schema0"][];
             }[];
             default?: {
                 id: string;
                 /** @default Otherwise */
                 name: string;
-                steps: components["schemas"]["S164___schema0"][];
+                steps: components["schemas"]["S169___schema0"][];
             };
         } | {
             /** @constant */
@@ -3190,7 +3215,7 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                steps: components["schemas"]["S164___schema0"][];
+                steps: components["schemas"]["S169___schema0"][];
             }[];
         } | {
             /** @constant */
@@ -3218,12 +3243,12 @@ export interface components {
                 roleCode: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S164___schema2"];
+                    const: components["schemas"]["S169___schema2"];
                 };
                 userId?: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S164___schema2"];
+                    const: components["schemas"]["S169___schema2"];
                 };
             };
         } | {
@@ -3250,7 +3275,7 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S164___schema2"];
+                        const: components["schemas"]["S169___schema2"];
                     };
                 };
             };
@@ -3272,25 +3297,25 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S164___schema2"];
+                        const: components["schemas"]["S169___schema2"];
                     };
                 };
             };
         });
-        S164___schema1: {
+        S169___schema1: {
             field: string;
             /** @enum {string} */
             op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
             value: (string | number | boolean) | (string | number | boolean)[];
         } | {
-            all: components["schemas"]["S164___schema1"][];
+            all: components["schemas"]["S169___schema1"][];
         } | {
-            any: components["schemas"]["S164___schema1"][];
+            any: components["schemas"]["S169___schema1"][];
         } | {
-            not: components["schemas"]["S164___schema1"];
+            not: components["schemas"]["S169___schema1"];
         };
-        S164___schema2: string | number | boolean | null | components["schemas"]["S164___schema2"][] | {
-            [key: string]: components["schemas"]["S164___schema2"];
+        S169___schema2: string | number | boolean | null | components["schemas"]["S169___schema2"][] | {
+            [key: string]: components["schemas"]["S169___schema2"];
         };
     };
     responses: never;
@@ -4508,6 +4533,274 @@ export interface operations {
             };
         };
     };
+    get__api_v1_tenant_parameters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        values: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        platformDefaults: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        defaulted: ("workingDays" | "holidays" | "reminderLeadSeconds" | "digestTime" | "passwordPolicy" | "sessionLifetimeSeconds")[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put__api_v1_tenant_parameters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    workingDays?: number[];
+                    holidays?: string[];
+                    reminderLeadSeconds?: number;
+                    digestTime?: string;
+                    passwordPolicy?: {
+                        minLength: number;
+                        requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                    };
+                    sessionLifetimeSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        values: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        platformDefaults: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        defaulted: ("workingDays" | "holidays" | "reminderLeadSeconds" | "digestTime" | "passwordPolicy" | "sessionLifetimeSeconds")[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch__api_v1_tenant_parameters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    workingDays?: number[] | null;
+                    holidays?: string[] | null;
+                    reminderLeadSeconds?: number | null;
+                    digestTime?: string | null;
+                    passwordPolicy?: {
+                        minLength: number;
+                        requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                    } | null;
+                    sessionLifetimeSeconds?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        values: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        platformDefaults: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        defaulted: ("workingDays" | "holidays" | "reminderLeadSeconds" | "digestTime" | "passwordPolicy" | "sessionLifetimeSeconds")[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get__api_v1_departments: {
         parameters: {
             query?: {
@@ -4676,7 +4969,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S28___schema0"][];
+                        items: components["schemas"]["S33___schema0"][];
                     };
                 };
             };
@@ -7528,7 +7821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["S107___schema0"][];
+                    "application/json": components["schemas"]["S112___schema0"][];
                 };
             };
             /** @description Problem */
@@ -9483,7 +9776,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S151___schema0"][];
+                        items: components["schemas"]["S156___schema0"][];
                     };
                 };
             };
@@ -9797,7 +10090,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S151___schema0"][];
+                        items: components["schemas"]["S156___schema0"][];
                     };
                 };
             };
@@ -9988,7 +10281,7 @@ export interface operations {
                         serialRule?: string;
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S164___schema0"][];
+                    flow?: components["schemas"]["S169___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -10006,7 +10299,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S164___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         } | {
@@ -10018,7 +10311,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S164___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         })[];
@@ -10032,7 +10325,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S164___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         } | {
@@ -10044,7 +10337,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S164___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         })[];
@@ -10155,7 +10448,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S163___schema0"][];
+                            flow: components["schemas"]["S168___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10173,7 +10466,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -10185,7 +10478,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -10199,7 +10492,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -10211,7 +10504,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -10380,7 +10673,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S163___schema0"][];
+                            flow: components["schemas"]["S168___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10398,7 +10691,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -10410,7 +10703,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -10424,7 +10717,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -10436,7 +10729,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -10584,7 +10877,7 @@ export interface operations {
                         serialRule?: string;
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S164___schema0"][];
+                    flow?: components["schemas"]["S169___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -10602,7 +10895,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S164___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         } | {
@@ -10614,7 +10907,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S164___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         })[];
@@ -10628,7 +10921,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S164___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         } | {
@@ -10640,7 +10933,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S164___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         })[];
@@ -10751,7 +11044,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S163___schema0"][];
+                            flow: components["schemas"]["S168___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10769,7 +11062,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -10781,7 +11074,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -10795,7 +11088,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -10807,7 +11100,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -11124,7 +11417,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S163___schema0"][];
+                            flow: components["schemas"]["S168___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -11142,7 +11435,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -11154,7 +11447,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -11168,7 +11461,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -11180,7 +11473,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -11431,7 +11724,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S163___schema0"][];
+                            flow: components["schemas"]["S168___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -11449,7 +11742,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -11461,7 +11754,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -11475,7 +11768,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -11487,7 +11780,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S163___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -11952,7 +12245,7 @@ export interface operations {
                             serialRule?: string;
                         };
                         /** @default [] */
-                        flow?: components["schemas"]["S164___schema0"][];
+                        flow?: components["schemas"]["S169___schema0"][];
                         /**
                          * @default {
                          *       "onApproved": [],
@@ -11970,7 +12263,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S164___schema2"];
+                                        const: components["schemas"]["S169___schema2"];
                                     };
                                 };
                             } | {
@@ -11982,7 +12275,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S164___schema2"];
+                                        const: components["schemas"]["S169___schema2"];
                                     };
                                 };
                             })[];
@@ -11996,7 +12289,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S164___schema2"];
+                                        const: components["schemas"]["S169___schema2"];
                                     };
                                 };
                             } | {
@@ -12008,7 +12301,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S164___schema2"];
+                                        const: components["schemas"]["S169___schema2"];
                                     };
                                 };
                             })[];
