@@ -55,6 +55,7 @@ import { ProvisioningService } from './user/provisioning';
 import { OnboardingService } from './onboarding/service';
 import { FileService } from './files/service';
 import { DictionaryService } from './dictionary/service';
+import { PackageService } from './package/service';
 import { TenantParameterService } from './parameters/service';
 
 export interface Services {
@@ -95,6 +96,7 @@ export interface Services {
   onboarding: OnboardingService;
   files: FileService;
   dictionaries: DictionaryService;
+  packages: PackageService;
   tenantParameters: TenantParameterService;
 }
 
@@ -193,6 +195,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     onboarding: new OnboardingService(rt),
     files: new FileService(rt),
     dictionaries: new DictionaryService(rt),
+    packages: new PackageService(rt),
     tenantParameters: new TenantParameterService(rt),
   } satisfies Omit<Services, 'plans'>);
   rt.services.plans = new PlanService(rt, rt.services.todos);

@@ -27,12 +27,14 @@ import { filesModule } from './files/router';
 import { dictionariesModule } from './dictionary/router';
 import { tenantParametersModule } from './parameters/router';
 import { errorsModule } from './errors/router';
+import { platformPackagesModule, platformTenantPackagesModule, tenantUsageModule } from './package/router';
 
 export const modules: RouteModule[] = [
   authModule,
   meModule,
   apiKeysModule,
   tenantsModule,
+  tenantUsageModule,
   tenantParametersModule,
   departmentsModule,
   positionsModule,
@@ -65,4 +67,6 @@ export const modules: RouteModule[] = [
   consoleConfigModule,
   errorsModule,
   temporalCodecModule,
+  platformPackagesModule,
+  platformTenantPackagesModule,
 ];

@@ -6,7 +6,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { newId } from '../common/ids';
 import { hashPassword } from '../activities/auth/password';
-import { BUILTIN_ROLES, DEFAULT_MENUS, PERMISSION_CATALOG, type MenuSeed } from '../activities/permission/catalog';
+import { BUILTIN_ROLES, DEFAULT_MENUS, PERMISSION_CATALOG, TENANT_PERMISSION_CODES, type MenuSeed } from '../activities/permission/catalog';
 import { Department, DictionaryGroup, DictionaryItem, Menu, Permission, Position, Role, RolePermission, Tenant, User, UserRole, type DictionaryLabels } from './entities';
 import { seedPresetTemplates } from './seed-approval';
 
@@ -50,7 +50,8 @@ export async function syncPermissionCatalog(em: EntityManager): Promise<{ permis
     permissionsAdded++;
   }
   await em.flush();
-  const allCodes = PERMISSION_CATALOG.map((p) => p.code);
+  // Platform codes are never part of a tenant's "all" (see TENANT_PERMISSION_CODES).
+  const allCodes = TENANT_PERMISSION_CODES;
   const allRoles = BUILTIN_ROLES.filter((r) => r.permissions === 'all').map((r) => r.code);
   let grantsAdded = 0;
   for (const role of await em.find(Role, { code: { $in: allRoles }, builtin: true })) {
@@ -134,7 +135,7 @@ export async function seedTenantBasics(em: EntityManager, tenantId: string): Pro
     const existing = await em.findOne(Role, { tenantId, code: r.code });
     const role = existing ?? em.create(Role, { id: newId(), tenantId, code: r.code, name: r.name, dataScope: r.dataScope, builtin: true });
     if (!existing) {
-      const codes = r.permissions === 'all' ? PERMISSION_CATALOG.map((p) => p.code) : r.permissions;
+      const codes = r.permissions === 'all' ? TENANT_PERMISSION_CODES : r.permissions;
       for (const code of codes) em.create(RolePermission, { id: newId(), tenantId, roleId: role.id, permissionCode: code });
       await em.flush();
     }
@@ -162,7 +163,7 @@ export async function seedTenantBasics(em: EntityManager, tenantId: string): Pro
 export async function seedDemoData(em: EntityManager, opts: SeedOptions = {}) {
   const code = opts.tenantCode ?? DEMO.tenantCode;
   const logN = opts.scryptLogN ?? 17;
-  const tenant = await upsert(em, Tenant, { code }, () => ({ id: newId(), name: opts.tenantName ?? 'Acme Corporation', userQuota: 500 }));
+  const tenant = await upsert(em, Tenant, { code }, () => ({ id: newId(), name: opts.tenantName ?? 'Acme Corporation' }));
   const roles = await seedTenantBasics(em, tenant.id);
 
   // Org chart: Head office > Engineering > Platform; Head office > Finance; Head office > HR.

@@ -40,6 +40,7 @@ import {
 import { validateTemplate } from './validate-template';
 import { dryRun } from './dry-run';
 import { assertPublisherMayGrant } from './grant-rights';
+import { admitQuota } from '../package/quotas';
 
 /** JSON with object keys sorted: MySQL's JSON type reorders keys, so compare content, not text. */
 function canonicalJson(value: unknown): string {
@@ -104,6 +105,8 @@ export class TemplateService {
   async create(actor: Actor, draft: Template): Promise<TemplateDetailView> {
     const { tenantId } = actor;
     return this.em.fork().transactional(async (tx) => {
+      // The package's template quota, under the tenant lock (concurrent creates count in turn).
+      await admitQuota(tx, tenantId, 'templates');
       if (await tx.count(ApprovalTemplate, { tenantId, key: draft.key })) throw keyTaken(draft.key);
       const row = tx.create(ApprovalTemplate, {
         id: newId(),

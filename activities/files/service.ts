@@ -16,7 +16,8 @@ import type { Actor } from '../../common/actor';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldError } from '../../common/errors';
 import { newId } from '../../common/ids';
 import { offsetOf, pageOf, type Page } from '../../common/pagination';
-import { FileReference, StoredFile, Todo, type FileReferenceKind } from '../../db/entities';
+import { FileReference, StoredFile, Tenant, Todo, type FileReferenceKind } from '../../db/entities';
+import { admitQuota, checkQuota } from '../package/quotas';
 import type { FormSchema } from '../../workflows/approval/dsl';
 import { fileStoreFor, type FileStore } from './store';
 import { discard, receiveFiles, sniffContentType } from './upload';
@@ -53,16 +54,26 @@ export class FileService {
         }
       }
       if (problems.length) throw new ValidationError('These files are of a type that is not accepted', problems, 'file_type_not_allowed');
+      // A first look at the storage quota before the bytes go to the store (advisory: checked again below).
+      const adding = incoming.reduce((sum, f) => sum + f.size, 0);
       const em = this.rt.orm.em.fork();
-      const rows: StoredFile[] = [];
+      await checkQuota(em, await em.findOneOrFail(Tenant, { id: actor.tenantId }), 'storageBytes', adding);
+      const pending: { id: string; storageKey: string; f: (typeof incoming)[number] }[] = [];
       for (const f of incoming) {
         const id = newId();
         const storageKey = `${actor.tenantId}/${id}`;
         await this.store.putFile(storageKey, f.tempPath, { size: f.size, contentType: f.contentType });
         stored.push(storageKey);
-        rows.push(em.create(StoredFile, { id, tenantId: actor.tenantId, uploaderId: actor.userId, name: f.name, size: f.size, contentType: f.contentType, sha256: f.sha256, storageKey }));
+        pending.push({ id, storageKey, f });
       }
-      await em.flush();
+      // The rows are written under the tenant lock, after the storage quota is counted again, so
+      // concurrent uploads cannot together go over it; refused, the bytes stored are removed below.
+      const rows = await em.transactional(async (tx) => {
+        await admitQuota(tx, actor.tenantId, 'storageBytes', adding);
+        return pending.map(({ id, storageKey, f }) =>
+          tx.create(StoredFile, { id, tenantId: actor.tenantId, uploaderId: actor.userId, name: f.name, size: f.size, contentType: f.contentType, sha256: f.sha256, storageKey }),
+        );
+      });
       return { items: rows.map(toFileView) };
     } catch (err) {
       // Bytes stored without a row would be orphans nobody can reach or delete.

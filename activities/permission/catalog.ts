@@ -36,6 +36,8 @@ export const PERMISSIONS = {
   notificationAdmin: 'notification:admin',
   dictionaryRead: 'dictionary:read',
   dictionaryWrite: 'dictionary:write',
+  platformPackageRead: 'platform:package:read',
+  platformPackageWrite: 'platform:package:write',
 } as const;
 
 export type PermissionCode = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
@@ -72,7 +74,16 @@ export const PERMISSION_CATALOG: { code: PermissionCode; name: string; module: s
   { code: 'notification:admin', name: 'View notification deliveries', module: 'support' },
   { code: 'dictionary:read', name: 'View dictionaries', module: 'system' },
   { code: 'dictionary:write', name: 'Manage dictionaries and their items', module: 'system' },
+  { code: 'platform:package:read', name: 'View packages and any tenant\'s package and usage', module: 'platform' },
+  { code: 'platform:package:write', name: 'Create and change packages, assign them to tenants', module: 'platform' },
 ];
+
+/**
+ * Codes of the `platform` module act above tenants (packages, tenants themselves). They are
+ * granted only to platform operators, never by a tenant's "all permissions" role.
+ */
+export const PLATFORM_MODULE = 'platform';
+export const TENANT_PERMISSION_CODES: PermissionCode[] = PERMISSION_CATALOG.filter((p) => p.module !== PLATFORM_MODULE).map((p) => p.code);
 
 export interface BuiltinRole {
   code: string;

@@ -3,6 +3,7 @@ import type { Runtime } from '../runtime';
 import type { Actor } from '../../common/actor';
 import { pageOf, type Page, type PageQuery } from '../../common/pagination';
 import { Department, Permission, Role, RoleDepartment, RolePermission, User, UserRole } from '../../db/entities';
+import { PLATFORM_MODULE } from './catalog';
 
 /**
  * Which rows of users (and later approval instances) an actor may see: everything, or rows in
@@ -91,9 +92,10 @@ export class PermissionService {
   /**
    * The product's permission catalogue, grouped by module (modules and codes sorted). The
    * catalogue is global, not tenant data; the page runs over modules so a group is never split.
+   * The platform module is left out: no tenant role can hold its codes.
    */
   async catalogue(q: PageQuery): Promise<Page<PermissionGroup>> {
-    const rows = await this.em.find(Permission, {}, { orderBy: { module: 'asc', code: 'asc' } });
+    const rows = await this.em.find(Permission, { module: { $ne: PLATFORM_MODULE } }, { orderBy: { module: 'asc', code: 'asc' } });
     const groups = new Map<string, PermissionGroup>();
     for (const p of rows) {
       const group = groups.get(p.module) ?? { module: p.module, permissions: [] };

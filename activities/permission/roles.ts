@@ -17,6 +17,7 @@ import {
   type RoleView,
   type UpdateRoleInput,
 } from './schema';
+import { PLATFORM_MODULE } from './catalog';
 import { requireHoldsAll, requirePermission } from './guard';
 import { assertMayActOnUser, assertMayGrantRoles, assertScopeWithin } from './privilege';
 import { assertNotLastActiveAdmin, includesAdminRole } from './last-admin';
@@ -94,7 +95,7 @@ export class RoleService {
       const { permissions, departmentIds } = await this.validate(tx, tenantId, input, 'The role cannot be changed');
       const currentCodes = (await tx.find(RolePermission, { tenantId, roleId: id })).map((p) => p.permissionCode);
       if (role.code === TENANT_ADMIN_ROLE) {
-        const everything = (await tx.find(Permission, {}, { fields: ['code'] })).map((p) => p.code);
+        const everything = (await tx.find(Permission, { module: { $ne: PLATFORM_MODULE } }, { fields: ['code'] })).map((p) => p.code);
         if (input.dataScope !== 'all' || minus(everything, permissions).length || minus(permissions, everything).length) {
           throw new ConflictError('role_builtin', 'The tenant administrator role always holds every permission with the data scope "all"; only its name and description can change');
         }

@@ -11,6 +11,7 @@ import { ConflictError, ValidationError, type FieldError } from '../../common/er
 import { Department, Position, Role, Tenant, User, UserRole } from '../../db/entities';
 import { toActivityFailure } from '../../common/failures';
 import { assertMayGrantRoles } from '../permission/privilege';
+import { checkQuota } from '../package/quotas';
 import type { ProvisionedUserFields, ProvisionUserInput } from '../../workflows/provisioning/contract';
 
 export function createUserActivities(rt: Runtime) {
@@ -107,10 +108,6 @@ export async function precheckProvisioning(rt: Runtime, actor: Actor, input: Pro
     if (user.username === input.username) throw new ConflictError('username_taken', `The username ${input.username} is already taken in this tenant`);
     throw new ConflictError('email_taken', `The email ${input.email} is already used in this tenant`);
   }
-  if (!clash.length) {
-    const tenant = await em.findOneOrFail(Tenant, { id: tenantId });
-    if ((await em.count(User, { tenantId, deletedAt: null })) >= tenant.userQuota) {
-      throw new ConflictError('user_quota_exceeded', `The tenant's user quota (${tenant.userQuota}) is used up`, { quota: tenant.userQuota });
-    }
-  }
+  // Advisory like the rest: the create re-checks the package's user quota under the tenant lock.
+  if (!clash.length) await checkQuota(em, await em.findOneOrFail(Tenant, { id: tenantId }), 'users');
 }

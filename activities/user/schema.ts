@@ -3,7 +3,7 @@
  * workflow's input: one definition, so they cannot drift apart.
  */
 import { z } from 'zod';
-import type { Department, Position, Tenant, User } from '../../db/entities';
+import type { Department, Package, Position, Tenant, User } from '../../db/entities';
 import { PageQuery } from '../../common/pagination';
 import { iso, Name, QueryBool, SearchText, SortOrder, Uuid } from '../../common/schema';
 
@@ -31,7 +31,17 @@ export const UpdateTenantInput = z
   .strictObject({
     name: Name.optional(),
     timeZone: TimeZone.optional(),
-    userQuota: z.number().int().min(1).max(1_000_000).optional(),
+    /**
+     * Refused: the user quota is the package's, which only a platform operator assigns (a tenant
+     * admin raising their own quota would defeat it). Kept in the schema only to say so clearly.
+     */
+    userQuota: z
+      .unknown()
+      .optional()
+      .superRefine((v, ctx) => {
+        if (v !== undefined) ctx.addIssue({ code: 'custom', message: "the user quota comes from the tenant's package, which only a platform operator can change (GET /api/v1/tenant/usage shows it)" });
+      })
+      .describe('Not accepted: the quota comes from the package'),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'send at least one field to change' });
 export type UpdateTenantInput = z.input<typeof UpdateTenantInput>;
@@ -42,7 +52,9 @@ export const TenantView = z.object({
   name: z.string(),
   status: z.enum(['active', 'disabled']),
   timeZone: z.string(),
-  userQuota: z.number().int(),
+  /** The package's user quota (null: unlimited); all quotas: GET /api/v1/tenant/usage. */
+  userQuota: z.number().int().nullable(),
+  package: z.object({ code: z.string(), name: z.string() }),
   /** Non-deleted users, the number the quota is compared with. */
   usersCount: z.number().int(),
   createdAt: z.string(),
@@ -50,13 +62,14 @@ export const TenantView = z.object({
 });
 export type TenantView = z.infer<typeof TenantView>;
 
-export const toTenantView = (t: Tenant, usersCount: number): TenantView => ({
+export const toTenantView = (t: Tenant, pkg: Package, usersCount: number): TenantView => ({
   id: t.id,
   code: t.code,
   name: t.name,
   status: t.status,
   timeZone: t.timeZone,
-  userQuota: t.userQuota,
+  userQuota: pkg.maxUsers,
+  package: { code: pkg.code, name: pkg.name },
   usersCount,
   createdAt: t.createdAt.toISOString(),
   updatedAt: t.updatedAt.toISOString(),

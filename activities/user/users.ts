@@ -13,6 +13,7 @@ import { hashPassword, passwordProblems } from '../auth/password';
 import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from '../parameters/definitions';
 import { contains } from '../../common/query';
 import { lockTenant } from './tenant-lock';
+import { checkQuota } from '../package/quotas';
 import { assertMayActOnUser, assertMayGrantRoles } from '../permission/privilege';
 import { assertNotLastActiveAdmin } from '../permission/last-admin';
 import { parseInput } from '../../common/schema';
@@ -91,10 +92,8 @@ export class UserService {
         throw new ConflictError('username_taken', `The username ${input.username} is already taken in this tenant`);
       }
       if (await tx.count(User, { tenantId, email: input.email })) throw emailTaken(input.email);
-      const active = await tx.count(User, { tenantId, deletedAt: null });
-      if (active >= tenant.userQuota) {
-        throw new ConflictError('user_quota_exceeded', `The tenant's user quota (${tenant.userQuota}) is used up`, { quota: tenant.userQuota });
-      }
+      // The package's user quota, counted under the tenant lock taken above.
+      await checkQuota(tx, tenant, 'users');
       const user = tx.create(User, {
         id: newId(),
         tenantId,

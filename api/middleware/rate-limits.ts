@@ -2,7 +2,9 @@
  * Request limits in tiers, counted in Redis (rate-limiter-flexible) so every API process shares
  * the same counters: per client address (every `/api` call, before authentication too), and
  * once the caller is known per user (access tokens), per API key, and per tenant. The limits
- * and window come from RATE_LIMIT_* (common/config.ts); 0 turns a tier off.
+ * and window come from RATE_LIMIT_* (common/config.ts); 0 turns a tier off. The tenant tier's
+ * limit is the tenant's package's (`apiRequestsPerMinute`), RATE_LIMIT_PER_TENANT when the
+ * package sets none.
  *
  * Over a limit: 429 `rate_limited` with Retry-After. Every limited response carries
  * RateLimit-Limit / -Remaining / -Reset of the tier closest to its limit.
@@ -29,15 +31,27 @@ interface Hit {
   res: RateLimiterRes;
 }
 
+interface Entry {
+  limiter: RateLimiterRedis;
+  limit: number;
+}
+
 export class RateLimits {
-  private readonly limiters = new Map<Tier, { limiter: RateLimiterRedis; limit: number }>();
+  private readonly limiters = new Map<Tier, Entry>();
+  /** The tenant tier by limit: tenants on different packages count in the same keys, against their own limit. */
+  private readonly tenantLimiters = new Map<number, Entry>();
   private lastWarning = 0;
 
+  /**
+   * `tenantLimit`: the tenant tier's points per window for a tenant (its package's, else
+   * RATE_LIMIT_PER_TENANT; 0: none). Without it every tenant has RATE_LIMIT_PER_TENANT.
+   */
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly config: Runtime['config'],
     private readonly log: Logger,
     private readonly metrics?: Pick<Metrics, 'rateLimitRefusals'>,
+    private readonly tenantLimit?: (tenantId: string) => Promise<number>,
   ) {
     const limits: Record<Tier, number> = {
       ip: config.RATE_LIMIT_PER_IP,
@@ -46,17 +60,31 @@ export class RateLimits {
       apiKey: config.RATE_LIMIT_PER_API_KEY,
     };
     for (const [tier, limit] of Object.entries(limits) as [Tier, number][]) {
-      if (limit <= 0) continue;
-      const limiter = new RateLimiterRedis({
-        storeClient: redis,
-        keyPrefix: `ratelimit:${tier}`,
-        points: limit,
-        duration: config.RATE_LIMIT_WINDOW_SECONDS,
-        // Not connected: answer at once (and fail open) instead of queueing behind reconnects.
-        rejectIfRedisNotReady: true,
-      });
-      this.limiters.set(tier, { limiter, limit });
+      if (limit > 0) this.limiters.set(tier, this.limiter(tier, limit));
     }
+  }
+
+  private limiter(tier: Tier, limit: number): Entry {
+    const limiter = new RateLimiterRedis({
+      storeClient: this.redis,
+      // The tenant tier's key is also read by the usage view (activities/package/service.ts, tenantRequestCounterKey).
+      keyPrefix: `ratelimit:${tier}`,
+      points: limit,
+      duration: this.config.RATE_LIMIT_WINDOW_SECONDS,
+      // Not connected: answer at once (and fail open) instead of queueing behind reconnects.
+      rejectIfRedisNotReady: true,
+    });
+    return { limiter, limit };
+  }
+
+  /** The limiter that counts `key` of this tier, or none when the tier is off (for this tenant). */
+  private async entryFor(tier: Tier, key: string): Promise<Entry | undefined> {
+    if (tier !== 'tenant' || !this.tenantLimit) return this.limiters.get(tier);
+    const limit = await this.tenantLimit(key);
+    if (limit <= 0) return undefined;
+    let entry = this.tenantLimiters.get(limit);
+    if (!entry) this.tenantLimiters.set(limit, (entry = this.limiter('tenant', limit)));
+    return entry;
   }
 
   /**
@@ -68,7 +96,7 @@ export class RateLimits {
     let refused: Hit | undefined;
     await Promise.all(
       (Object.entries(keys) as [Tier, string][]).map(async ([tier, key]) => {
-        const entry = this.limiters.get(tier);
+        const entry = await this.entryFor(tier, key);
         if (!entry) return;
         try {
           hits.push({ tier, limit: entry.limit, res: await entry.limiter.consume(key, points) });
@@ -126,7 +154,7 @@ function setHeaders(ctx: Context, hit: Hit) {
 const byRuntime = new WeakMap<Runtime, RateLimits>();
 export function rateLimitsOf(rt: Runtime): RateLimits {
   let limits = byRuntime.get(rt);
-  if (!limits) byRuntime.set(rt, (limits = new RateLimits(rt.redis, rt.config, rt.log, rt.metrics)));
+  if (!limits) byRuntime.set(rt, (limits = new RateLimits(rt.redis, rt.config, rt.log, rt.metrics, (tenantId) => rt.services.packages.tenantRequestLimit(tenantId))));
   return limits;
 }
 

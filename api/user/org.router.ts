@@ -39,7 +39,7 @@ export const tenantsModule: RouteModule = {
     route({
       method: 'get',
       path: '/',
-      summary: 'The current tenant, with its user quota and how much of it is used',
+      summary: "The current tenant, with its package's user quota and how much of it is used",
       permission: P.tenantRead,
       response: TenantView,
       handler: ({ rt, actor }) => rt.services.tenants.current(actor),
@@ -47,12 +47,11 @@ export const tenantsModule: RouteModule = {
     route({
       method: 'patch',
       path: '/',
-      summary: 'Change the tenant name, time zone or user quota',
-      description: 'The quota cannot go below the current number of users (409 `quota_below_usage`).',
+      summary: 'Change the tenant name or time zone',
+      description: "The quotas are the package's, which only a platform operator assigns: `userQuota` is refused (422 at `body.userQuota`). All quotas and their usage: GET /api/v1/tenant/usage.",
       permission: P.tenantUpdate,
       body: UpdateTenantInput,
       response: TenantView,
-      errors: [409],
       handler: ({ rt, actor, body }) => rt.services.tenants.update(actor, body),
     }),
   ],

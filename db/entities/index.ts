@@ -7,6 +7,7 @@ export * from './approval-runtime';
 export * from './onboarding';
 export * from './files';
 export * from './dictionary';
+export * from './package';
 export * from './parameters';
 
 import { TenantSchema, DepartmentSchema, PositionSchema, UserSchema } from './user';
@@ -31,6 +32,7 @@ import { ApprovalInstanceSchema, ApprovalTaskSchema, ApprovalEventSchema } from 
 import { OnboardingTodoLinkSchema } from './onboarding';
 import { FileReferenceSchema, StoredFileSchema } from './files';
 import { DictionaryGroupSchema, DictionaryItemSchema } from './dictionary';
+import { PackageSchema, QuotaClaimSchema } from './package';
 import { TenantParameterSchema } from './parameters';
 
 /** Every entity, registered explicitly (no folder scanning: works the same in ts, jest and dist). */
@@ -73,5 +75,7 @@ export const allEntities = [
   FileReferenceSchema,
   DictionaryGroupSchema,
   DictionaryItemSchema,
+  PackageSchema,
+  QuotaClaimSchema,
   TenantParameterSchema,
 ];

@@ -1,18 +1,22 @@
 /** User module: tenants, departments (materialised-path tree), positions, users. */
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
+import { STANDARD_PACKAGE_ID } from './package';
 import { createdAtColumn, dateColumn, idColumn, refColumn, tenantColumn, updatedAtColumn } from './base';
 
 export type TenantStatus = 'active' | 'disabled';
 
 export class Tenant {
-  [OptionalProps]?: 'status' | 'userQuota' | 'timeZone' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'status' | 'packageId' | 'timeZone' | 'createdAt' | 'updatedAt';
   id!: string;
   /** Short code users type at login (`acme`). Unique across the platform. */
   code!: string;
   name!: string;
   status: TenantStatus = 'active';
-  /** Maximum number of non-deleted users; enforced when users are created. */
-  userQuota = 100;
+  /**
+   * The tenant's package (db/entities/package.ts): its quotas, the user quota among them, are
+   * the limits the tenant is held to. Only a platform operator changes it.
+   */
+  packageId = STANDARD_PACKAGE_ID;
   /** IANA zone for schedules and digests. */
   timeZone = 'UTC';
   createdAt = new Date();
@@ -22,12 +26,13 @@ export class Tenant {
 export const TenantSchema = new EntitySchema<Tenant>({
   class: Tenant,
   tableName: 'tenants',
+  indexes: [{ name: 'tenants_package_idx', properties: ['packageId'] }],
   properties: {
     id: idColumn,
     code: { type: 'string', length: 64, unique: 'tenants_code_unique' },
     name: { type: 'string', length: 200 },
     status: { type: 'string', length: 16 },
-    userQuota: { type: 'integer' },
+    packageId: { type: 'string', length: 36, fieldName: 'package_id' },
     timeZone: { type: 'string', length: 64 },
     createdAt: createdAtColumn,
     updatedAt: updatedAtColumn,

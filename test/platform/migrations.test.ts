@@ -10,7 +10,7 @@ import { initOrm, migrate, type Orm } from '../../db/orm';
 import { diffShapes, readSchemaShape } from '../../db/schema-compare';
 import { seedDemoData, syncPermissionCatalog } from '../../db/seed';
 import { sqliteMigrations } from '../../db/migrations/sqlite';
-import { Department, Menu, Role, RolePermission, Tenant, User, UserRole } from '../../db/entities';
+import { Department, Menu, Package, Role, RolePermission, STANDARD_PACKAGE_ID, Tenant, User, UserRole } from '../../db/entities';
 
 async function counts(orm: Orm) {
   const em = orm.em.fork();
@@ -69,7 +69,16 @@ describe('migrations', () => {
     const older = await initOrm({ kind: 'sqlite', file }, { auditChanges: false });
     try {
       await older.getMigrator().up({ to: sqliteMigrations[0].name });
-      await seedDemoData(older.em.fork(), { scryptLogN: 12 });
+      // Rows as that release wrote them (today's entities no longer fit its tables): two tenants
+      // with their own user quotas, which the packages migration turns into the standard package.
+      const sql = older.em.getConnection();
+      const now = Date.now();
+      for (const [id, code, quota] of [['t-1', 'acme', 300], ['t-2', 'beta', 120]] as const) {
+        await sql.execute('insert into tenants (id, code, name, status, user_quota, time_zone, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)', [id, code, code, 'active', quota, 'UTC', now, now]);
+      }
+      for (let i = 0; i < 6; i++) {
+        await sql.execute('insert into users (id, tenant_id, username, email, display_name, status, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)', [`u-${i}`, 't-1', `user${i}`, `user${i}@acme.example`, `User ${i}`, 'active', now, now]);
+      }
     } finally {
       await older.close(true);
     }
@@ -78,6 +87,15 @@ describe('migrations', () => {
       expect(await migrate(orm)).toEqual(sqliteMigrations.slice(1).map((m) => m.name));
       expect(await orm.getMigrator().checkMigrationNeeded()).toBe(false);
       expect((await counts(orm)).User).toBe(6);
+      // Every tenant is on the standard package, which keeps the largest quota a tenant had.
+      const em = orm.em.fork();
+      expect((await em.find(Tenant, {}, { orderBy: { code: 'asc' } })).map((t) => [t.code, t.packageId])).toEqual([
+        ['acme', STANDARD_PACKAGE_ID],
+        ['beta', STANDARD_PACKAGE_ID],
+      ]);
+      expect(await em.findOneOrFail(Package, { id: STANDARD_PACKAGE_ID })).toMatchObject({ code: 'standard', maxUsers: 300, maxTemplates: null });
+      // And the seed still runs on the upgraded database.
+      await seedDemoData(orm.em.fork(), { scryptLogN: 12 });
     } finally {
       await orm.close(true);
       rmSync(dir, { recursive: true, force: true });

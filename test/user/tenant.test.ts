@@ -1,5 +1,4 @@
 import { Tenant } from '../../db/entities';
-import { newUserBody } from './helpers';
 import { tenantWithTokens, useSuite } from '../harness/harness';
 
 const suite = useSuite();
@@ -14,7 +13,7 @@ describe('tenant settings', () => {
   it('shows the current tenant with its quota and user count', async () => {
     const res = await suite.api.get(T, t.tokens.admin);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: t.tenantId, code: t.tenantCode, userQuota: 500, usersCount: 6, timeZone: 'UTC', status: 'active' });
+    expect(res.body).toMatchObject({ id: t.tenantId, code: t.tenantCode, userQuota: 500, package: { code: 'standard', name: 'Standard' }, usersCount: 6, timeZone: 'UTC', status: 'active' });
     expect((await suite.api.get(T, t.tokens.alice)).status).toBe(403);
   });
 
@@ -36,18 +35,14 @@ describe('tenant settings', () => {
     expect(row).toMatchObject({ name: 'Renamed Inc', timeZone: 'UTC', code: t.tenantCode });
   });
 
-  it('refuses a quota below the current number of users, and the quota is enforced on create', async () => {
-    const below = await suite.api.patch(T, { userQuota: 5 }, t.tokens.admin);
-    expect(below.status).toBe(409);
-    expect(below.body.code).toBe('quota_below_usage');
-    expect((await suite.api.get(T, t.tokens.admin)).body.userQuota).toBe(500);
-
-    expect((await suite.api.patch(T, { userQuota: 7 }, t.tokens.admin)).body).toMatchObject({ userQuota: 7, usersCount: 6 });
-    expect((await suite.api.post('/api/v1/users', newUserBody(), t.tokens.admin)).status).toBe(201);
-    const full = await suite.api.post('/api/v1/users', newUserBody(), t.tokens.admin);
-    expect(full.status).toBe(409);
-    expect(full.body.code).toBe('user_quota_exceeded');
-    expect((await suite.api.get(T, t.tokens.admin)).body).toMatchObject({ userQuota: 7, usersCount: 7 });
+  it("refuses a user quota in PATCH: the quota is the package's (a platform operator's to change)", async () => {
+    const raise = await suite.api.patch(T, { userQuota: 1_000_000 }, t.tokens.admin);
+    expect(raise.status).toBe(422);
+    expect(raise.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.userQuota']);
+    expect(raise.body.errors[0].message).toContain('package');
+    // Not half-applied either: a name sent along is not saved.
+    expect((await suite.api.patch(T, { name: 'Sneaky', userQuota: 9 }, t.tokens.admin)).status).toBe(422);
+    expect((await suite.api.get(T, t.tokens.admin)).body).toMatchObject({ userQuota: 500, package: { code: 'standard' }, name: 'Renamed Inc' });
   });
 
   it('documents every user-module route, with its permission, in OpenAPI', async () => {

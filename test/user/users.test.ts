@@ -1,4 +1,5 @@
-import { Department, Tenant, User, UserRole } from '../../db/entities';
+import { Department, Package, User, UserRole } from '../../db/entities';
+import { putOnPackage } from '../package/helpers';
 import { verifyPassword } from '../../activities/auth/password';
 import { createRole, newUserBody } from './helpers';
 import { tenantWithTokens, useSuite } from '../harness/harness';
@@ -68,17 +69,17 @@ describe('users', () => {
     it('enforces the user quota, also under concurrent creation', async () => {
       const q = await tenantWithTokens(suite.rt);
       const em = suite.rt.orm.em.fork();
-      await em.nativeUpdate(Tenant, { id: q.tenantId }, { userQuota: 8 });
+      const pkg = await putOnPackage(suite.rt, q.tenantId, { maxUsers: 8 });
       expect((await suite.api.post(U, newUserBody(), q.tokens.admin)).status).toBe(201);
       expect((await suite.api.post(U, newUserBody(), q.tokens.admin)).status).toBe(201);
       const over = newUserBody();
       const res = await suite.api.post(U, over, q.tokens.admin);
       expect(res.status).toBe(409);
-      expect(res.body).toMatchObject({ code: 'user_quota_exceeded', quota: 8 });
+      expect(res.body).toMatchObject({ code: 'quota_exceeded', quota: 'users', limit: 8, usage: 8 });
       expect(await em.count(User, { tenantId: q.tenantId, username: over.username })).toBe(0);
 
       // One free place, five requests at once: exactly one gets it.
-      await em.nativeUpdate(Tenant, { id: q.tenantId }, { userQuota: 9 });
+      await em.nativeUpdate(Package, { id: pkg.id }, { maxUsers: 9 });
       const racing = await Promise.all(Array.from({ length: 5 }, () => suite.api.post(U, newUserBody(), q.tokens.admin)));
       expect(racing.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
       expect(await em.count(User, { tenantId: q.tenantId, deletedAt: null })).toBe(9);

@@ -43,6 +43,7 @@ import type { ApprovalStarted, InstanceDetail, StartApprovalRequest, TaskView, T
 import { AssigneeResolver } from '../assignees';
 import { checkForm } from '../dry-run';
 import { SerialNumbers } from './serials';
+import { claimRunningApproval, releaseRunningApproval } from '../../package/quotas';
 
 export const APPROVALS_PREFIX = '/api/v1/approvals';
 
@@ -97,10 +98,17 @@ export class ApprovalInstanceService {
       // Only templates that count working days carry the calendar (the input stays small otherwise).
       ...(countsWorkingDays(definition) ? { calendar: await this.rt.services.tenantParameters.calendarOf(tenantId) } : {}),
     };
+    // A place in the package's running-approvals quota, held until the workflow writes the
+    // request's row (a retried start keeps the place it has); given back if it does not start.
+    const claimed = await claimRunningApproval(this.rt.orm.em, tenantId, instanceId);
     // Referenced before the start, so the files cannot be deleted under a running request; taken back if it does not start.
-    const added = await files.reference(tenantId, uses.map((u) => u.fileId), 'approval', instanceId);
+    const added = await files.reference(tenantId, uses.map((u) => u.fileId), 'approval', instanceId).catch(async (err: unknown) => {
+      if (claimed) await releaseRunningApproval(this.rt.orm.em, tenantId, instanceId);
+      throw err;
+    });
     const release = async (err: unknown): Promise<never> => {
       await files.unreference(tenantId, { referenceIds: added });
+      if (claimed) await releaseRunningApproval(this.rt.orm.em, tenantId, instanceId);
       throw err;
     };
     const client = await this.rt.temporal().catch(release);
