@@ -2,7 +2,8 @@
 import type { Runtime } from '../runtime';
 import type { Actor } from '../../common/actor';
 import { pageOf, type Page, type PageQuery } from '../../common/pagination';
-import { Department, Permission, Role, RoleDepartment, RolePermission, User, UserRole } from '../../db/entities';
+import { Department, Permission, Role, RoleDepartment, RolePermission, Tenant, User, UserRole } from '../../db/entities';
+import { isPlatformPermission } from './catalog';
 
 /**
  * Which rows of users (and later approval instances) an actor may see: everything, or rows in
@@ -73,7 +74,10 @@ export class PermissionService {
     if (!links.length) return [];
     const roleIds = links.map((l) => l.roleId);
     const rows = await em.find(RolePermission, { tenantId, roleId: { $in: roleIds } });
-    return [...new Set(rows.map((r) => r.permissionCode))].sort();
+    let codes = [...new Set(rows.map((r) => r.permissionCode))];
+    // Last line of defence: a platform code held in a customer tenant (a bad row, a restored backup) grants nothing.
+    if (codes.some(isPlatformPermission) && (await em.findOne(Tenant, { id: tenantId }))?.kind !== 'platform') codes = codes.filter((c) => !isPlatformPermission(c));
+    return codes.sort();
   }
 
   /** The user's roles (tenant-scoped). */

@@ -7,6 +7,7 @@ export * from './approval-runtime';
 export * from './onboarding';
 export * from './files';
 export * from './dictionary';
+export * from './platform';
 
 import { TenantSchema, DepartmentSchema, PositionSchema, UserSchema } from './user';
 import { PermissionSchema, RoleSchema, RolePermissionSchema, RoleDepartmentSchema, UserRoleSchema, MenuSchema } from './permission';
@@ -30,6 +31,7 @@ import { ApprovalInstanceSchema, ApprovalTaskSchema, ApprovalEventSchema } from 
 import { OnboardingTodoLinkSchema } from './onboarding';
 import { FileReferenceSchema, StoredFileSchema } from './files';
 import { DictionaryGroupSchema, DictionaryItemSchema } from './dictionary';
+import { TenantAdminInvitationSchema } from './platform';
 
 /** Every entity, registered explicitly (no folder scanning: works the same in ts, jest and dist). */
 export const allEntities = [
@@ -71,4 +73,5 @@ export const allEntities = [
   FileReferenceSchema,
   DictionaryGroupSchema,
   DictionaryItemSchema,
+  TenantAdminInvitationSchema,
 ];
