@@ -55,6 +55,7 @@ import { ProvisioningService } from './user/provisioning';
 import { OnboardingService } from './onboarding/service';
 import { FileService } from './files/service';
 import { DictionaryService } from './dictionary/service';
+import { PlatformTenantService } from './platform/tenants';
 
 export interface Services {
   auth: AuthService;
@@ -94,6 +95,7 @@ export interface Services {
   onboarding: OnboardingService;
   files: FileService;
   dictionaries: DictionaryService;
+  platformTenants: PlatformTenantService;
 }
 
 export interface Runtime {
@@ -191,6 +193,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     onboarding: new OnboardingService(rt),
     files: new FileService(rt),
     dictionaries: new DictionaryService(rt),
+    platformTenants: new PlatformTenantService(rt),
   } satisfies Omit<Services, 'plans'>);
   rt.services.plans = new PlanService(rt, rt.services.todos);
   rt.services.todos.events.subscribe((event) => reportChecklistTodo(rt, event));

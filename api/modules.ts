@@ -26,6 +26,7 @@ import { temporalCodecModule } from './ops/temporal-codec.router';
 import { filesModule } from './files/router';
 import { dictionariesModule } from './dictionary/router';
 import { errorsModule } from './errors/router';
+import { platformTenantsModule } from './platform/tenants.router';
 
 export const modules: RouteModule[] = [
   authModule,
@@ -63,4 +64,5 @@ export const modules: RouteModule[] = [
   consoleConfigModule,
   errorsModule,
   temporalCodecModule,
+  platformTenantsModule,
 ];
