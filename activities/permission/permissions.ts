@@ -96,8 +96,10 @@ export class PermissionService {
    * The product's permission catalogue, grouped by module (modules and codes sorted). The
    * catalogue is global, not tenant data; the page runs over modules so a group is never split.
    */
-  async catalogue(q: PageQuery): Promise<Page<PermissionGroup>> {
-    const rows = await this.em.find(Permission, {}, { orderBy: { module: 'asc', code: 'asc' } });
+  async catalogue(actor: Actor, q: PageQuery): Promise<Page<PermissionGroup>> {
+    // A customer tenant cannot hold the platform scope, so its admins are not offered it.
+    const customer = (await this.em.findOne(Tenant, { id: actor.tenantId }))?.kind !== 'platform';
+    const rows = (await this.em.find(Permission, {}, { orderBy: { module: 'asc', code: 'asc' } })).filter((p) => !(customer && isPlatformPermission(p.code)));
     const groups = new Map<string, PermissionGroup>();
     for (const p of rows) {
       const group = groups.get(p.module) ?? { module: p.module, permissions: [] };
