@@ -2541,6 +2541,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List customer tenants (by code), optionally by status
+         * @description Platform operators only: a customer tenant cannot hold the platform permissions, so its users get 403.
+         */
+        get: operations["get__api_v1_platform_tenants"];
+        put?: never;
+        /**
+         * Create a tenant (durable onboarding saga)
+         * @description Starts `tenant-onboarding:<code>`: tenant row → built-in roles, menus and preset templates → the first tenant administrator, invited by mail with an activation link (`POST /api/v1/onboarding/activate`) → digest schedule → the tenant opens. A failure undoes the steps done, newest first. Answers 202 at once with the Location of the tenant (its `onboarding` is the progress); the same code again answers the same saga. Platform operators only: a customer tenant cannot hold the platform permissions, so its users get 403.
+         */
+        post: operations["post__api_v1_platform_tenants"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a tenant with the progress of its onboarding (and deletion)
+         * @description Platform operators only: a customer tenant cannot hold the platform permissions, so its users get 403.
+         */
+        get: operations["get__api_v1_platform_tenants_code"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a suspended tenant (batched workflow, report at /deletion)
+         * @description Only a suspended tenant (409 `tenant_state_invalid` otherwise). Starts `tenant-deletion:<code>`, which removes its rows table by table in batches, its schedule and the tenant row, and reports the rows removed per table. Platform operators only: a customer tenant cannot hold the platform permissions, so its users get 403.
+         */
+        delete: operations["delete__api_v1_platform_tenants_code"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{code}/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend a tenant: logins, tokens and API keys refused (`tenant_suspended`), schedules paused; running workflows go on
+         * @description Platform operators only: a customer tenant cannot hold the platform permissions, so its users get 403.
+         */
+        post: operations["post__api_v1_platform_tenants_code_suspend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{code}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a suspended tenant (logins again, schedules unpaused)
+         * @description Platform operators only: a customer tenant cannot hold the platform permissions, so its users get 403.
+         */
+        post: operations["post__api_v1_platform_tenants_code_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{code}/deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A tenant deletion's progress and final report (rows removed per table)
+         * @description Platform operators only: a customer tenant cannot hold the platform permissions, so its users get 403.
+         */
+        get: operations["get__api_v1_platform_tenants_code_deletion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2555,7 +2663,7 @@ export interface components {
              * @description Stable machine-readable error code; GET /api/v1/errors lists each with its status and meaning
              * @enum {string}
              */
-            code: "account_disabled" | "action_not_allowed" | "already_onboarded" | "already_provisioned" | "announcement_already_published" | "announcement_not_found" | "announcement_published" | "api_key_expired" | "api_key_invalid" | "api_key_not_allowed" | "api_key_not_found" | "api_key_revoked" | "approval_closed" | "approval_exists" | "approval_not_found" | "attachment_invalid" | "audit_purge_closed" | "audit_purge_exists" | "audit_purge_not_found" | "bad_request" | "cannot_delete_self" | "cannot_disable_self" | "cannot_remove_own_admin" | "checklist_item_not_found" | "codec_operator_only" | "codec_unknown_namespace" | "dedupe_key_conflict" | "department_cycle" | "department_not_empty" | "department_not_found" | "department_too_deep" | "dependency_unavailable" | "dictionary_code_taken" | "dictionary_item_code_taken" | "dictionary_item_not_found" | "dictionary_not_found" | "dictionary_platform_readonly" | "digest_closed" | "digest_exists" | "digest_not_found" | "duplicate" | "email_taken" | "expires_in_past" | "file_deleted" | "file_in_use" | "file_not_found" | "file_too_large" | "file_type_not_allowed" | "forbidden" | "form_invalid" | "grant_role_closed" | "grant_role_exists" | "grant_role_not_found" | "initiator_cannot_approve" | "instance_finished" | "instance_not_returned" | "instance_not_running" | "instance_not_stalled" | "internal_error" | "invalid_activation_token" | "invalid_credentials" | "invalid_cursor" | "last_tenant_admin" | "login_locked" | "malformed_json" | "menu_cycle" | "menu_has_children" | "menu_key_taken" | "menu_not_found" | "message_not_found" | "multipart_invalid" | "multipart_required" | "no_file" | "no_recipients" | "not_file_uploader" | "not_initiator" | "not_participant" | "not_task_holder" | "onboarding_closed" | "onboarding_exists" | "onboarding_not_found" | "onboarding_unavailable" | "payload_decode_failed" | "payload_too_large" | "permission_denied" | "permission_escalation" | "plan_item_not_found" | "plan_not_found" | "position_code_taken" | "position_in_use" | "position_not_found" | "provisioning_closed" | "provisioning_exists" | "provisioning_not_found" | "quota_below_usage" | "rate_limited" | "reason_required" | "reconcile_closed" | "reconcile_exists" | "reconcile_not_found" | "refresh_token_expired" | "refresh_token_invalid" | "refresh_token_reused" | "reminder_closed" | "reminder_exists" | "reminder_not_found" | "role_builtin" | "role_code_taken" | "role_in_use" | "role_not_found" | "route_not_found" | "scheduler_unavailable" | "scope_escalation" | "session_not_found" | "session_required" | "step_not_passed" | "task_not_found" | "task_not_open" | "template_disabled" | "template_invalid" | "template_key_immutable" | "template_key_taken" | "template_not_found" | "template_not_published" | "template_not_startable" | "template_publish_conflict" | "template_published" | "template_unchanged" | "template_version_missing" | "template_version_not_found" | "tenant_disabled" | "tenant_not_found" | "todo_not_found" | "token_expired" | "token_invalid" | "token_revoked" | "too_many_files" | "too_many_recipients" | "unauthorized" | "unsupported_media_type" | "update_rejected" | "urge_too_soon" | "user_not_found" | "user_outranks_actor" | "user_quota_exceeded" | "username_taken" | "validation_failed" | "workflow_already_started" | "workflow_not_found" | "wrong_password";
+            code: "account_disabled" | "action_not_allowed" | "already_onboarded" | "already_provisioned" | "announcement_already_published" | "announcement_not_found" | "announcement_published" | "api_key_expired" | "api_key_invalid" | "api_key_not_allowed" | "api_key_not_found" | "api_key_revoked" | "approval_closed" | "approval_exists" | "approval_not_found" | "attachment_invalid" | "audit_purge_closed" | "audit_purge_exists" | "audit_purge_not_found" | "bad_request" | "cannot_delete_self" | "cannot_disable_self" | "cannot_remove_own_admin" | "checklist_item_not_found" | "codec_operator_only" | "codec_unknown_namespace" | "dedupe_key_conflict" | "department_cycle" | "department_not_empty" | "department_not_found" | "department_too_deep" | "dependency_unavailable" | "dictionary_code_taken" | "dictionary_item_code_taken" | "dictionary_item_not_found" | "dictionary_not_found" | "dictionary_platform_readonly" | "digest_closed" | "digest_exists" | "digest_not_found" | "duplicate" | "email_taken" | "expires_in_past" | "file_deleted" | "file_in_use" | "file_not_found" | "file_too_large" | "file_type_not_allowed" | "forbidden" | "form_invalid" | "grant_role_closed" | "grant_role_exists" | "grant_role_not_found" | "initiator_cannot_approve" | "instance_finished" | "instance_not_returned" | "instance_not_running" | "instance_not_stalled" | "internal_error" | "invalid_activation_token" | "invalid_credentials" | "invalid_cursor" | "last_tenant_admin" | "login_locked" | "malformed_json" | "menu_cycle" | "menu_has_children" | "menu_key_taken" | "menu_not_found" | "message_not_found" | "multipart_invalid" | "multipart_required" | "no_file" | "no_recipients" | "not_file_uploader" | "not_initiator" | "not_participant" | "not_task_holder" | "onboarding_closed" | "onboarding_exists" | "onboarding_not_found" | "onboarding_unavailable" | "payload_decode_failed" | "payload_too_large" | "permission_denied" | "permission_escalation" | "plan_item_not_found" | "plan_not_found" | "position_code_taken" | "position_in_use" | "position_not_found" | "provisioning_closed" | "provisioning_exists" | "provisioning_not_found" | "quota_below_usage" | "rate_limited" | "reason_required" | "reconcile_closed" | "reconcile_exists" | "reconcile_not_found" | "refresh_token_expired" | "refresh_token_invalid" | "refresh_token_reused" | "reminder_closed" | "reminder_exists" | "reminder_not_found" | "role_builtin" | "role_code_taken" | "role_in_use" | "role_not_found" | "route_not_found" | "scheduler_unavailable" | "scope_escalation" | "session_not_found" | "session_required" | "step_not_passed" | "task_not_found" | "task_not_open" | "template_disabled" | "template_invalid" | "template_key_immutable" | "template_key_taken" | "template_not_found" | "template_not_published" | "template_not_startable" | "template_publish_conflict" | "template_published" | "template_unchanged" | "template_version_missing" | "template_version_not_found" | "tenant_code_taken" | "tenant_deletion_closed" | "tenant_deletion_exists" | "tenant_deletion_not_found" | "tenant_disabled" | "tenant_not_found" | "tenant_onboarding_closed" | "tenant_onboarding_exists" | "tenant_onboarding_not_found" | "tenant_state_invalid" | "tenant_suspended" | "todo_not_found" | "token_expired" | "token_invalid" | "token_revoked" | "too_many_files" | "too_many_recipients" | "unauthorized" | "unsupported_media_type" | "update_rejected" | "urge_too_soon" | "user_not_found" | "user_outranks_actor" | "user_quota_exceeded" | "username_taken" | "validation_failed" | "workflow_already_started" | "workflow_not_found" | "wrong_password";
             errors?: {
                 path?: string;
                 message?: string;
@@ -4193,7 +4301,7 @@ export interface operations {
                         code: string;
                         name: string;
                         /** @enum {string} */
-                        status: "active" | "disabled";
+                        status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
                         timeZone: string;
                         userQuota: number;
                         usersCount: number;
@@ -4268,7 +4376,7 @@ export interface operations {
                         code: string;
                         name: string;
                         /** @enum {string} */
-                        status: "active" | "disabled";
+                        status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
                         timeZone: string;
                         userQuota: number;
                         usersCount: number;
@@ -19382,6 +19490,623 @@ export interface operations {
             };
             /** @description Problem */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_platform_tenants: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            code: string;
+                            name: string;
+                            /** @enum {string} */
+                            status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
+                            timeZone: string;
+                            userQuota: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_platform_tenants: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                    name: string;
+                    timeZone?: string;
+                    /** @default 100 */
+                    userQuota?: number;
+                    admin: {
+                        username: string;
+                        /** Format: email */
+                        email: string;
+                        displayName: string;
+                    };
+                    /** @default 604800000 */
+                    invitationTtlMs?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        workflowId: string;
+                        statusUrl: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_platform_tenants_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        code: string;
+                        name: string;
+                        /** @enum {string} */
+                        status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
+                        timeZone: string;
+                        userQuota: number;
+                        createdAt: string;
+                        updatedAt: string;
+                        usersCount: number;
+                        onboarding: {
+                            workflowId: string;
+                            /** @enum {string} */
+                            execution: "running" | "completed" | "failed" | "cancelled" | "terminated" | "timed_out" | "continued_as_new" | "unknown";
+                            startedAt: string;
+                            closedAt: string | null;
+                            error: string | null;
+                            progress: {
+                                code: string;
+                                /** @enum {string} */
+                                status: "running" | "compensating" | "completed" | "compensated";
+                                tenantId: string | null;
+                                adminUserId: string | null;
+                                stepsDone: ("tenant" | "basics" | "admin" | "schedule" | "activate")[];
+                                currentStep: ("tenant" | "basics" | "admin" | "schedule" | "activate") | null;
+                                compensations: {
+                                    /** @enum {string} */
+                                    step: "tenant" | "basics" | "admin" | "schedule" | "activate";
+                                    /** @enum {string} */
+                                    status: "done" | "failed";
+                                    detail: string;
+                                }[];
+                                error: string | null;
+                            } | null;
+                        } | null;
+                        deletion: {
+                            workflowId: string;
+                            /** @enum {string} */
+                            execution: "running" | "completed" | "failed" | "cancelled" | "terminated" | "timed_out" | "continued_as_new" | "unknown";
+                            startedAt: string;
+                            closedAt: string | null;
+                            error: string | null;
+                            report: {
+                                code: string;
+                                removed: {
+                                    [key: string]: number;
+                                };
+                                total: number;
+                                scheduleDeleted: boolean;
+                                finishedAt: string | null;
+                            } | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete__api_v1_platform_tenants_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        workflowId: string;
+                        statusUrl: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_platform_tenants_code_suspend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        code: string;
+                        name: string;
+                        /** @enum {string} */
+                        status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
+                        timeZone: string;
+                        userQuota: number;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_platform_tenants_code_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        code: string;
+                        name: string;
+                        /** @enum {string} */
+                        status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
+                        timeZone: string;
+                        userQuota: number;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_platform_tenants_code_deletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        workflowId: string;
+                        /** @enum {string} */
+                        execution: "running" | "completed" | "failed" | "cancelled" | "terminated" | "timed_out" | "continued_as_new" | "unknown";
+                        startedAt: string;
+                        closedAt: string | null;
+                        error: string | null;
+                        report: {
+                            code: string;
+                            removed: {
+                                [key: string]: number;
+                            };
+                            total: number;
+                            scheduleDeleted: boolean;
+                            finishedAt: string | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
