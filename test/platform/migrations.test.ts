@@ -69,7 +69,14 @@ describe('migrations', () => {
     const older = await initOrm({ kind: 'sqlite', file }, { auditChanges: false });
     try {
       await older.getMigrator().up({ to: sqliteMigrations[0].name });
-      await seedDemoData(older.em.fork(), { scryptLogN: 12 });
+      // Rows as that release wrote them, in its own schema: today's seed writes columns added
+      // since (tenants.kind…), which an older database does not have yet.
+      const conn = older.em.getConnection();
+      const now = Date.now();
+      await conn.execute(`insert into tenants (id, code, name, status, user_quota, time_zone, created_at, updated_at) values ('t-old', 'acme', 'Acme', 'active', 500, 'UTC', ${now}, ${now})`);
+      for (let i = 0; i < 6; i++) {
+        await conn.execute(`insert into users (id, tenant_id, username, email, display_name, status, created_at, updated_at) values ('u-${i}', 't-old', 'user${i}', 'user${i}@acme.example', 'User ${i}', 'active', ${now}, ${now})`);
+      }
     } finally {
       await older.close(true);
     }
@@ -78,6 +85,8 @@ describe('migrations', () => {
       expect(await migrate(orm)).toEqual(sqliteMigrations.slice(1).map((m) => m.name));
       expect(await orm.getMigrator().checkMigrationNeeded()).toBe(false);
       expect((await counts(orm)).User).toBe(6);
+      // Tenants that existed before the platform scope are customers.
+      expect((await orm.em.fork().findOneOrFail(Tenant, { code: 'acme' })).kind).toBe('customer');
     } finally {
       await orm.close(true);
       rmSync(dir, { recursive: true, force: true });
