@@ -7,7 +7,7 @@
  *   RECORD_HISTORIES=1 TEST_DB_NAME=signoff_test_platform npx jest test/platform/tenants/replay
  */
 import { join } from 'node:path';
-import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../../harness/replay';
+import { exportClearHistory, itReplaysCommittedHistory, recordingIt } from '../../harness/replay';
 import { createTenant, uniqueCode } from '../../harness/harness';
 import { TENANTS, closedRun, createBody, startPlatformEnv } from './helpers';
 
@@ -23,21 +23,21 @@ describe('tenant processes replay', () => {
       const happy = await env.api.post(TENANTS, createBody(uniqueCode('replay-')), env.operator.token);
       const h = await closedRun(env, happy.body.workflowId);
       expect(h.status).toBe('COMPLETED');
-      exportHistory(env.rt.config, happy.body.workflowId, h.runId, HAPPY);
+      await exportClearHistory(env.rt.config, happy.body.workflowId, HAPPY);
 
       const code = uniqueCode('replayf-');
       env.failAt.set(code, 'schedule');
       const failed = await env.api.post(TENANTS, createBody(code), env.operator.token);
       const f = await closedRun(env, failed.body.workflowId);
       expect(f.status).toBe('FAILED');
-      exportHistory(env.rt.config, failed.body.workflowId, f.runId, COMPENSATED);
+      await exportClearHistory(env.rt.config, failed.body.workflowId, COMPENSATED);
 
       const victim = await createTenant(env.rt);
       await env.api.post(`${TENANTS}/${victim.tenantCode}/suspend`, undefined, env.operator.token);
       const deletion = await env.api.delete(`${TENANTS}/${victim.tenantCode}`, env.operator.token);
       const d = await closedRun(env, deletion.body.workflowId);
       expect(d.status).toBe('COMPLETED');
-      exportHistory(env.rt.config, deletion.body.workflowId, d.runId, DELETION);
+      await exportClearHistory(env.rt.config, deletion.body.workflowId, DELETION);
     } finally {
       await env.close();
     }
