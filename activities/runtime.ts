@@ -56,6 +56,7 @@ import { OnboardingService } from './onboarding/service';
 import { FileService } from './files/service';
 import { DictionaryService } from './dictionary/service';
 import { PlatformTenantService } from './platform/tenants';
+import { TenantParameterService } from './parameters/service';
 
 export interface Services {
   auth: AuthService;
@@ -96,6 +97,7 @@ export interface Services {
   files: FileService;
   dictionaries: DictionaryService;
   platformTenants: PlatformTenantService;
+  tenantParameters: TenantParameterService;
 }
 
 export interface Runtime {
@@ -194,6 +196,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     files: new FileService(rt),
     dictionaries: new DictionaryService(rt),
     platformTenants: new PlatformTenantService(rt),
+    tenantParameters: new TenantParameterService(rt),
   } satisfies Omit<Services, 'plans'>);
   rt.services.plans = new PlanService(rt, rt.services.todos);
   rt.services.todos.events.subscribe((event) => reportChecklistTodo(rt, event));

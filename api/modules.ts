@@ -25,6 +25,7 @@ import { consoleConfigModule } from './console';
 import { temporalCodecModule } from './ops/temporal-codec.router';
 import { filesModule } from './files/router';
 import { dictionariesModule } from './dictionary/router';
+import { tenantParametersModule } from './parameters/router';
 import { errorsModule } from './errors/router';
 import { platformTenantsModule } from './platform/tenants.router';
 
@@ -33,6 +34,7 @@ export const modules: RouteModule[] = [
   meModule,
   apiKeysModule,
   tenantsModule,
+  tenantParametersModule,
   departmentsModule,
   positionsModule,
   dictionariesModule,

@@ -12,7 +12,7 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import type { FieldError } from '../../common/errors';
 import { Department, DictionaryGroup, Position, Role, User } from '../../db/entities';
-import { TemplateDefinition, formatPath, type AssigneeRule, type Condition, type FormField, type Step, type Template, type ValueMapping, type ValueSource, INITIATOR_ATTRIBUTES, OPS_BY_KIND, isInitiatorAttribute, operandKindOf, scalarFits, type OperandKind, DurationError, parseDuration, iterateSteps, returnTargets, type PathPart, refProblem, HOOK_WORKFLOW_TYPES, parseSerialRule, SerialRuleError, isSystemActivity, SYSTEM_ACTIVITIES } from '../../workflows/approval/dsl';
+import { TemplateDefinition, formatPath, type AssigneeRule, type Condition, type FormField, type Step, type Template, type ValueMapping, type ValueSource, INITIATOR_ATTRIBUTES, OPS_BY_KIND, isInitiatorAttribute, operandKindOf, scalarFits, type OperandKind, DurationError, parseDuration, workingDaysOf, workingDaysProblem, iterateSteps, returnTargets, type PathPart, refProblem, HOOK_WORKFLOW_TYPES, parseSerialRule, SerialRuleError, isSystemActivity, SYSTEM_ACTIVITIES } from '../../workflows/approval/dsl';
 import { literalInternalHost, webhookHostAllowed } from './instances/webhook-target';
 
 export type TemplateProblem = FieldError & { code: string };
@@ -131,6 +131,25 @@ function checkRule(rule: AssigneeRule, at: PathPart[], fields: Map<string, FormF
   }
 }
 
+/**
+ * A reminder or timeout may also be counted in working days (`P2WD`, `2wd`) on the tenant's
+ * calendar. Returns the length for comparisons: working days as whole days (a lower bound of the
+ * real wait, which weekends and holidays only stretch), clock durations in ms.
+ */
+function checkStepDuration(value: string | undefined, at: PathPart[], p: Problems): { ms: number; workingDays: boolean } | null {
+  if (value === undefined) return null;
+  if (workingDaysOf(value) !== null) {
+    const problem = workingDaysProblem(value);
+    if (problem) {
+      p.add(at, 'invalid_duration', `"${value}" is not a valid duration: ${problem}`);
+      return null;
+    }
+    return { ms: workingDaysOf(value)! * 86_400_000, workingDays: true };
+  }
+  const ms = checkDuration(value, at, p);
+  return ms === null ? null : { ms, workingDays: false };
+}
+
 function checkDuration(value: string | undefined, at: PathPart[], p: Problems): number | null {
   if (value === undefined) return null;
   try {
@@ -172,16 +191,17 @@ function checkStep(step: Step, at: PathPart[], ctx: { fields: Map<string, FormFi
       const time = step.time;
       if (time) {
         const t = [...at, 'time'];
-        const remindAfter = checkDuration(time.remindAfter, [...t, 'remindAfter'], p);
+        const remindAfter = checkStepDuration(time.remindAfter, [...t, 'remindAfter'], p);
         checkDuration(time.remindEvery, [...t, 'remindEvery'], p);
-        const timeoutAfter = checkDuration(time.timeoutAfter, [...t, 'timeoutAfter'], p);
+        const timeoutAfter = checkStepDuration(time.timeoutAfter, [...t, 'timeoutAfter'], p);
         if (time.remindMaxTimes !== undefined && time.remindEvery === undefined) p.add([...t, 'remindMaxTimes'], 'incomplete_setting', 'remindMaxTimes needs remindEvery');
         if (time.timeoutAfter !== undefined && !time.timeoutAction) p.add([...t, 'timeoutAction'], 'incomplete_setting', 'timeoutAfter needs a timeoutAction');
         if (time.timeoutAction && time.timeoutAfter === undefined) p.add([...t, 'timeoutAfter'], 'incomplete_setting', 'timeoutAction needs timeoutAfter');
         const action = time.timeoutAction;
         if (action?.type === 'escalate' && action.to === 'role' && !action.roleCode) p.add([...t, 'timeoutAction', 'roleCode'], 'incomplete_setting', 'escalating to a role needs roleCode');
         if (action?.type === 'escalate' && action.to === 'manager' && action.roleCode) p.add([...t, 'timeoutAction', 'roleCode'], 'not_applicable', 'roleCode applies to escalation to a role only');
-        if (remindAfter !== null && timeoutAfter !== null && remindAfter >= timeoutAfter) p.add([...t, 'remindAfter'], 'reminder_after_timeout', 'the first reminder would come after the timeout');
+        // Only comparable on one scale: a clock reminder may well fall before a working-day timeout or after it.
+        if (remindAfter !== null && timeoutAfter !== null && remindAfter.workingDays === timeoutAfter.workingDays && remindAfter.ms >= timeoutAfter.ms) p.add([...t, 'remindAfter'], 'reminder_after_timeout', 'the first reminder would come after the timeout');
       }
       break;
     }

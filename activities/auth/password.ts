@@ -4,6 +4,7 @@
  * Format: `scrypt$<logN>$<r>$<p>$<salt base64>$<hash base64>`.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { DEFAULT_PASSWORD_POLICY, type PasswordClass, type PasswordPolicy } from '../parameters/definitions';
 
 const KEY_LENGTH = 64;
 const SALT_BYTES = 16;
@@ -46,11 +47,25 @@ export function needsRehash(stored: string, logN: number): boolean {
   return parts[0] !== 'scrypt' || Number(parts[1]) < logN;
 }
 
-/** Rules every new password must meet; returns the problems (empty = fine). */
-export function passwordProblems(password: string): string[] {
+const CLASS_TESTS: Record<PasswordClass, { test: RegExp; name: string }> = {
+  lower: { test: /\p{Ll}/u, name: 'lowercase letters' },
+  upper: { test: /\p{Lu}/u, name: 'uppercase letters' },
+  letter: { test: /\p{L}/u, name: 'letters' },
+  digit: { test: /\p{Nd}/u, name: 'digits' },
+  symbol: { test: /[^\p{L}\p{Nd}\s]/u, name: 'symbols' },
+};
+
+const listed = (names: string[]) => (names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);
+
+/**
+ * Rules every new password must meet, by the tenant's password policy (tenant parameter
+ * `passwordPolicy`; the default is the product's original rule); returns the problems (empty = fine).
+ */
+export function passwordProblems(password: string, policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY): string[] {
   const problems: string[] = [];
-  if (password.length < 10) problems.push('must be at least 10 characters');
+  if (password.length < policy.minLength) problems.push(`must be at least ${policy.minLength} characters`);
   if (password.length > 256) problems.push('must be at most 256 characters');
-  if (!/[A-Za-z]/.test(password) || !/\d/.test(password)) problems.push('must contain letters and digits');
+  const classes = policy.requiredClasses;
+  if (classes.some((c) => !CLASS_TESTS[c].test.test(password))) problems.push(`must contain ${listed(classes.map((c) => CLASS_TESTS[c].name))}`);
   return problems;
 }

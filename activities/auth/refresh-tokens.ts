@@ -49,7 +49,10 @@ export class RefreshTokenStore {
   ): Promise<IssuedRefreshToken> {
     // 32 random bytes: unguessable, so a plain (indexed) hash lookup is safe; no salt needed.
     const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(Date.now() + this.rt.config.REFRESH_TOKEN_TTL_SECONDS * 1000);
+    // The tenant's session lifetime (parameter `sessionLifetimeSeconds`, default REFRESH_TOKEN_TTL_SECONDS);
+    // every rotation starts it again, so a session ends after that long unused.
+    const { sessionLifetimeSeconds } = await this.rt.services.tenantParameters.get(owner.tenantId);
+    const expiresAt = new Date(Date.now() + sessionLifetimeSeconds * 1000);
     const familyId = chain?.familyId ?? newId();
     em.create(RefreshToken, {
       id: newId(),

@@ -242,7 +242,8 @@ export class AuthService {
       throw new TooManyRequestsError('login_locked', 'Too many failed password attempts; try again later', retryAfter);
     }
 
-    const problems: FieldError[] = passwordProblems(input.newPassword).map((message) => ({ path: 'body.newPassword', message, code: 'weak_password' }));
+    const { passwordPolicy } = await this.rt.services.tenantParameters.get(actor.tenantId);
+    const problems: FieldError[] = passwordProblems(input.newPassword, passwordPolicy).map((message) => ({ path: 'body.newPassword', message, code: 'weak_password' }));
     if (input.newPassword === input.currentPassword) {
       problems.push({ path: 'body.newPassword', message: 'must differ from the current password', code: 'same_password' });
     }

@@ -161,7 +161,7 @@ export class OnboardingService {
     if (!token || !parsed) throw invalid();
     const tenant = await this.rt.orm.em.fork().findOne(Tenant, { code: parsed.tenantCode });
     if (!tenant) throw invalid();
-    const problems = passwordProblems(body.password);
+    const problems = passwordProblems(body.password, (await this.rt.services.tenantParameters.get(tenant.id)).passwordPolicy);
     if (problems.length) throw new ValidationError('The password is too weak', problems.map((message) => ({ path: 'body.password', message, code: 'weak_password' })));
 
     const client = await this.rt.temporal();

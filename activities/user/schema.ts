@@ -192,8 +192,11 @@ export const CreateUserInput = z.object({
   username: Username,
   email: Email,
   displayName: Name,
-  /** Optional initial password; without one the user must be given one by reset or activation. */
-  password: z.string().min(10).max(256).optional(),
+  /**
+   * Optional initial password; without one the user must be given one by reset or activation. Its
+   * length and characters are the tenant's password policy's to judge (422 `weak_password`).
+   */
+  password: z.string().min(1).max(256).optional(),
   departmentId: Uuid.nullable().optional(),
   positionId: Uuid.nullable().optional(),
   phone: Phone.optional(),

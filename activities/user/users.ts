@@ -10,6 +10,7 @@ import { offsetOf, pageOf, type Page } from '../../common/pagination';
 import { Department, Position, Role, User, UserRole } from '../../db/entities';
 import type { DataScopeFilter } from '../permission/permissions';
 import { hashPassword, passwordProblems } from '../auth/password';
+import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from '../parameters/definitions';
 import { contains } from '../../common/query';
 import { lockTenant } from './tenant-lock';
 import { assertMayActOnUser, assertMayGrantRoles } from '../permission/privilege';
@@ -35,11 +36,18 @@ export function scopeWhere(scope: DataScopeFilter): Record<string, unknown> {
 /** No look-alike characters: the password may be read out over the phone. */
 const TEMP_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 
-/** 20 characters from 57 symbols ≈ 116 bits, always with letters and digits. */
-export function generateTemporaryPassword(length = 20): string {
+/** Symbols for policies that require one (none easily mistaken for another when read out). */
+const TEMP_SYMBOLS = '#%+=@';
+
+/**
+ * 20 characters (or the policy's minimum) from 57 symbols ≈ 116 bits, drawn until they meet the
+ * tenant's password policy (with a symbol alphabet added when the policy requires symbols).
+ */
+export function generateTemporaryPassword(policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY, length = Math.max(20, policy.minLength)): string {
+  const alphabet = policy.requiredClasses.includes('symbol') ? TEMP_ALPHABET + TEMP_SYMBOLS : TEMP_ALPHABET;
   for (;;) {
-    const pw = Array.from({ length }, () => TEMP_ALPHABET[randomInt(TEMP_ALPHABET.length)]).join('');
-    if (!passwordProblems(pw).length) return pw;
+    const pw = Array.from({ length }, () => alphabet[randomInt(alphabet.length)]).join('');
+    if (!passwordProblems(pw, policy).length) return pw;
   }
 }
 
@@ -62,7 +70,8 @@ export class UserService {
     const input = parseInput(CreateUserInput, raw, 'The user cannot be created');
     const { tenantId } = actor;
     const problems: FieldError[] = [];
-    if (input.password) for (const p of passwordProblems(input.password)) problems.push({ path: 'password', message: p, code: 'weak_password' });
+    const { passwordPolicy } = await this.rt.services.tenantParameters.get(tenantId);
+    if (input.password) for (const p of passwordProblems(input.password, passwordPolicy)) problems.push({ path: 'password', message: p, code: 'weak_password' });
     // Hash outside the transaction: scrypt is slow and the tenant lock should be held briefly.
     const passwordHash = input.password && !problems.length ? await hashPassword(input.password, this.rt.config.SCRYPT_LOG_N) : null;
     const em = this.em.fork();
@@ -262,8 +271,9 @@ export class UserService {
    */
   async resetPassword(actor: Actor, id: string, raw: ResetPasswordInput = {}): Promise<ResetPasswordResult> {
     const input = parseInput(ResetPasswordInput, raw, 'The password cannot be reset');
+    const { passwordPolicy } = await this.rt.services.tenantParameters.get(actor.tenantId);
     if (input.newPassword !== undefined) {
-      const problems = passwordProblems(input.newPassword);
+      const problems = passwordProblems(input.newPassword, passwordPolicy);
       if (problems.length) {
         throw new ValidationError('The password is too weak', problems.map((message) => ({ path: 'newPassword', message, code: 'weak_password' })));
       }
@@ -271,7 +281,7 @@ export class UserService {
     const scope = await this.scopeFor(actor);
     await this.getVisible(actor, id, this.em, scope); // 404 before spending a hash on nobody
     await assertMayActOnUser(this.rt, actor, id);
-    const password = input.newPassword ?? generateTemporaryPassword();
+    const password = input.newPassword ?? generateTemporaryPassword(passwordPolicy);
     const passwordHash = await hashPassword(password, this.rt.config.SCRYPT_LOG_N);
     await this.em.fork().transactional(async (tx) => {
       const user = await this.getVisible(actor, id, tx, scope);

@@ -8,6 +8,7 @@ export * from './onboarding';
 export * from './files';
 export * from './dictionary';
 export * from './platform';
+export * from './parameters';
 
 import { TenantSchema, DepartmentSchema, PositionSchema, UserSchema } from './user';
 import { PermissionSchema, RoleSchema, RolePermissionSchema, RoleDepartmentSchema, UserRoleSchema, MenuSchema } from './permission';
@@ -32,6 +33,7 @@ import { OnboardingTodoLinkSchema } from './onboarding';
 import { FileReferenceSchema, StoredFileSchema } from './files';
 import { DictionaryGroupSchema, DictionaryItemSchema } from './dictionary';
 import { TenantAdminInvitationSchema } from './platform';
+import { TenantParameterSchema } from './parameters';
 
 /** Every entity, registered explicitly (no folder scanning: works the same in ts, jest and dist). */
 export const allEntities = [
@@ -74,4 +76,5 @@ export const allEntities = [
   DictionaryGroupSchema,
   DictionaryItemSchema,
   TenantAdminInvitationSchema,
+  TenantParameterSchema,
 ];

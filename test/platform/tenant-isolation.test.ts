@@ -231,6 +231,8 @@ const LISTINGS = [
   '/api/v1/approvals/inbox?box=started&limit=100',
   '/api/v1/files?pageSize=100',
   '/api/v1/dictionaries?pageSize=100',
+  // The caller's own tenant only (no id to name another); its values are checked per tenant in test/parameters.
+  '/api/v1/tenant/parameters',
 ];
 
 /**

@@ -8,6 +8,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalStep, CcStep, Template, TemplateSettings } from './dsl/template';
 import type { InitiatorFacts } from './dsl/conditions';
+import type { WorkingCalendar } from './dsl/calendar';
 import { defineProcess, prefixedIds } from '../process';
 import type { approvalWorkflow } from './workflow';
 
@@ -53,6 +54,11 @@ export interface ApprovalInput {
    * the read model: absent in runs started before serial numbers existed.
    */
   serialNumber?: string;
+  /**
+   * The tenant's working calendar at submit (working weekdays, holidays, time zone): what step
+   * durations in working days count on. Absent in runs started before working-day durations.
+   */
+  calendar?: WorkingCalendar;
 }
 
 /** What a continued-as-new run carries over (only at a round boundary, when no task is open). */

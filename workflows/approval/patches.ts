@@ -34,6 +34,12 @@ export const PATCHES = {
   adminInterventions: 'approval-admin-interventions',
   /** A failed system step (webhook, activity, grantRole call) leaves the request `stalled` for an administrator; runs without the marker fail the request there, as before. */
   stallFailedSystemSteps: 'approval-stall-failed-system-steps',
+  /**
+   * A step's `remindAfter`/`timeoutAfter` in working days (`P2WD`) ends on the tenant's working
+   * calendar carried in the input (`ApprovalInput.calendar`). Recorded only by steps that use such
+   * a duration, which could not be published before: runs without the marker never have one.
+   */
+  workingDayDurations: 'approval-working-day-durations',
 } as const;
 
 export type PatchId = (typeof PATCHES)[keyof typeof PATCHES];

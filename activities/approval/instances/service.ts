@@ -17,7 +17,8 @@ import { newId } from '../../../common/ids';
 import { ApprovalEvent, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, User } from '../../../db/entities';
 import { PERMISSIONS } from '../../permission/catalog';
 import { startProcess } from '../../../temporal/processes';
-import { selectionSteps, withoutLayout, type Template } from '../../../workflows/approval/dsl';
+import { iterateSteps, selectionSteps, withoutLayout, type Template } from '../../../workflows/approval/dsl';
+import { usesWorkingDays } from '../../../workflows/approval/engine/timers';
 import {
   APPROVAL,
   REJECTIONS,
@@ -93,6 +94,8 @@ export class ApprovalInstanceService {
       initiator,
       selections: body.selections,
       submittedAt: new Date().toISOString(),
+      // Only templates that count working days carry the calendar (the input stays small otherwise).
+      ...(countsWorkingDays(definition) ? { calendar: await this.rt.services.tenantParameters.calendarOf(tenantId) } : {}),
     };
     // Referenced before the start, so the files cannot be deleted under a running request; taken back if it does not start.
     const added = await files.reference(tenantId, uses.map((u) => u.fileId), 'approval', instanceId);
@@ -169,22 +172,30 @@ export class ApprovalInstanceService {
   }
 
   async detail(actor: Actor, id: string): Promise<InstanceDetail> {
-    // A fresh context (right after an action, the request's identity map would hold stale rows),
-    // and one read transaction: the instance row, its tasks and its events come from the same
-    // snapshot. Read one by one, a projection batch landing in between showed the new tasks
-    // next to the instance's previous current steps.
-    return this.rt.orm.em.fork().transactional(async (em) => this.readDetail(em, actor, await this.visible(actor, id, em)));
+    return this.detailOf(actor, await this.visible(actor, id));
   }
 
   /** The detail of an instance the caller was already found to reach (visible, or in their scope to intervene), read afresh. */
   async detailOf(actor: Actor, inst: ApprovalInstance): Promise<InstanceDetail> {
-    return this.rt.orm.em.fork().transactional(async (em) => this.readDetail(em, actor, await em.findOneOrFail(ApprovalInstance, { tenantId: actor.tenantId, id: inst.id })));
+    // A fresh context (right after an action, the request's identity map would hold stale rows),
+    // and one read transaction: the instance row, its tasks and its events come from the same
+    // snapshot. Read one by one, a projection batch landing in between showed the new tasks
+    // next to the instance's previous current steps. Nothing inside the transaction may take a
+    // second pool connection (names, permissions): under load every connection would be held by
+    // a transaction waiting for another one, and the pool would deadlock.
+    const snapshot = await this.rt.orm.em.fork().transactional(async (em) => {
+      const row = await em.findOneOrFail(ApprovalInstance, { tenantId: actor.tenantId, id: inst.id });
+      const tasks = await em.find(ApprovalTask, { tenantId: actor.tenantId, instanceId: row.id }, { orderBy: { position: 'asc' } });
+      const events = await em.find(ApprovalEvent, { tenantId: actor.tenantId, instanceId: row.id }, { orderBy: { seq: 'asc' } });
+      return { inst: row, tasks, events };
+    });
+    return this.toDetail(actor, snapshot);
   }
 
-  private async readDetail(em: EntityManager, actor: Actor, inst: ApprovalInstance): Promise<InstanceDetail> {
-    const id = inst.id;
-    const tasks = await em.find(ApprovalTask, { tenantId: actor.tenantId, instanceId: id }, { orderBy: { position: 'asc' } });
-    const events = await em.find(ApprovalEvent, { tenantId: actor.tenantId, instanceId: id }, { orderBy: { seq: 'asc' } });
+  private async toDetail(
+    actor: Actor,
+    { inst, tasks, events }: { inst: ApprovalInstance; tasks: ApprovalTask[]; events: ApprovalEvent[] },
+  ): Promise<InstanceDetail> {
     const names = await this.names(actor.tenantId, [inst.initiatorId, ...tasks.map((t) => t.assigneeId), ...events.flatMap((e) => (e.actorId ? [e.actorId] : []))]);
     const person = (userId: string) => ({ userId, displayName: names.get(userId) ?? null });
     const taskViews: TaskView[] = tasks.map((t) => ({
@@ -356,3 +367,8 @@ export function refusalOf(err: unknown): unknown {
   return err;
 }
 
+/** Whether any approval step of the template has a reminder or timeout in working days. */
+function countsWorkingDays(def: Template): boolean {
+  for (const { step } of iterateSteps(def.flow)) if (step.kind === 'approval' && usesWorkingDays(step.time)) return true;
+  return false;
+}

@@ -1,8 +1,9 @@
 /**
- * One Temporal Schedule per tenant starts its daily digest at DIGEST_TIME in the tenant's time
- * zone. `ensure` is idempotent (create, or align the spec when the zone or time changed, leaving
- * a pause in place), so the worker runs it for every tenant at start-up and the tenant settings
- * run it after a time-zone change. Admins read, pause, resume and trigger it here; ops do the
+ * One Temporal Schedule per tenant starts its daily digest at the tenant's digest time (tenant
+ * parameter `digestTime`, platform default DIGEST_TIME) in the tenant's time zone. `ensure` is
+ * idempotent (create, or align the spec when the zone or time changed, leaving a pause in place),
+ * so the worker runs it for every tenant at start-up and the tenant settings run it after a
+ * time-zone or digest-time change. Admins read, pause, resume and trigger it here; ops do the
  * same in the Temporal UI (Schedules → `digest:<tenant>`).
  */
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
@@ -21,9 +22,11 @@ const PAUSE_NOTE = 'Paused by a tenant admin';
 export class DigestSchedules {
   constructor(private readonly rt: Runtime) {}
 
-  private get time(): { hour: number; minute: number } {
-    const [hour, minute] = this.rt.config.DIGEST_TIME.split(':').map(Number);
-    return { hour, minute };
+  /** The tenant's digest time (`HH:mm`, its own parameter or the platform default). */
+  private async timeOf(tenantId: string): Promise<{ hour: number; minute: number; text: string }> {
+    const text = (await this.rt.services.tenantParameters.get(tenantId)).digestTime;
+    const [hour, minute] = text.split(':').map(Number);
+    return { hour, minute, text };
   }
 
   private async handle(tenantCode: string): Promise<ScheduleHandle> {
@@ -33,7 +36,8 @@ export class DigestSchedules {
   /** Create the tenant's schedule, or bring its time and zone up to date. Returns what it did. */
   async ensure(tenant: Pick<Tenant, 'id' | 'code' | 'timeZone'>): Promise<'created' | 'updated' | 'unchanged'> {
     const client = await this.rt.temporal();
-    const spec = { calendars: [{ ...this.time, comment: 'daily digest' }], timezone: tenant.timeZone };
+    const time = await this.timeOf(tenant.id);
+    const spec = { calendars: [{ hour: time.hour, minute: time.minute, comment: 'daily digest' }], timezone: tenant.timeZone };
     const args: [DailyDigestInput] = [{ tenantId: tenant.id, tenantCode: tenant.code }];
     const created = await createScheduleIfMissing(client, {
       scheduleId: digestScheduleId(tenant.code),
@@ -49,13 +53,13 @@ export class DigestSchedules {
       // A digest that could not run while the cluster was down is still worth sending that morning.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '2 hours' },
       typedSearchAttributes: processAttributes({ tenant: tenant.code, process: DAILY_DIGEST.process }),
-      state: { note: `Daily digest of ${tenant.code} at ${this.rt.config.DIGEST_TIME} ${tenant.timeZone}` },
+      state: { note: `Daily digest of ${tenant.code} at ${time.text} ${tenant.timeZone}` },
     });
     if (created) return 'created';
     const handle = await this.handle(tenant.code);
     const current = await handle.describe();
     const calendar = current.spec.calendars?.[0];
-    const same = current.spec.timezone === tenant.timeZone && calendar && first(calendar.hour) === this.time.hour && first(calendar.minute) === this.time.minute;
+    const same = current.spec.timezone === tenant.timeZone && calendar && first(calendar.hour) === time.hour && first(calendar.minute) === time.minute;
     if (same) return 'unchanged';
     await handle.update((prev) => ({ ...prev, spec }));
     return 'updated';

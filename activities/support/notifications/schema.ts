@@ -52,11 +52,12 @@ export type UpdatePreferencesInput = z.input<typeof UpdatePreferencesInput>;
 
 export const DEFAULT_PREFERENCES = { reminderLeadSeconds: 3600, overdueRepeatSeconds: null, maxOverdueReminders: 1 } as const;
 
-export function toPreferencesView(p: NotificationPreference | null): PreferencesView {
+/** `reminderLeadSeconds`: the tenant's default lead (tenant parameter), for users without a row of their own. */
+export function toPreferencesView(p: NotificationPreference | null, reminderLeadSeconds: number = DEFAULT_PREFERENCES.reminderLeadSeconds): PreferencesView {
   const channels = Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, p?.channels?.[t] ?? DEFAULT_CHANNELS[t]])) as PreferencesView['channels'];
   return {
     channels,
-    reminderLeadSeconds: p?.reminderLeadSeconds ?? DEFAULT_PREFERENCES.reminderLeadSeconds,
+    reminderLeadSeconds: p?.reminderLeadSeconds ?? reminderLeadSeconds,
     overdueRepeatSeconds: p ? p.overdueRepeatSeconds : DEFAULT_PREFERENCES.overdueRepeatSeconds,
     maxOverdueReminders: p?.maxOverdueReminders ?? DEFAULT_PREFERENCES.maxOverdueReminders,
   };

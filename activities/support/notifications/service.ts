@@ -58,7 +58,8 @@ export class NotificationService {
   }
 
   async preferencesOf(tenantId: string, userId: string): Promise<PreferencesView> {
-    return toPreferencesView(await this.rt.orm.em.fork().findOne(NotificationPreference, { tenantId, userId }));
+    const [row, params] = await Promise.all([this.rt.orm.em.fork().findOne(NotificationPreference, { tenantId, userId }), this.rt.services.tenantParameters.get(tenantId)]);
+    return toPreferencesView(row, params.reminderLeadSeconds);
   }
 
   /** Partial update (upsert): only what the body names changes. */
@@ -67,7 +68,13 @@ export class NotificationService {
     const save = async () => {
       const em = this.rt.orm.em.fork();
       let row = await em.findOne(NotificationPreference, { tenantId: actor.tenantId, userId: actor.userId });
-      row ??= em.create(NotificationPreference, { id: newId(), tenantId: actor.tenantId, userId: actor.userId });
+      // A first save starts from the tenant's default reminder lead (the column has a value for everyone who saved).
+      row ??= em.create(NotificationPreference, {
+        id: newId(),
+        tenantId: actor.tenantId,
+        userId: actor.userId,
+        reminderLeadSeconds: (await this.rt.services.tenantParameters.get(actor.tenantId)).reminderLeadSeconds,
+      });
       if (input.channels) row.channels = { ...row.channels, ...input.channels };
       if (input.reminderLeadSeconds !== undefined) row.reminderLeadSeconds = input.reminderLeadSeconds;
       if (input.overdueRepeatSeconds !== undefined) row.overdueRepeatSeconds = input.overdueRepeatSeconds;

@@ -235,6 +235,31 @@ export interface paths {
         patch: operations["patch__api_v1_tenant"];
         trace?: never;
     };
+    "/api/v1/tenant/parameters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's parameters: effective values, platform defaults and which are defaults */
+        get: operations["get__api_v1_tenant_parameters"];
+        /**
+         * Replace every parameter (one left out goes back to the platform default)
+         * @description Checked as a whole before anything is written (422 `validation_failed`, each problem at its field path): never half-applied. A new digest time moves the daily digest schedule.
+         */
+        put: operations["put__api_v1_tenant_parameters"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change some parameters (`null` puts one back to the platform default)
+         * @description Checked as a whole before anything is written (422 `validation_failed`, each problem at its field path): never half-applied. A new digest time moves the daily digest schedule.
+         */
+        patch: operations["patch__api_v1_tenant_parameters"];
+        trace?: never;
+    };
     "/api/v1/departments": {
         parameters: {
             query?: never;
@@ -2674,7 +2699,7 @@ export interface components {
             /** @description OpenTelemetry trace id of the request (present when tracing is on) */
             traceId?: string;
         };
-        S27___schema0: {
+        S32___schema0: {
             id: string;
             code: string;
             name: string;
@@ -2684,15 +2709,15 @@ export interface components {
             sortOrder: number;
             createdAt: string;
             updatedAt: string;
-            children: components["schemas"]["S27___schema0"][];
+            children: components["schemas"]["S32___schema0"][];
         };
-        S106___schema0: {
+        S111___schema0: {
             id: string;
             name: string;
             parentId: string | null;
-            children: components["schemas"]["S106___schema0"][];
+            children: components["schemas"]["S111___schema0"][];
         };
-        S150___schema0: {
+        S155___schema0: {
             id: string;
             parentId: string | null;
             key: string;
@@ -2704,9 +2729,9 @@ export interface components {
             permissionCode: string | null;
             sortOrder: number;
             visible: boolean;
-            children: components["schemas"]["S150___schema0"][];
+            children: components["schemas"]["S155___schema0"][];
         };
-        S162___schema0: {
+        S167___schema0: {
             /** @constant */
             kind: "approval";
             id: string;
@@ -2882,14 +2907,14 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                when: components["schemas"]["S162___schema1"];
-                steps: components["schemas"]["S162___schema0"][];
+                when: components["schemas"]["S167___schema1"];
+                steps: components["schemas"]["S167___schema0"][];
             }[];
             default?: {
                 id: string;
                 /** @default Otherwise */
                 name: string;
-                steps: components["schemas"]["S162___schema0"][];
+                steps: components["schemas"]["S167___schema0"][];
             };
         } | {
             /** @constant */
@@ -2903,7 +2928,7 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                steps: components["schemas"]["S162___schema0"][];
+                steps: components["schemas"]["S167___schema0"][];
             }[];
         } | {
             /** @constant */
@@ -2931,12 +2956,12 @@ export interface components {
                 roleCode: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S162___schema2"];
+                    const: components["schemas"]["S167___schema2"];
                 };
                 userId?: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S162___schema2"];
+                    const: components["schemas"]["S167___schema2"];
                 };
             };
         } | {
@@ -2963,7 +2988,7 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S162___schema2"];
+                        const: components["schemas"]["S167___schema2"];
                     };
                 };
             };
@@ -2985,27 +3010,27 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S162___schema2"];
+                        const: components["schemas"]["S167___schema2"];
                     };
                 };
             };
         });
-        S162___schema1: {
+        S167___schema1: {
             field: string;
             /** @enum {string} */
             op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
             value: (string | number | boolean) | (string | number | boolean)[];
         } | {
-            all: components["schemas"]["S162___schema1"][];
+            all: components["schemas"]["S167___schema1"][];
         } | {
-            any: components["schemas"]["S162___schema1"][];
+            any: components["schemas"]["S167___schema1"][];
         } | {
-            not: components["schemas"]["S162___schema1"];
+            not: components["schemas"]["S167___schema1"];
         };
-        S162___schema2: string | number | boolean | null | components["schemas"]["S162___schema2"][] | {
-            [key: string]: components["schemas"]["S162___schema2"];
+        S167___schema2: string | number | boolean | null | components["schemas"]["S167___schema2"][] | {
+            [key: string]: components["schemas"]["S167___schema2"];
         };
-        S163___schema0: {
+        S168___schema0: {
             /** @constant */
             kind: "approval";
             id: string;
@@ -3181,14 +3206,14 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                when: components["schemas"]["S163___schema1"];
-                steps: components["schemas"]["S163___schema0"][];
+                when: components["schemas"]["S168___schema1"];
+                steps: components["schemas"]["S168___schema0"][];
             }[];
             default?: {
                 id: string;
                 /** @default Otherwise */
                 name: string;
-                steps: components["schemas"]["S163___schema0"][];
+                steps: components["schemas"]["S168___schema0"][];
             };
         } | {
             /** @constant */
@@ -3202,7 +3227,7 @@ export interface components {
             branches: {
                 id: string;
                 name: string;
-                steps: components["schemas"]["S163___schema0"][];
+                steps: components["schemas"]["S168___schema0"][];
             }[];
         } | {
             /** @constant */
@@ -3230,12 +3255,12 @@ export interface components {
                 roleCode: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S163___schema2"];
+                    const: components["schemas"]["S168___schema2"];
                 };
                 userId?: {
                     ref: string;
                 } | {
-                    const: components["schemas"]["S163___schema2"];
+                    const: components["schemas"]["S168___schema2"];
                 };
             };
         } | {
@@ -3262,7 +3287,7 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S163___schema2"];
+                        const: components["schemas"]["S168___schema2"];
                     };
                 };
             };
@@ -3284,25 +3309,25 @@ export interface components {
                     [key: string]: {
                         ref: string;
                     } | {
-                        const: components["schemas"]["S163___schema2"];
+                        const: components["schemas"]["S168___schema2"];
                     };
                 };
             };
         });
-        S163___schema1: {
+        S168___schema1: {
             field: string;
             /** @enum {string} */
             op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
             value: (string | number | boolean) | (string | number | boolean)[];
         } | {
-            all: components["schemas"]["S163___schema1"][];
+            all: components["schemas"]["S168___schema1"][];
         } | {
-            any: components["schemas"]["S163___schema1"][];
+            any: components["schemas"]["S168___schema1"][];
         } | {
-            not: components["schemas"]["S163___schema1"];
+            not: components["schemas"]["S168___schema1"];
         };
-        S163___schema2: string | number | boolean | null | components["schemas"]["S163___schema2"][] | {
-            [key: string]: components["schemas"]["S163___schema2"];
+        S168___schema2: string | number | boolean | null | components["schemas"]["S168___schema2"][] | {
+            [key: string]: components["schemas"]["S168___schema2"];
         };
     };
     responses: never;
@@ -4432,6 +4457,274 @@ export interface operations {
             };
         };
     };
+    get__api_v1_tenant_parameters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        values: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        platformDefaults: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        defaulted: ("workingDays" | "holidays" | "reminderLeadSeconds" | "digestTime" | "passwordPolicy" | "sessionLifetimeSeconds")[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put__api_v1_tenant_parameters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    workingDays?: number[];
+                    holidays?: string[];
+                    reminderLeadSeconds?: number;
+                    digestTime?: string;
+                    passwordPolicy?: {
+                        minLength: number;
+                        requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                    };
+                    sessionLifetimeSeconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        values: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        platformDefaults: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        defaulted: ("workingDays" | "holidays" | "reminderLeadSeconds" | "digestTime" | "passwordPolicy" | "sessionLifetimeSeconds")[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch__api_v1_tenant_parameters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    workingDays?: number[] | null;
+                    holidays?: string[] | null;
+                    reminderLeadSeconds?: number | null;
+                    digestTime?: string | null;
+                    passwordPolicy?: {
+                        minLength: number;
+                        requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                    } | null;
+                    sessionLifetimeSeconds?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        values: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        platformDefaults: {
+                            workingDays: number[];
+                            holidays: string[];
+                            reminderLeadSeconds: number;
+                            digestTime: string;
+                            passwordPolicy: {
+                                minLength: number;
+                                requiredClasses: ("lower" | "upper" | "letter" | "digit" | "symbol")[];
+                            };
+                            sessionLifetimeSeconds: number;
+                        };
+                        defaulted: ("workingDays" | "holidays" | "reminderLeadSeconds" | "digestTime" | "passwordPolicy" | "sessionLifetimeSeconds")[];
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get__api_v1_departments: {
         parameters: {
             query?: {
@@ -4600,7 +4893,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S27___schema0"][];
+                        items: components["schemas"]["S32___schema0"][];
                     };
                 };
             };
@@ -7452,7 +7745,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["S106___schema0"][];
+                    "application/json": components["schemas"]["S111___schema0"][];
                 };
             };
             /** @description Problem */
@@ -9407,7 +9700,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S150___schema0"][];
+                        items: components["schemas"]["S155___schema0"][];
                     };
                 };
             };
@@ -9721,7 +10014,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S150___schema0"][];
+                        items: components["schemas"]["S155___schema0"][];
                     };
                 };
             };
@@ -9912,7 +10205,7 @@ export interface operations {
                         serialRule?: string;
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S163___schema0"][];
+                    flow?: components["schemas"]["S168___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -9930,7 +10223,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         } | {
@@ -9942,7 +10235,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         })[];
@@ -9956,7 +10249,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         } | {
@@ -9968,7 +10261,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         })[];
@@ -10079,7 +10372,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S162___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10097,7 +10390,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10109,7 +10402,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10123,7 +10416,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10135,7 +10428,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10304,7 +10597,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S162___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10322,7 +10615,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10334,7 +10627,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10348,7 +10641,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10360,7 +10653,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10508,7 +10801,7 @@ export interface operations {
                         serialRule?: string;
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S163___schema0"][];
+                    flow?: components["schemas"]["S168___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -10526,7 +10819,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         } | {
@@ -10538,7 +10831,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         })[];
@@ -10552,7 +10845,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         } | {
@@ -10564,7 +10857,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S163___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         })[];
@@ -10675,7 +10968,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S162___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10693,7 +10986,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10705,7 +10998,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10719,7 +11012,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10731,7 +11024,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -11048,7 +11341,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S162___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -11066,7 +11359,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -11078,7 +11371,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -11092,7 +11385,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -11104,7 +11397,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -11355,7 +11648,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S162___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -11373,7 +11666,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -11385,7 +11678,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -11399,7 +11692,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -11411,7 +11704,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S162___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -11876,7 +12169,7 @@ export interface operations {
                             serialRule?: string;
                         };
                         /** @default [] */
-                        flow?: components["schemas"]["S163___schema0"][];
+                        flow?: components["schemas"]["S168___schema0"][];
                         /**
                          * @default {
                          *       "onApproved": [],
@@ -11894,7 +12187,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S163___schema2"];
+                                        const: components["schemas"]["S168___schema2"];
                                     };
                                 };
                             } | {
@@ -11906,7 +12199,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S163___schema2"];
+                                        const: components["schemas"]["S168___schema2"];
                                     };
                                 };
                             })[];
@@ -11920,7 +12213,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S163___schema2"];
+                                        const: components["schemas"]["S168___schema2"];
                                     };
                                 };
                             } | {
@@ -11932,7 +12225,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S163___schema2"];
+                                        const: components["schemas"]["S168___schema2"];
                                     };
                                 };
                             })[];

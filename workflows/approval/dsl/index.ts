@@ -14,6 +14,7 @@ export * from './flow';
 export * from './form';
 export * from './values';
 export * from './durations';
+export * from './calendar';
 export * from './modes';
 export * from './system-actions';
 export * from './serial';

@@ -4,7 +4,18 @@
  * then (or until someone acts), and asks what is due.
  */
 import { parseDuration } from '../dsl/durations';
+import { addWorkingDays, STANDARD_CALENDAR, workingDaysOf, type WorkingCalendar } from '../dsl/calendar';
 import type { StepTime } from '../dsl/template';
+
+/** When a duration counted from `from` ends: working days on the calendar, anything else on the clock. */
+export function durationEnd(text: string, from: number, calendar: WorkingCalendar | null): number {
+  const days = workingDaysOf(text);
+  return days === null ? from + parseDuration(text) : addWorkingDays(from, days, calendar ?? STANDARD_CALENDAR);
+}
+
+/** Whether a step's reminder or timeout is counted in working days (the tenant's calendar then matters). */
+export const usesWorkingDays = (time: StepTime | undefined): boolean =>
+  [time?.remindAfter, time?.timeoutAfter].some((t) => t !== undefined && workingDaysOf(t) !== null);
 
 export class StepTimers {
   private remindAt: number | null = null;
@@ -13,12 +24,13 @@ export class StepTimers {
   private timeoutAt: number | null = null;
   remindersSent = 0;
 
-  constructor(time: StepTime | undefined, enteredAt: number) {
+  /** `calendar`: the tenant's working calendar, for `remindAfter`/`timeoutAfter` in working days. */
+  constructor(time: StepTime | undefined, enteredAt: number, calendar: WorkingCalendar | null = null) {
     // Published templates have valid durations (checked at publish).
-    if (time?.remindAfter) this.remindAt = enteredAt + parseDuration(time.remindAfter);
+    if (time?.remindAfter) this.remindAt = durationEnd(time.remindAfter, enteredAt, calendar);
     if (time?.remindEvery) this.remindEvery = parseDuration(time.remindEvery);
     this.remindsLeft = time?.remindMaxTimes ?? (time?.remindEvery ? 3 : 1);
-    if (time?.timeoutAfter) this.timeoutAt = enteredAt + parseDuration(time.timeoutAfter);
+    if (time?.timeoutAfter) this.timeoutAt = durationEnd(time.timeoutAfter, enteredAt, calendar);
   }
 
   /** The next moment something is due, or undefined when nothing ever is. */

@@ -2,12 +2,14 @@
  * An approval step: the people are resolved (an activity, so history records who), their tasks
  * open, and the step waits for their decisions under its mode, with reminders and a timeout.
  */
-import { ActivityFailure } from '@temporalio/workflow';
+import { ActivityFailure, patched } from '@temporalio/workflow';
 import type { ApprovalStep } from '../dsl/template';
 import type { ApprovalInstanceState, StepRun } from '../engine/instance';
 import { decideStepBySystem, leaveStep, openStep, settle } from '../engine/step-runs';
 import { transferTask } from '../engine/task-actions';
-import { StepTimers } from '../engine/timers';
+import { StepTimers, usesWorkingDays } from '../engine/timers';
+import { PATCHES } from '../patches';
+import type { WorkingCalendar } from '../dsl/calendar';
 import { notify, people } from '../proxies';
 import { fail, type Outcome } from './outcome';
 
@@ -45,7 +47,7 @@ export async function runApproval(s: ApprovalInstanceState, step: ApprovalStep, 
   if (resolution.notes.length) s.event('note', { stepId: step.id, data: { notes: resolution.notes } });
   await s.flush();
 
-  const timers = new StepTimers(step.time, run.enteredAt);
+  const timers = new StepTimers(step.time, run.enteredAt, calendarFor(s, step));
   while (!run.decision && !s.interruptedFor(step.id)) {
     const acted = await s.strands.waitFor(() => run.decision !== null || s.interruptedFor(step.id), timers.next());
     if (!acted) await onStepTimer(s, run, timers);
@@ -72,6 +74,17 @@ function afterRejection(step: ApprovalStep): Outcome {
     case 'returnToStep':
       return { kind: 'returnTo', stepId: step.id, target: step.onReject.stepId };
   }
+}
+
+/**
+ * The working calendar a step's timers count on: the snapshot in the input (taken at submit). Only
+ * steps with a working-day duration ask, and they record the patch marker: such templates could
+ * not be published before, so no earlier history reaches this point (the marker documents that
+ * the run counted working days on its input's calendar).
+ */
+function calendarFor(s: ApprovalInstanceState, step: ApprovalStep): WorkingCalendar | null {
+  if (!usesWorkingDays(step.time)) return null;
+  return patched(PATCHES.workingDayDurations) ? (s.input.calendar ?? null) : null;
 }
 
 /** Reminders nudge the holders; the timeout applies the step's timeout action. All on the timeline. */
