@@ -12,6 +12,7 @@ import { createAuditPurgeActivities } from './support/audit/purge';
 import { createApprovalInstanceActivities } from './approval/instances/activities';
 import { createOnboardingActivities } from './onboarding/activities';
 import { createOnboardingReconcileActivities } from './onboarding/reconcile';
+import { createPlatformActivities } from './platform/activities';
 
 export function createActivities(rt: Runtime) {
   return {
@@ -24,6 +25,7 @@ export function createActivities(rt: Runtime) {
     ...createApprovalInstanceActivities(rt),
     ...createOnboardingActivities(rt),
     ...createOnboardingReconcileActivities(rt),
+    ...createPlatformActivities(rt),
   };
 }
 

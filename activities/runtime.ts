@@ -56,6 +56,7 @@ import { OnboardingService } from './onboarding/service';
 import { FileService } from './files/service';
 import { DictionaryService } from './dictionary/service';
 import { PackageService } from './package/service';
+import { PlatformTenantService } from './platform/tenants';
 import { TenantParameterService } from './parameters/service';
 
 export interface Services {
@@ -97,6 +98,7 @@ export interface Services {
   files: FileService;
   dictionaries: DictionaryService;
   packages: PackageService;
+  platformTenants: PlatformTenantService;
   tenantParameters: TenantParameterService;
 }
 
@@ -196,6 +198,7 @@ export async function createRuntime(config: AppConfig, opts: { log?: Logger; nam
     files: new FileService(rt),
     dictionaries: new DictionaryService(rt),
     packages: new PackageService(rt),
+    platformTenants: new PlatformTenantService(rt),
     tenantParameters: new TenantParameterService(rt),
   } satisfies Omit<Services, 'plans'>);
   rt.services.plans = new PlanService(rt, rt.services.todos);

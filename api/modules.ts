@@ -28,6 +28,7 @@ import { dictionariesModule } from './dictionary/router';
 import { tenantParametersModule } from './parameters/router';
 import { errorsModule } from './errors/router';
 import { platformPackagesModule, platformTenantPackagesModule, tenantUsageModule } from './package/router';
+import { platformTenantsModule } from './platform/tenants.router';
 
 export const modules: RouteModule[] = [
   authModule,
@@ -69,4 +70,5 @@ export const modules: RouteModule[] = [
   temporalCodecModule,
   platformPackagesModule,
   platformTenantPackagesModule,
+  platformTenantsModule,
 ];

@@ -34,6 +34,8 @@ export const PROCESS_RESOURCES = {
   digest: 'digest',
   reconcile: 'reconciliation',
   audit_purge: 'audit purge',
+  tenant_onboarding: 'tenant onboarding',
+  tenant_deletion: 'tenant deletion',
 } as const;
 export type ProcessResource = keyof typeof PROCESS_RESOURCES;
 
@@ -77,6 +79,11 @@ const CODES = {
   login_locked: { status: 429, description: 'Too many failed logins for this account; retry after Retry-After seconds.' },
   account_disabled: { status: 401, alsoStatus: [403], description: 'The user account is disabled or deleted: 401 for a token or refresh token of it, 403 at login with the right password.' },
   tenant_disabled: { status: 401, alsoStatus: [403], description: 'The tenant is disabled: 401 for a token or refresh token in it, 403 at login with the right password.' },
+  tenant_suspended: {
+    status: 401,
+    alsoStatus: [403],
+    description: 'A platform operator suspended the tenant: its tokens and API keys are refused (401), and a login with the right password is 403. Running processes go on; ask the platform to resume it.',
+  },
   token_invalid: { status: 401, description: 'The access token is malformed, wrongly signed or not for this API; log in again.' },
   token_expired: { status: 401, description: 'The access token has expired; refresh it.' },
   token_revoked: { status: 401, description: 'The session of this access token was logged out or revoked; log in again.' },
@@ -118,6 +125,8 @@ const CODES = {
   role_in_use: { status: 409, description: 'Users still hold the role; remove it from them first or delete with force=true.' },
   menu_has_children: { status: 409, description: 'The menu still has child menus; delete or move them first.' },
   menu_key_taken: { status: 409, description: 'Another menu already uses this key.' },
+  tenant_code_taken: { status: 409, description: 'A tenant with this code already exists (or the code is reserved); choose another code.' },
+  tenant_state_invalid: { status: 409, description: 'The tenant is not in a state that allows this action (suspend needs active, resume and delete need suspended).' },
   quota_below_usage: { status: 409, description: 'The package\'s quota is below what the tenant already uses; the problem\'s `quota`, `limit`, `usage` (and `tenant`) say which.' },
   user_quota_exceeded: { status: 409, description: 'No longer answered: a full user quota is `quota_exceeded` with `quota: "users"`.' },
   quota_exceeded: { status: 409, description: 'The tenant\'s package allows no more of this; the problem\'s `quota` (users, templates, storageBytes, runningApprovals), `limit` and `usage` say which. A platform operator can assign a larger package.' },

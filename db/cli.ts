@@ -5,7 +5,7 @@
 import { loadConfig } from '../common/config';
 import { createLogger } from '../common/logger';
 import { initOrm, migrate } from './orm';
-import { seedDemoData, seedPlatformDictionaries, syncPermissionCatalog } from './seed';
+import { seedDemoData, seedPlatformDictionaries, seedPlatformTenant, syncPermissionCatalog } from './seed';
 
 async function main() {
   const [command, name] = process.argv.slice(2);
@@ -23,7 +23,8 @@ async function main() {
         await migrate(orm);
         await seedPlatformDictionaries(orm.em.fork());
         const { tenantId, tenantCode, adminUsername } = await seedDemoData(orm.em.fork());
-        log.info({ tenantId, tenantCode, adminUsername }, 'demo data seeded');
+        const platform = await seedPlatformTenant(orm.em.fork());
+        log.info({ tenantId, tenantCode, adminUsername, platformOperator: `${platform.tenant.code}/${platform.operator.username}` }, 'demo data seeded');
         break;
       }
       case 'migration:create': {

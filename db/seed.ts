@@ -6,7 +6,17 @@
 import type { EntityManager } from '@mikro-orm/knex';
 import { newId } from '../common/ids';
 import { hashPassword } from '../activities/auth/password';
-import { BUILTIN_ROLES, DEFAULT_MENUS, PERMISSION_CATALOG, TENANT_PERMISSION_CODES, type MenuSeed } from '../activities/permission/catalog';
+import {
+  BUILTIN_ROLES,
+  DEFAULT_MENUS,
+  PERMISSION_CATALOG,
+  PLATFORM_OPERATOR,
+  PLATFORM_TENANT_CODE,
+  allCodesFor,
+  isPlatformPermission,
+  platformOperatorCodes,
+  type MenuSeed,
+} from '../activities/permission/catalog';
 import { Department, DictionaryGroup, DictionaryItem, Menu, Permission, Position, Role, RolePermission, Tenant, User, UserRole, type DictionaryLabels } from './entities';
 import { seedPresetTemplates } from './seed-approval';
 
@@ -24,6 +34,9 @@ export const DEMO = {
   /** Demo only; printed by `npm start`. Change it after the first login. */
   adminPassword: 'Signoff-admin-1',
   userPassword: 'Signoff-user-1',
+  /** The platform operator (tenant `platform`); demo only, printed by `npm start`. */
+  operatorUsername: 'operator',
+  operatorPassword: 'Signoff-operator-1',
 };
 
 async function upsert<T extends object>(em: EntityManager, entity: new () => T, where: Partial<T>, create: () => Partial<T>): Promise<T> {
@@ -50,20 +63,60 @@ export async function syncPermissionCatalog(em: EntityManager): Promise<{ permis
     permissionsAdded++;
   }
   await em.flush();
-  // Platform codes are never part of a tenant's "all" (see TENANT_PERMISSION_CODES).
-  const allCodes = TENANT_PERMISSION_CODES;
+  const kinds = new Map((await em.find(Tenant, {}, { fields: ['id', 'kind'] })).map((t) => [t.id, t.kind]));
   const allRoles = BUILTIN_ROLES.filter((r) => r.permissions === 'all').map((r) => r.code);
   let grantsAdded = 0;
-  for (const role of await em.find(Role, { code: { $in: allRoles }, builtin: true })) {
+  const grantMissing = async (role: Role, codes: string[]) => {
     const held = new Set((await em.find(RolePermission, { tenantId: role.tenantId, roleId: role.id })).map((g) => g.permissionCode));
-    for (const code of allCodes) {
+    for (const code of codes) {
       if (held.has(code)) continue;
       em.create(RolePermission, { id: newId(), tenantId: role.tenantId, roleId: role.id, permissionCode: code });
       grantsAdded++;
     }
+  };
+  // "All" means all a tenant of its kind may hold: a customer's tenant_admin never gets platform codes.
+  for (const role of await em.find(Role, { code: { $in: allRoles }, builtin: true })) await grantMissing(role, allCodesFor(kinds.get(role.tenantId) ?? 'customer'));
+  // Platform operators follow the platform module as it grows (packages…), only in the platform tenant.
+  for (const role of await em.find(Role, { code: PLATFORM_OPERATOR.code, builtin: true })) {
+    if (kinds.get(role.tenantId) === 'platform') await grantMissing(role, platformOperatorCodes());
   }
   await em.flush();
+  // A platform code a customer tenant holds (however it got there) is taken away again.
+  const platformCodes = PERMISSION_CATALOG.map((p) => p.code).filter(isPlatformPermission);
+  const customerIds = [...kinds].filter(([, kind]) => kind !== 'platform').map(([id]) => id);
+  if (platformCodes.length && customerIds.length) await em.nativeDelete(RolePermission, { tenantId: { $in: customerIds }, permissionCode: { $in: platformCodes } });
   return { permissionsAdded, grantsAdded };
+}
+
+/**
+ * The platform tenant (code `platform`, kind 'platform') with its one built-in role,
+ * `platform_operator`, and a demo operator. Platform operators sign in like everyone, with the
+ * tenant code `platform`. Idempotent like the rest of the seed.
+ */
+export async function seedPlatformTenant(em: EntityManager, opts: { operatorPassword?: string; scryptLogN?: number } = {}) {
+  for (const p of PERMISSION_CATALOG) await upsert(em, Permission, { code: p.code }, () => ({ name: p.name, module: p.module }));
+  const tenant = await upsert(em, Tenant, { code: PLATFORM_TENANT_CODE }, () => ({ id: newId(), name: 'Signoff platform', kind: 'platform' as const, userQuota: 50 }));
+  let role = await em.findOne(Role, { tenantId: tenant.id, code: PLATFORM_OPERATOR.code });
+  if (!role) {
+    role = em.create(Role, { id: newId(), tenantId: tenant.id, code: PLATFORM_OPERATOR.code, name: PLATFORM_OPERATOR.name, dataScope: PLATFORM_OPERATOR.dataScope, builtin: true });
+    for (const code of platformOperatorCodes()) em.create(RolePermission, { id: newId(), tenantId: tenant.id, roleId: role.id, permissionCode: code });
+    await em.flush();
+  }
+  let operator = await em.findOne(User, { tenantId: tenant.id, username: DEMO.operatorUsername });
+  if (!operator) {
+    operator = em.create(User, {
+      id: newId(),
+      tenantId: tenant.id,
+      username: DEMO.operatorUsername,
+      email: `${DEMO.operatorUsername}@platform.example`,
+      displayName: 'Olga Operator',
+      passwordHash: await hashPassword(opts.operatorPassword ?? DEMO.operatorPassword, opts.scryptLogN ?? 17),
+      passwordChangedAt: new Date(),
+    });
+    em.create(UserRole, { id: newId(), tenantId: tenant.id, userId: operator.id, roleId: role.id });
+    await em.flush();
+  }
+  return { tenant, role, operator };
 }
 
 interface PlatformDictionary {
@@ -135,7 +188,8 @@ export async function seedTenantBasics(em: EntityManager, tenantId: string): Pro
     const existing = await em.findOne(Role, { tenantId, code: r.code });
     const role = existing ?? em.create(Role, { id: newId(), tenantId, code: r.code, name: r.name, dataScope: r.dataScope, builtin: true });
     if (!existing) {
-      const codes = r.permissions === 'all' ? TENANT_PERMISSION_CODES : r.permissions;
+      // Tenant basics are a customer tenant's: "all" leaves out the platform scope.
+      const codes = r.permissions === 'all' ? allCodesFor('customer') : r.permissions;
       for (const code of codes) em.create(RolePermission, { id: newId(), tenantId, roleId: role.id, permissionCode: code });
       await em.flush();
     }

@@ -9,7 +9,7 @@ import { Runtime as TemporalRuntime } from '@temporalio/worker';
 import { loadConfig, ConfigError } from '../common/config';
 import { createRuntime } from '../activities/runtime';
 import { migrate } from '../db/orm';
-import { seedDemoData, seedPlatformDictionaries, syncPermissionCatalog, DEMO } from '../db/seed';
+import { seedDemoData, seedPlatformDictionaries, seedPlatformTenant, syncPermissionCatalog, DEMO } from '../db/seed';
 import { seedDemoJourneys } from '../db/seed-journeys';
 import { startApi } from '../api/main';
 import { consoleDir } from '../api/console';
@@ -55,6 +55,7 @@ async function main() {
   if (synced.permissionsAdded || synced.grantsAdded) rt.log.info(synced, 'permission catalogue brought up to date');
   await seedPlatformDictionaries(rt.orm.em.fork());
   const seeded = await seedDemoData(rt.orm.em.fork(), { scryptLogN: config.SCRYPT_LOG_N });
+  const platform = await seedPlatformTenant(rt.orm.em.fork(), { scryptLogN: config.SCRYPT_LOG_N });
   const journeys = await seedDemoJourneys(rt, seeded);
   if (journeys.length) rt.log.info({ templates: journeys }, 'demo journeys set up (serial numbers, restricted starters, a template manager)');
 
@@ -80,6 +81,7 @@ async function main() {
       `  Database       ${config.database.kind === 'sqlite' ? config.database.file : 'MySQL'}`,
       `  Demo login     tenant "${seeded.tenantCode}", user "${DEMO.adminUsername}", password "${DEMO.adminPassword}"`,
       `                 (other demo users: carol, pete, alice, fiona, harry / "${DEMO.userPassword}")`,
+      `  Platform login tenant "${platform.tenant.code}", user "${DEMO.operatorUsername}", password "${DEMO.operatorPassword}" (platform operator: /api/v1/platform/tenants)`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

@@ -7,3 +7,4 @@ export * from './reminders/workflow';
 export * from './digest/workflow';
 export * from './maintenance/audit-purge';
 export * from './maintenance/reconcile';
+export * from './tenants/workflows';

@@ -16,6 +16,7 @@ import { ForbiddenError, NotFoundError, UnauthorizedError, ValidationError, type
 import { newId } from '../../common/ids';
 import { offsetOf, pageOf, type Page, type PageQuery } from '../../common/pagination';
 import { ApiKey, Tenant, User } from '../../db/entities';
+import { tenantRefused } from './tenant-refusal';
 import { PERMISSION_CATALOG } from '../permission/catalog';
 import { scopesOf, type CreateApiKeyBody } from './schema';
 import { KEY_SCOPE_CODES, KEY_SCOPES } from './key-scopes';
@@ -163,6 +164,7 @@ export class ApiKeyService {
 
     const owner = await em.findOne(User, { tenantId: row.tenantId, id: row.userId, deletedAt: null });
     const tenant = await em.findOne(Tenant, { id: row.tenantId });
+    if (tenant?.status === 'suspended') throw tenantRefused(tenant);
     if (!owner || owner.status !== 'active' || !tenant || tenant.status !== 'active') {
       throw new UnauthorizedError('api_key_invalid', "The API key's owner or tenant is disabled");
     }

@@ -7,6 +7,7 @@ import { ForbiddenError, NotFoundError, TooManyRequestsError, UnauthorizedError,
 import type { Page } from '../../common/pagination';
 import { newId } from '../../common/ids';
 import { Tenant, User, type LoginLog } from '../../db/entities';
+import { tenantRefused } from './tenant-refusal';
 import { toUserView } from '../user/schema';
 import type { ChangePasswordBody, LoginBody, LogoutBody, LoginLogQuery, MeView, RefreshBody, TokenPair } from './schema';
 import { hashPassword, needsRehash, passwordProblems, verifyPassword } from './password';
@@ -56,7 +57,7 @@ export class AuthService {
     const user = await this.em.findOne(User, { id: claims.sub, tenantId: claims.tid, deletedAt: null });
     if (!user || user.status !== 'active') throw new UnauthorizedError('account_disabled', 'The account is disabled or deleted');
     const tenant = await this.em.findOne(Tenant, { id: claims.tid });
-    if (!tenant || tenant.status !== 'active') throw new UnauthorizedError('tenant_disabled', 'The tenant is disabled');
+    if (!tenant || tenant.status !== 'active') throw tenantRefused(tenant);
     const permissions = await this.rt.services.permissions.effectivePermissions(user.tenantId, user.id);
     return {
       tenantId: user.tenantId,
@@ -131,7 +132,7 @@ export class AuthService {
     // Only someone who knows the password learns that the account or tenant is disabled.
     if (tenant.status !== 'active') {
       await log('tenant_disabled');
-      throw new ForbiddenError('tenant_disabled', 'The tenant is disabled');
+      throw tenant.status === 'suspended' ? new ForbiddenError('tenant_suspended', 'The tenant is suspended by the platform') : new ForbiddenError('tenant_disabled', 'The tenant is disabled');
     }
     if (user.status !== 'active') {
       await log('disabled');
@@ -183,7 +184,7 @@ export class AuthService {
       const user = await em.findOne(User, { tenantId: row.tenantId, id: row.userId, deletedAt: null });
       if (!user || user.status !== 'active') throw new UnauthorizedError('account_disabled', 'The account is disabled or deleted');
       const tenant = await em.findOne(Tenant, { id: row.tenantId });
-      if (!tenant || tenant.status !== 'active') throw new UnauthorizedError('tenant_disabled', 'The tenant is disabled');
+      if (!tenant || tenant.status !== 'active') throw tenantRefused(tenant);
       return { user, observed };
     });
     return pairOf(checked.user, await this.mintAccess(checked.user, checked.observed, next.familyId), next);
@@ -270,3 +271,4 @@ export class AuthService {
     return this.loginLog.list(actor, q);
   }
 }
+

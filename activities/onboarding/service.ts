@@ -20,6 +20,7 @@ import { precheckProvisioning } from '../user/activities';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { QUERY_DEADLINE_MS, listProcesses, locateProcess, readProcess, startProcess, updateProcess, type LocatedProcess, type ProcessReading } from '../../temporal/processes';
 import { PROVISIONING } from '../../workflows/provisioning/contract';
+import { TENANT_ONBOARDING } from '../../workflows/tenants/contract';
 import {
   ONBOARDING,
   activateUpdate,
@@ -154,6 +155,8 @@ export class OnboardingService {
   async activate(body: ActivateRequest): Promise<{ activated: true; username: string; tenant: string }> {
     const invalid = () => new AppError(404, 'invalid_activation_token', 'activation was not found');
     const token = parseActivationToken(body.token);
+    // The first administrator of a new tenant is invited by the platform's tenant onboarding, same token format.
+    if (token && TENANT_ONBOARDING.parseWorkflowId(token.workflowId)) return this.rt.services.platformTenants.activateAdmin(token, body);
     const parsed = token && ONBOARDING.parseWorkflowId(token.workflowId);
     if (!token || !parsed) throw invalid();
     const tenant = await this.rt.orm.em.fork().findOne(Tenant, { code: parsed.tenantCode });

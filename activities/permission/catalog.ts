@@ -36,6 +36,8 @@ export const PERMISSIONS = {
   notificationAdmin: 'notification:admin',
   dictionaryRead: 'dictionary:read',
   dictionaryWrite: 'dictionary:write',
+  platformTenantRead: 'platform:tenant:read',
+  platformTenantWrite: 'platform:tenant:write',
   platformPackageRead: 'platform:package:read',
   platformPackageWrite: 'platform:package:write',
 } as const;
@@ -76,14 +78,44 @@ export const PERMISSION_CATALOG: { code: PermissionCode; name: string; module: s
   { code: 'dictionary:write', name: 'Manage dictionaries and their items', module: 'system' },
   { code: 'platform:package:read', name: 'View packages and any tenant\'s package and usage', module: 'platform' },
   { code: 'platform:package:write', name: 'Create and change packages, assign them to tenants', module: 'platform' },
+  { code: 'platform:tenant:read', name: 'List and read tenants and their onboarding (platform operators)', module: 'platform' },
+  { code: 'platform:tenant:write', name: 'Create, suspend, resume and delete tenants (platform operators)', module: 'platform' },
 ];
 
 /**
- * Codes of the `platform` module act above tenants (packages, tenants themselves). They are
- * granted only to platform operators, never by a tenant's "all permissions" role.
+ * The platform scope. Codes of the module `platform` act on tenants from above: they exist only
+ * in the platform tenant (code `platform`, kind 'platform'), whose users are platform operators.
+ * A customer tenant never holds them: not through `tenant_admin`'s "all", not through a role it
+ * writes or assigns, and not at run time (effective permissions drop them outside the platform
+ * tenant). The rule is by module, so codes added to it later (packages…) follow it unchanged.
  */
 export const PLATFORM_MODULE = 'platform';
-export const TENANT_PERMISSION_CODES: PermissionCode[] = PERMISSION_CATALOG.filter((p) => p.module !== PLATFORM_MODULE).map((p) => p.code);
+export const PLATFORM_TENANT_CODE = 'platform';
+export const PLATFORM_OPERATOR_ROLE = 'platform_operator';
+
+const PLATFORM_CODES: ReadonlySet<string> = new Set(PERMISSION_CATALOG.filter((p) => p.module === PLATFORM_MODULE).map((p) => p.code));
+
+/** Is this a platform-scope code (module `platform`)? */
+export const isPlatformPermission = (code: string): boolean => PLATFORM_CODES.has(code);
+
+/** The catalogue codes a tenant of this kind may hold at all. */
+export function grantableCodes(kind: 'platform' | 'customer'): PermissionCode[] {
+  return PERMISSION_CATALOG.map((p) => p.code).filter((c) => (kind === 'platform' ? true : !isPlatformPermission(c)));
+}
+
+/** What a built-in role "all" means in a tenant of this kind: customers' admins never get platform codes. */
+export const allCodesFor = (kind: 'platform' | 'customer'): PermissionCode[] => grantableCodes(kind);
+
+/** The built-in role of the platform tenant: every platform code (and nothing of a customer's business). */
+export const PLATFORM_OPERATOR: { code: string; name: string; dataScope: DataScope } = {
+  code: PLATFORM_OPERATOR_ROLE,
+  name: 'Platform operator',
+  dataScope: 'self',
+};
+export const platformOperatorCodes = (): PermissionCode[] => PERMISSION_CATALOG.filter((p) => p.module === PLATFORM_MODULE).map((p) => p.code);
+
+/** The codes a customer tenant's roles may hold (everything but the platform module). */
+export const TENANT_PERMISSION_CODES: PermissionCode[] = grantableCodes('customer');
 
 export interface BuiltinRole {
   code: string;

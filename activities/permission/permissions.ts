@@ -2,8 +2,8 @@
 import type { Runtime } from '../runtime';
 import type { Actor } from '../../common/actor';
 import { pageOf, type Page, type PageQuery } from '../../common/pagination';
-import { Department, Permission, Role, RoleDepartment, RolePermission, User, UserRole } from '../../db/entities';
-import { PLATFORM_MODULE } from './catalog';
+import { Department, Permission, Role, RoleDepartment, RolePermission, Tenant, User, UserRole } from '../../db/entities';
+import { isPlatformPermission } from './catalog';
 
 /**
  * Which rows of users (and later approval instances) an actor may see: everything, or rows in
@@ -74,7 +74,10 @@ export class PermissionService {
     if (!links.length) return [];
     const roleIds = links.map((l) => l.roleId);
     const rows = await em.find(RolePermission, { tenantId, roleId: { $in: roleIds } });
-    return [...new Set(rows.map((r) => r.permissionCode))].sort();
+    let codes = [...new Set(rows.map((r) => r.permissionCode))];
+    // Last line of defence: a platform code held in a customer tenant (a bad row, a restored backup) grants nothing.
+    if (codes.some(isPlatformPermission) && (await em.findOne(Tenant, { id: tenantId }))?.kind !== 'platform') codes = codes.filter((c) => !isPlatformPermission(c));
+    return codes.sort();
   }
 
   /** The user's roles (tenant-scoped). */
@@ -94,8 +97,10 @@ export class PermissionService {
    * catalogue is global, not tenant data; the page runs over modules so a group is never split.
    * The platform module is left out: no tenant role can hold its codes.
    */
-  async catalogue(q: PageQuery): Promise<Page<PermissionGroup>> {
-    const rows = await this.em.find(Permission, { module: { $ne: PLATFORM_MODULE } }, { orderBy: { module: 'asc', code: 'asc' } });
+  async catalogue(actor: Actor, q: PageQuery): Promise<Page<PermissionGroup>> {
+    // A customer tenant cannot hold the platform scope, so its admins are not offered it.
+    const customer = (await this.em.findOne(Tenant, { id: actor.tenantId }))?.kind !== 'platform';
+    const rows = (await this.em.find(Permission, {}, { orderBy: { module: 'asc', code: 'asc' } })).filter((p) => !(customer && isPlatformPermission(p.code)));
     const groups = new Map<string, PermissionGroup>();
     for (const p of rows) {
       const group = groups.get(p.module) ?? { module: p.module, permissions: [] };

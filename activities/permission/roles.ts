@@ -7,7 +7,8 @@ import { ConflictError, NotFoundError, ValidationError, type FieldError } from '
 import { newId } from '../../common/ids';
 import { offsetOf, pageOf, type Page, type PageQuery } from '../../common/pagination';
 import { contains } from '../../common/query';
-import { Department, Permission, Role, RoleDepartment, RolePermission, User, UserRole } from '../../db/entities';
+import { Department, Permission, Role, RoleDepartment, RolePermission, Tenant, User, UserRole } from '../../db/entities';
+import { isPlatformPermission } from './catalog';
 import { toUserView, type UserView } from '../user/schema';
 import {
   toRoleView,
@@ -95,7 +96,9 @@ export class RoleService {
       const { permissions, departmentIds } = await this.validate(tx, tenantId, input, 'The role cannot be changed');
       const currentCodes = (await tx.find(RolePermission, { tenantId, roleId: id })).map((p) => p.permissionCode);
       if (role.code === TENANT_ADMIN_ROLE) {
-        const everything = (await tx.find(Permission, { module: { $ne: PLATFORM_MODULE } }, { fields: ['code'] })).map((p) => p.code);
+        // Every code this tenant may hold: a customer's administrator never holds the platform scope.
+        const customer = (await tx.findOneOrFail(Tenant, { id: tenantId })).kind !== 'platform';
+        const everything = (await tx.find(Permission, {}, { fields: ['code'] })).map((p) => p.code).filter((c) => !(customer && isPlatformPermission(c)));
         if (input.dataScope !== 'all' || minus(everything, permissions).length || minus(permissions, everything).length) {
           throw new ConflictError('role_builtin', 'The tenant administrator role always holds every permission with the data scope "all"; only its name and description can change');
         }
@@ -302,8 +305,12 @@ export class RoleService {
   ): Promise<{ permissions: string[]; departmentIds: string[] }> {
     const problems: FieldError[] = [];
     const unknown = new Set(await this.rt.services.permissions.unknownCodes(input.permissions));
+    // Platform codes (module `platform`) exist only in the platform tenant: elsewhere they are not in the catalogue.
+    const customer = input.permissions.some(isPlatformPermission) && (await em.findOne(Tenant, { id: tenantId }))?.kind !== 'platform';
     input.permissions.forEach((code, i) => {
-      if (unknown.has(code)) problems.push({ path: `permissions.${i}`, message: `${code} is not in the permission catalogue`, code: 'unknown_permission' });
+      if (unknown.has(code) || (customer && isPlatformPermission(code))) {
+        problems.push({ path: `permissions.${i}`, message: `${code} is not in the permission catalogue`, code: 'unknown_permission' });
+      }
     });
     const departmentIds = input.departmentIds ?? [];
     if (input.dataScope === 'custom' && !departmentIds.length) {

@@ -3,7 +3,7 @@
  * workflow's input: one definition, so they cannot drift apart.
  */
 import { z } from 'zod';
-import type { Department, Package, Position, Tenant, User } from '../../db/entities';
+import { TENANT_STATUSES, type Department, type Package, type Position, type Tenant, type User } from '../../db/entities';
 import { PageQuery } from '../../common/pagination';
 import { iso, Name, QueryBool, SearchText, SortOrder, Uuid } from '../../common/schema';
 
@@ -50,7 +50,7 @@ export const TenantView = z.object({
   id: z.string(),
   code: z.string(),
   name: z.string(),
-  status: z.enum(['active', 'disabled']),
+  status: z.enum(TENANT_STATUSES),
   timeZone: z.string(),
   /** The package's user quota (null: unlimited); all quotas: GET /api/v1/tenant/usage. */
   userQuota: z.number().int().nullable(),

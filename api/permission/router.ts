@@ -43,7 +43,7 @@ export const permissionsModule: RouteModule = {
       permission: PERMISSIONS.roleRead,
       query: PageQuery,
       response: PageOf(PermissionGroupView),
-      handler: ({ rt, query }) => rt.services.permissions.catalogue(query),
+      handler: ({ rt, actor, query }) => rt.services.permissions.catalogue(actor, query),
     }),
   ],
 };

@@ -8,6 +8,7 @@ export * from './onboarding';
 export * from './files';
 export * from './dictionary';
 export * from './package';
+export * from './platform';
 export * from './parameters';
 
 import { TenantSchema, DepartmentSchema, PositionSchema, UserSchema } from './user';
@@ -33,6 +34,7 @@ import { OnboardingTodoLinkSchema } from './onboarding';
 import { FileReferenceSchema, StoredFileSchema } from './files';
 import { DictionaryGroupSchema, DictionaryItemSchema } from './dictionary';
 import { PackageSchema, QuotaClaimSchema } from './package';
+import { TenantAdminInvitationSchema } from './platform';
 import { TenantParameterSchema } from './parameters';
 
 /** Every entity, registered explicitly (no folder scanning: works the same in ts, jest and dist). */
@@ -77,5 +79,6 @@ export const allEntities = [
   DictionaryItemSchema,
   PackageSchema,
   QuotaClaimSchema,
+  TenantAdminInvitationSchema,
   TenantParameterSchema,
 ];

@@ -3,15 +3,24 @@ import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { STANDARD_PACKAGE_ID } from './package';
 import { createdAtColumn, dateColumn, idColumn, refColumn, tenantColumn, updatedAtColumn } from './base';
 
-export type TenantStatus = 'active' | 'disabled';
+/**
+ * `provisioning` while its onboarding saga runs, `failed` when the saga compensated, `suspended`
+ * by a platform operator (logins and API keys refused), `deleting` while its data is removed.
+ * `disabled` is the older "off" state (refused like suspended, without the platform's flow).
+ */
+export const TENANT_STATUSES = ['provisioning', 'active', 'suspended', 'failed', 'deleting', 'disabled'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+/** The platform tenant's users are platform operators; every other tenant is a customer. */
+export type TenantKind = 'platform' | 'customer';
 
 export class Tenant {
-  [OptionalProps]?: 'status' | 'packageId' | 'timeZone' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'status' | 'kind' | 'packageId' | 'timeZone' | 'createdAt' | 'updatedAt';
   id!: string;
   /** Short code users type at login (`acme`). Unique across the platform. */
   code!: string;
   name!: string;
   status: TenantStatus = 'active';
+  kind: TenantKind = 'customer';
   /**
    * The tenant's package (db/entities/package.ts): its quotas, the user quota among them, are
    * the limits the tenant is held to. Only a platform operator changes it.
@@ -32,6 +41,7 @@ export const TenantSchema = new EntitySchema<Tenant>({
     code: { type: 'string', length: 64, unique: 'tenants_code_unique' },
     name: { type: 'string', length: 200 },
     status: { type: 'string', length: 16 },
+    kind: { type: 'string', length: 16 },
     packageId: { type: 'string', length: 36, fieldName: 'package_id' },
     timeZone: { type: 'string', length: 64 },
     createdAt: createdAtColumn,

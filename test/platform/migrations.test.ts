@@ -96,6 +96,8 @@ describe('migrations', () => {
       expect(await em.findOneOrFail(Package, { id: STANDARD_PACKAGE_ID })).toMatchObject({ code: 'standard', maxUsers: 300, maxTemplates: null });
       // And the seed still runs on the upgraded database.
       await seedDemoData(orm.em.fork(), { scryptLogN: 12 });
+      // Tenants that existed before the platform scope are customers.
+      expect((await orm.em.fork().findOneOrFail(Tenant, { code: 'acme' })).kind).toBe('customer');
     } finally {
       await orm.close(true);
       rmSync(dir, { recursive: true, force: true });

@@ -236,12 +236,25 @@ const LISTINGS = [
 ];
 
 /**
- * Platform routes (`/api/v1/platform/...`) act above tenants by design: a tenant's administrator
- * is refused them (403, their permission codes are never a tenant's), tested with their module.
+ * Routes above tenants (platform operators, `platform:*` codes a customer tenant cannot hold):
+ * the ids they take are tenant codes, and a customer's administrator is refused outright (403)
+ * whatever the id, before anything is looked up. Checked below with tenant A's code.
  */
+const PLATFORM_SCOPE: Record<string, Case> = {
+  'GET /api/v1/platform/tenants/:code': { path: (i) => `/api/v1/platform/tenants/${i.a.tenantCode}` },
+  'POST /api/v1/platform/tenants/:code/suspend': { path: (i) => `/api/v1/platform/tenants/${i.a.tenantCode}/suspend` },
+  'POST /api/v1/platform/tenants/:code/resume': { path: (i) => `/api/v1/platform/tenants/${i.a.tenantCode}/resume` },
+  'DELETE /api/v1/platform/tenants/:code': { path: (i) => `/api/v1/platform/tenants/${i.a.tenantCode}` },
+  'GET /api/v1/platform/tenants/:code/deletion': { path: (i) => `/api/v1/platform/tenants/${i.a.tenantCode}/deletion` },
+  // Packages (platform:package:*): the package a tenant is on and what it uses.
+  'GET /api/v1/platform/packages/:code': { path: () => '/api/v1/platform/packages/standard' },
+  'PATCH /api/v1/platform/packages/:code': { path: () => '/api/v1/platform/packages/standard', body: () => ({ maxUsers: 1 }) },
+  'PUT /api/v1/platform/tenants/:code/package': { path: (i) => `/api/v1/platform/tenants/${i.a.tenantCode}/package`, body: () => ({ packageCode: 'standard' }) },
+  'GET /api/v1/platform/tenants/:code/usage': { path: (i) => `/api/v1/platform/tenants/${i.a.tenantCode}/usage` },
+};
+
 const routesWithIds = () =>
   modules
-    .filter((m) => !m.prefix.startsWith('/api/v1/platform/'))
     .flatMap((m) => m.routes.filter((r) => (m.prefix + r.path).includes('/:')).map((r) => `${r.method.toUpperCase()} ${m.prefix + r.path}`));
 
 describe('tenant isolation matrix', () => {
@@ -319,8 +332,19 @@ describe('tenant isolation matrix', () => {
   });
 
   it('covers every route that takes an id', () => {
-    const missing = routesWithIds().filter((r) => !MATRIX[r]);
+    const missing = routesWithIds().filter((r) => !MATRIX[r] && !PLATFORM_SCOPE[r]);
     expect(missing).toEqual([]);
+  });
+
+  it("refuses a customer tenant's administrator on every platform-scope route (403) and changes nothing", async () => {
+    const before = await snapshotOfA();
+    const wrong: string[] = [];
+    for (const [key, c] of Object.entries(PLATFORM_SCOPE)) {
+      const res = await api.request(key.split(' ')[0], c.path(ids), { token: tokenB, body: c.body?.(ids) });
+      if (res.status !== 403) wrong.push(`${key} -> ${res.status} ${JSON.stringify(res.body).slice(0, 160)}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await snapshotOfA()).toEqual(before);
   });
 
   it("answers 404 to every id of another tenant and changes nothing of that tenant's data", async () => {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Role, User, UserRole } from '../../db/entities';
-import { TENANT_PERMISSION_CODES } from '../../activities/permission/catalog';
+import { grantableCodes } from '../../activities/permission/catalog';
 import { startApiEnv, tenantWithTokens, tokenFor, type ApiEnv } from '../harness/harness';
 
 type T = Awaited<ReturnType<typeof tenantWithTokens>>;
@@ -147,7 +147,8 @@ describe('privilege attacks', () => {
     });
 
     it('the last active tenant admin cannot be disabled, deleted or demoted, even by an account holding every permission', async () => {
-      const everything = await userWithRole('superuser', TENANT_PERMISSION_CODES);
+      // Every code a customer tenant can hold (the platform scope is not one of them).
+      const everything = await userWithRole('superuser', grantableCodes('customer'));
       const attempts = [
         await api().post(`/api/v1/users/${t.users.admin.id}/disable`, {}, everything.token),
         await api().delete(`/api/v1/users/${t.users.admin.id}`, everything.token),

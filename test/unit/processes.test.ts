@@ -17,8 +17,9 @@ import { GRANT_ROLE_SAGA, grantRoleSagaWorkflowId } from '../../workflows/approv
 import { TODO_REMINDER } from '../../workflows/reminders/contract';
 import { DAILY_DIGEST } from '../../workflows/digest/contract';
 import { AUDIT_PURGE } from '../../workflows/maintenance/contract';
+import { TENANT_DELETION, TENANT_ONBOARDING } from '../../workflows/tenants/contract';
 
-const DEFINITIONS: Record<string, ProcessDefinition> = { PROVISIONING, ONBOARDING, APPROVAL, GRANT_ROLE_SAGA, TODO_REMINDER, DAILY_DIGEST, AUDIT_PURGE };
+const DEFINITIONS: Record<string, ProcessDefinition> = { PROVISIONING, ONBOARDING, APPROVAL, GRANT_ROLE_SAGA, TODO_REMINDER, DAILY_DIGEST, AUDIT_PURGE, TENANT_ONBOARDING, TENANT_DELETION };
 
 describe('process definitions', () => {
   it.each(Object.entries(DEFINITIONS))('%s names a workflow the bundle exports', (_name, def) => {
@@ -39,6 +40,14 @@ describe('process definitions', () => {
   ])('%# builds `%s`-style ids from the business key and reads them back', (def, id, key) => {
     expect(def.workflowId('acme', key)).toBe(id);
     expect(def.parseWorkflowId(id)).toEqual({ tenantCode: 'acme', businessKey: key });
+  });
+
+  it('tenant processes are keyed by the tenant code alone', () => {
+    expect(TENANT_ONBOARDING.workflowId('acme', 'acme')).toBe('tenant-onboarding:acme');
+    expect(TENANT_ONBOARDING.parseWorkflowId('tenant-onboarding:acme')).toEqual({ tenantCode: 'acme', businessKey: 'acme' });
+    expect(TENANT_DELETION.parseWorkflowId('tenant-deletion:acme-2')).toEqual({ tenantCode: 'acme-2', businessKey: 'acme-2' });
+    expect(TENANT_ONBOARDING.parseWorkflowId('tenant-deletion:acme')).toBeNull();
+    expect(TENANT_ONBOARDING.parseWorkflowId('onboarding:acme:nina')).toBeNull();
   });
 
   it("does not read another process's ids as its own", () => {

@@ -65,9 +65,12 @@ export class DigestSchedules {
     return 'updated';
   }
 
-  /** Every active tenant's schedule: the worker's start-up step. */
+  /**
+   * Every active customer tenant's schedule: the worker's start-up step. (Suspended tenants keep
+   * their paused schedule as it is; the platform tenant's operators get no digest.)
+   */
   async ensureAll(): Promise<Record<string, 'created' | 'updated' | 'unchanged'>> {
-    const tenants = await this.rt.orm.em.fork().find(Tenant, { status: 'active' }, { orderBy: { code: 'asc' } });
+    const tenants = await this.rt.orm.em.fork().find(Tenant, { status: 'active', kind: 'customer' }, { orderBy: { code: 'asc' } });
     const done: Record<string, 'created' | 'updated' | 'unchanged'> = {};
     for (const t of tenants) done[t.code] = await this.ensure(t);
     return done;

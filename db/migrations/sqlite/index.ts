@@ -8,6 +8,7 @@ import { Migration00000000000030_serials_and_template_managers } from './Migrati
 import { Migration00000000000040_files } from './Migration00000000000040_files';
 import { Migration00000000000050_dictionaries } from './Migration00000000000050_dictionaries';
 import { Migration00000000000060_reconcile_and_purge_indexes } from './Migration00000000000060_reconcile_and_purge_indexes';
+import { Migration00000000000070_platform_tenants } from './Migration00000000000070_platform_tenants';
 import { Migration00000000000080_packages } from './Migration00000000000080_packages';
 import { Migration00000000000090_tenant_parameters } from './Migration00000000000090_tenant_parameters';
 
@@ -22,6 +23,7 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration00000000000040_files', class: Migration00000000000040_files },
   { name: 'Migration00000000000050_dictionaries', class: Migration00000000000050_dictionaries },
   { name: 'Migration00000000000060_reconcile_and_purge_indexes', class: Migration00000000000060_reconcile_and_purge_indexes },
+  { name: 'Migration00000000000070_platform_tenants', class: Migration00000000000070_platform_tenants },
   { name: 'Migration00000000000080_packages', class: Migration00000000000080_packages },
   { name: 'Migration00000000000090_tenant_parameters', class: Migration00000000000090_tenant_parameters },
 ];

@@ -1,3 +1,4 @@
+import { TENANT_DELETION, TENANT_ONBOARDING } from '../../../workflows/tenants/contract';
 import { ConnectionException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -42,7 +43,7 @@ describe('error catalogue', () => {
   });
 
   it('holds the codes of every process definition', () => {
-    const defs = [PROVISIONING, ONBOARDING, APPROVAL, GRANT_ROLE_SAGA, TODO_REMINDER, DAILY_DIGEST, AUDIT_PURGE, RECONCILE];
+    const defs = [PROVISIONING, ONBOARDING, APPROVAL, GRANT_ROLE_SAGA, TODO_REMINDER, DAILY_DIGEST, AUDIT_PURGE, RECONCILE, TENANT_ONBOARDING, TENANT_DELETION];
     expect(new Set(defs.map((d) => d.resource))).toEqual(new Set(Object.keys(PROCESS_RESOURCES)));
     for (const def of defs) {
       expect(Object.keys(PROCESS_RESOURCES)).toContain(def.resource);

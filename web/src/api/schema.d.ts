@@ -221,7 +221,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The current tenant, with its package's user quota and how much of it is used */
+        /** The current tenant, with its user quota and how much of it is used */
         get: operations["get__api_v1_tenant"];
         put?: never;
         post?: never;
@@ -229,27 +229,10 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the tenant name or time zone
-         * @description The quotas are the package's, which only a platform operator assigns: `userQuota` is refused (422 at `body.userQuota`). All quotas and their usage: GET /api/v1/tenant/usage.
+         * Change the tenant name, time zone or user quota
+         * @description The quota cannot go below the current number of users (409 `quota_below_usage`).
          */
         patch: operations["patch__api_v1_tenant"];
-        trace?: never;
-    };
-    "/api/v1/tenant/usage": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The tenant's package: each quota's limit (null: unlimited) and current usage */
-        get: operations["get__api_v1_tenant_usage"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
         trace?: never;
     };
     "/api/v1/tenant/parameters": {
@@ -2583,49 +2566,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/platform/packages": {
+    "/api/v1/platform/tenants": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** List packages (by code, paginated) */
-        get: operations["get__api_v1_platform_packages"];
+        /**
+         * List customer tenants (by code), optionally by status
+         * @description Platform operators only: a customer tenant cannot hold the platform permissions, so its users get 403.
+         */
+        get: operations["get__api_v1_platform_tenants"];
         put?: never;
         /**
-         * Create a package
-         * @description A quota left out is unlimited (the request rate: the platform default). 409 `package_code_taken` for a code in use.
+         * Create a tenant (durable onboarding saga)
+         * @description Starts `tenant-onboarding:<code>`: tenant row → built-in roles, menus and preset templates → the first tenant administrator, invited by mail with an activation link (`POST /api/v1/onboarding/activate`) → digest schedule → the tenant opens. A failure undoes the steps done, newest first. Answers 202 at once with the Location of the tenant (its `onboarding` is the progress); the same code again answers the same saga. Platform operators only: a customer tenant cannot hold the platform permissions, so its users get 403.
          */
-        post: operations["post__api_v1_platform_packages"];
+        post: operations["post__api_v1_platform_tenants"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/platform/packages/{code}": {
+    "/api/v1/platform/tenants/{code}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** A package */
-        get: operations["get__api_v1_platform_packages_code"];
+        /**
+         * Read a tenant with the progress of its onboarding (and deletion)
+         * @description Platform operators only: a customer tenant cannot hold the platform permissions, so its users get 403.
+         */
+        get: operations["get__api_v1_platform_tenants_code"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete a suspended tenant (batched workflow, report at /deletion)
+         * @description Only a suspended tenant (409 `tenant_state_invalid` otherwise). Starts `tenant-deletion:<code>`, which removes its rows table by table in batches, its schedule and the tenant row, and reports the rows removed per table. Platform operators only: a customer tenant cannot hold the platform permissions, so its users get 403.
+         */
+        delete: operations["delete__api_v1_platform_tenants_code"];
         options?: never;
         head?: never;
-        /**
-         * Change a package (name, description, quotas)
-         * @description Only the quotas sent change. A quota below what a tenant on the package already uses is refused (409 `quota_below_usage` with `tenant`, `quota`, `limit`, `usage`).
-         */
-        patch: operations["patch__api_v1_platform_packages_code"];
+        patch?: never;
         trace?: never;
     };
-    "/api/v1/platform/tenants/{code}/package": {
+    "/api/v1/platform/tenants/{code}/suspend": {
         parameters: {
             query?: never;
             header?: never;
@@ -2633,27 +2622,50 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
+        put?: never;
         /**
-         * Put a tenant on a package; answers the tenant's usage under it
-         * @description Refused when the tenant already uses more than the package allows (409 `quota_below_usage` naming the `quota`, with `limit` and `usage`).
+         * Suspend a tenant: logins, tokens and API keys refused (`tenant_suspended`), schedules paused; running workflows go on
+         * @description Platform operators only: a customer tenant cannot hold the platform permissions, so its users get 403.
          */
-        put: operations["put__api_v1_platform_tenants_code_package"];
-        post?: never;
+        post: operations["post__api_v1_platform_tenants_code_suspend"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/api/v1/platform/tenants/{code}/usage": {
+    "/api/v1/platform/tenants/{code}/resume": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** A tenant's package: each quota's limit and current usage */
-        get: operations["get__api_v1_platform_tenants_code_usage"];
+        get?: never;
+        put?: never;
+        /**
+         * Resume a suspended tenant (logins again, schedules unpaused)
+         * @description Platform operators only: a customer tenant cannot hold the platform permissions, so its users get 403.
+         */
+        post: operations["post__api_v1_platform_tenants_code_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{code}/deletion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A tenant deletion's progress and final report (rows removed per table)
+         * @description Platform operators only: a customer tenant cannot hold the platform permissions, so its users get 403.
+         */
+        get: operations["get__api_v1_platform_tenants_code_deletion"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2676,7 +2688,7 @@ export interface components {
              * @description Stable machine-readable error code; GET /api/v1/errors lists each with its status and meaning
              * @enum {string}
              */
-            code: "account_disabled" | "action_not_allowed" | "already_onboarded" | "already_provisioned" | "announcement_already_published" | "announcement_not_found" | "announcement_published" | "api_key_expired" | "api_key_invalid" | "api_key_not_allowed" | "api_key_not_found" | "api_key_revoked" | "approval_closed" | "approval_exists" | "approval_not_found" | "attachment_invalid" | "audit_purge_closed" | "audit_purge_exists" | "audit_purge_not_found" | "bad_request" | "cannot_delete_self" | "cannot_disable_self" | "cannot_remove_own_admin" | "checklist_item_not_found" | "codec_operator_only" | "codec_unknown_namespace" | "dedupe_key_conflict" | "department_cycle" | "department_not_empty" | "department_not_found" | "department_too_deep" | "dependency_unavailable" | "dictionary_code_taken" | "dictionary_item_code_taken" | "dictionary_item_not_found" | "dictionary_not_found" | "dictionary_platform_readonly" | "digest_closed" | "digest_exists" | "digest_not_found" | "duplicate" | "email_taken" | "expires_in_past" | "file_deleted" | "file_in_use" | "file_not_found" | "file_too_large" | "file_type_not_allowed" | "forbidden" | "form_invalid" | "grant_role_closed" | "grant_role_exists" | "grant_role_not_found" | "initiator_cannot_approve" | "instance_finished" | "instance_not_returned" | "instance_not_running" | "instance_not_stalled" | "internal_error" | "invalid_activation_token" | "invalid_credentials" | "invalid_cursor" | "last_tenant_admin" | "login_locked" | "malformed_json" | "menu_cycle" | "menu_has_children" | "menu_key_taken" | "menu_not_found" | "message_not_found" | "multipart_invalid" | "multipart_required" | "no_file" | "no_recipients" | "not_file_uploader" | "not_initiator" | "not_participant" | "not_task_holder" | "onboarding_closed" | "onboarding_exists" | "onboarding_not_found" | "onboarding_unavailable" | "package_code_taken" | "package_not_found" | "payload_decode_failed" | "payload_too_large" | "permission_denied" | "permission_escalation" | "plan_item_not_found" | "plan_not_found" | "position_code_taken" | "position_in_use" | "position_not_found" | "provisioning_closed" | "provisioning_exists" | "provisioning_not_found" | "quota_below_usage" | "quota_exceeded" | "rate_limited" | "reason_required" | "reconcile_closed" | "reconcile_exists" | "reconcile_not_found" | "refresh_token_expired" | "refresh_token_invalid" | "refresh_token_reused" | "reminder_closed" | "reminder_exists" | "reminder_not_found" | "role_builtin" | "role_code_taken" | "role_in_use" | "role_not_found" | "route_not_found" | "scheduler_unavailable" | "scope_escalation" | "session_not_found" | "session_required" | "step_not_passed" | "task_not_found" | "task_not_open" | "template_disabled" | "template_invalid" | "template_key_immutable" | "template_key_taken" | "template_not_found" | "template_not_published" | "template_not_startable" | "template_publish_conflict" | "template_published" | "template_unchanged" | "template_version_missing" | "template_version_not_found" | "tenant_disabled" | "tenant_not_found" | "todo_not_found" | "token_expired" | "token_invalid" | "token_revoked" | "too_many_files" | "too_many_recipients" | "unauthorized" | "unsupported_media_type" | "update_rejected" | "urge_too_soon" | "user_not_found" | "user_outranks_actor" | "user_quota_exceeded" | "username_taken" | "validation_failed" | "workflow_already_started" | "workflow_not_found" | "wrong_password";
+            code: "account_disabled" | "action_not_allowed" | "already_onboarded" | "already_provisioned" | "announcement_already_published" | "announcement_not_found" | "announcement_published" | "api_key_expired" | "api_key_invalid" | "api_key_not_allowed" | "api_key_not_found" | "api_key_revoked" | "approval_closed" | "approval_exists" | "approval_not_found" | "attachment_invalid" | "audit_purge_closed" | "audit_purge_exists" | "audit_purge_not_found" | "bad_request" | "cannot_delete_self" | "cannot_disable_self" | "cannot_remove_own_admin" | "checklist_item_not_found" | "codec_operator_only" | "codec_unknown_namespace" | "dedupe_key_conflict" | "department_cycle" | "department_not_empty" | "department_not_found" | "department_too_deep" | "dependency_unavailable" | "dictionary_code_taken" | "dictionary_item_code_taken" | "dictionary_item_not_found" | "dictionary_not_found" | "dictionary_platform_readonly" | "digest_closed" | "digest_exists" | "digest_not_found" | "duplicate" | "email_taken" | "expires_in_past" | "file_deleted" | "file_in_use" | "file_not_found" | "file_too_large" | "file_type_not_allowed" | "forbidden" | "form_invalid" | "grant_role_closed" | "grant_role_exists" | "grant_role_not_found" | "initiator_cannot_approve" | "instance_finished" | "instance_not_returned" | "instance_not_running" | "instance_not_stalled" | "internal_error" | "invalid_activation_token" | "invalid_credentials" | "invalid_cursor" | "last_tenant_admin" | "login_locked" | "malformed_json" | "menu_cycle" | "menu_has_children" | "menu_key_taken" | "menu_not_found" | "message_not_found" | "multipart_invalid" | "multipart_required" | "no_file" | "no_recipients" | "not_file_uploader" | "not_initiator" | "not_participant" | "not_task_holder" | "onboarding_closed" | "onboarding_exists" | "onboarding_not_found" | "onboarding_unavailable" | "payload_decode_failed" | "payload_too_large" | "permission_denied" | "permission_escalation" | "plan_item_not_found" | "plan_not_found" | "position_code_taken" | "position_in_use" | "position_not_found" | "provisioning_closed" | "provisioning_exists" | "provisioning_not_found" | "quota_below_usage" | "rate_limited" | "reason_required" | "reconcile_closed" | "reconcile_exists" | "reconcile_not_found" | "refresh_token_expired" | "refresh_token_invalid" | "refresh_token_reused" | "reminder_closed" | "reminder_exists" | "reminder_not_found" | "role_builtin" | "role_code_taken" | "role_in_use" | "role_not_found" | "route_not_found" | "scheduler_unavailable" | "scope_escalation" | "session_not_found" | "session_required" | "step_not_passed" | "task_not_found" | "task_not_open" | "template_disabled" | "template_invalid" | "template_key_immutable" | "template_key_taken" | "template_not_found" | "template_not_published" | "template_not_startable" | "template_publish_conflict" | "template_published" | "template_unchanged" | "template_version_missing" | "template_version_not_found" | "tenant_code_taken" | "tenant_deletion_closed" | "tenant_deletion_exists" | "tenant_deletion_not_found" | "tenant_disabled" | "tenant_not_found" | "tenant_onboarding_closed" | "tenant_onboarding_exists" | "tenant_onboarding_not_found" | "tenant_state_invalid" | "tenant_suspended" | "todo_not_found" | "token_expired" | "token_invalid" | "token_revoked" | "too_many_files" | "too_many_recipients" | "unauthorized" | "unsupported_media_type" | "update_rejected" | "urge_too_soon" | "user_not_found" | "user_outranks_actor" | "user_quota_exceeded" | "username_taken" | "validation_failed" | "workflow_already_started" | "workflow_not_found" | "wrong_password";
             errors?: {
                 path?: string;
                 message?: string;
@@ -2687,7 +2699,7 @@ export interface components {
             /** @description OpenTelemetry trace id of the request (present when tracing is on) */
             traceId?: string;
         };
-        S33___schema0: {
+        S32___schema0: {
             id: string;
             code: string;
             name: string;
@@ -2697,15 +2709,15 @@ export interface components {
             sortOrder: number;
             createdAt: string;
             updatedAt: string;
-            children: components["schemas"]["S33___schema0"][];
+            children: components["schemas"]["S32___schema0"][];
         };
-        S112___schema0: {
+        S111___schema0: {
             id: string;
             name: string;
             parentId: string | null;
-            children: components["schemas"]["S112___schema0"][];
+            children: components["schemas"]["S111___schema0"][];
         };
-        S156___schema0: {
+        S155___schema0: {
             id: string;
             parentId: string | null;
             key: string;
@@ -2717,7 +2729,306 @@ export interface components {
             permissionCode: string | null;
             sortOrder: number;
             visible: boolean;
-            children: components["schemas"]["S156___schema0"][];
+            children: components["schemas"]["S155___schema0"][];
+        };
+        S167___schema0: {
+            /** @constant */
+            kind: "approval";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            assignees: {
+                /** @constant */
+                type: "users";
+                userIds: string[];
+            } | {
+                /** @constant */
+                type: "role";
+                roleCodes: string[];
+            } | {
+                /** @constant */
+                type: "departmentHead";
+                /** @default 1 */
+                level: number;
+            } | {
+                /** @constant */
+                type: "managerChain";
+                upToLevel?: number;
+                upToRoleCode?: string;
+            } | {
+                /** @constant */
+                type: "initiatorSelects";
+            } | {
+                /** @constant */
+                type: "initiator";
+            } | {
+                /** @constant */
+                type: "formField";
+                fieldId: string;
+            } | {
+                /** @constant */
+                type: "departmentMembers";
+                /** Format: uuid */
+                departmentId: string;
+                /** @default false */
+                includeSubtree: boolean;
+            };
+            /**
+             * @default sequential
+             * @enum {string}
+             */
+            mode: "sequential" | "all" | "any" | "vote";
+            voteThreshold?: number;
+            /**
+             * @default {
+             *       "type": "fail"
+             *     }
+             */
+            emptyAssignee: {
+                /** @constant */
+                type: "autoApprove";
+            } | {
+                /** @constant */
+                type: "autoReject";
+            } | {
+                /** @constant */
+                type: "fail";
+            } | {
+                /** @constant */
+                type: "assignTo";
+                /** @default [] */
+                userIds: string[];
+                /** @default [] */
+                roleCodes: string[];
+            };
+            /**
+             * @default {
+             *       "type": "rejectInstance"
+             *     }
+             */
+            onReject: {
+                /** @constant */
+                type: "rejectInstance";
+            } | {
+                /** @constant */
+                type: "returnToInitiator";
+            } | {
+                /** @constant */
+                type: "returnToStep";
+                stepId: string;
+            };
+            /** @default false */
+            allowAddSign: boolean;
+            /** @default true */
+            allowTransfer: boolean;
+            /** @default false */
+            allowDelegate: boolean;
+            time?: {
+                remindAfter?: string;
+                remindEvery?: string;
+                remindMaxTimes?: number;
+                timeoutAfter?: string;
+                timeoutAction?: {
+                    /** @constant */
+                    type: "approve";
+                } | {
+                    /** @constant */
+                    type: "reject";
+                } | {
+                    /** @constant */
+                    type: "notifyAdmin";
+                } | {
+                    /** @constant */
+                    type: "escalate";
+                    /** @enum {string} */
+                    to: "manager" | "role";
+                    roleCode?: string;
+                };
+            };
+            /** @default false */
+            initiatorSelects: boolean;
+        } | {
+            /** @constant */
+            kind: "cc";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            recipients: {
+                /** @constant */
+                type: "users";
+                userIds: string[];
+            } | {
+                /** @constant */
+                type: "role";
+                roleCodes: string[];
+            } | {
+                /** @constant */
+                type: "departmentHead";
+                /** @default 1 */
+                level: number;
+            } | {
+                /** @constant */
+                type: "managerChain";
+                upToLevel?: number;
+                upToRoleCode?: string;
+            } | {
+                /** @constant */
+                type: "initiatorSelects";
+            } | {
+                /** @constant */
+                type: "initiator";
+            } | {
+                /** @constant */
+                type: "formField";
+                fieldId: string;
+            } | {
+                /** @constant */
+                type: "departmentMembers";
+                /** Format: uuid */
+                departmentId: string;
+                /** @default false */
+                includeSubtree: boolean;
+            };
+        } | {
+            /** @constant */
+            kind: "condition";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            branches: {
+                id: string;
+                name: string;
+                when: components["schemas"]["S167___schema1"];
+                steps: components["schemas"]["S167___schema0"][];
+            }[];
+            default?: {
+                id: string;
+                /** @default Otherwise */
+                name: string;
+                steps: components["schemas"]["S167___schema0"][];
+            };
+        } | {
+            /** @constant */
+            kind: "parallel";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            branches: {
+                id: string;
+                name: string;
+                steps: components["schemas"]["S167___schema0"][];
+            }[];
+        } | {
+            /** @constant */
+            kind: "delay";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            duration?: string;
+            untilField?: string;
+        } | ({
+            /** @constant */
+            kind: "action";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            /** @constant */
+            action: "grantRole";
+            args: {
+                roleCode: {
+                    ref: string;
+                } | {
+                    const: components["schemas"]["S167___schema2"];
+                };
+                userId?: {
+                    ref: string;
+                } | {
+                    const: components["schemas"]["S167___schema2"];
+                };
+            };
+        } | {
+            /** @constant */
+            kind: "action";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            /** @constant */
+            action: "webhook";
+            args: {
+                /** Format: uri */
+                url: string;
+                /**
+                 * @default POST
+                 * @enum {string}
+                 */
+                method: "POST" | "PUT";
+                /** @default {} */
+                body: {
+                    [key: string]: {
+                        ref: string;
+                    } | {
+                        const: components["schemas"]["S167___schema2"];
+                    };
+                };
+            };
+        } | {
+            /** @constant */
+            kind: "action";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            /** @constant */
+            action: "activity";
+            args: {
+                name: string;
+                /** @default {} */
+                input: {
+                    [key: string]: {
+                        ref: string;
+                    } | {
+                        const: components["schemas"]["S167___schema2"];
+                    };
+                };
+            };
+        });
+        S167___schema1: {
+            field: string;
+            /** @enum {string} */
+            op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
+            value: (string | number | boolean) | (string | number | boolean)[];
+        } | {
+            all: components["schemas"]["S167___schema1"][];
+        } | {
+            any: components["schemas"]["S167___schema1"][];
+        } | {
+            not: components["schemas"]["S167___schema1"];
+        };
+        S167___schema2: string | number | boolean | null | components["schemas"]["S167___schema2"][] | {
+            [key: string]: components["schemas"]["S167___schema2"];
         };
         S168___schema0: {
             /** @constant */
@@ -3017,305 +3328,6 @@ export interface components {
         };
         S168___schema2: string | number | boolean | null | components["schemas"]["S168___schema2"][] | {
             [key: string]: components["schemas"]["S168___schema2"];
-        };
-        S169___schema0: {
-            /** @constant */
-            kind: "approval";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            assignees: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-            /**
-             * @default sequential
-             * @enum {string}
-             */
-            mode: "sequential" | "all" | "any" | "vote";
-            voteThreshold?: number;
-            /**
-             * @default {
-             *       "type": "fail"
-             *     }
-             */
-            emptyAssignee: {
-                /** @constant */
-                type: "autoApprove";
-            } | {
-                /** @constant */
-                type: "autoReject";
-            } | {
-                /** @constant */
-                type: "fail";
-            } | {
-                /** @constant */
-                type: "assignTo";
-                /** @default [] */
-                userIds: string[];
-                /** @default [] */
-                roleCodes: string[];
-            };
-            /**
-             * @default {
-             *       "type": "rejectInstance"
-             *     }
-             */
-            onReject: {
-                /** @constant */
-                type: "rejectInstance";
-            } | {
-                /** @constant */
-                type: "returnToInitiator";
-            } | {
-                /** @constant */
-                type: "returnToStep";
-                stepId: string;
-            };
-            /** @default false */
-            allowAddSign: boolean;
-            /** @default true */
-            allowTransfer: boolean;
-            /** @default false */
-            allowDelegate: boolean;
-            time?: {
-                remindAfter?: string;
-                remindEvery?: string;
-                remindMaxTimes?: number;
-                timeoutAfter?: string;
-                timeoutAction?: {
-                    /** @constant */
-                    type: "approve";
-                } | {
-                    /** @constant */
-                    type: "reject";
-                } | {
-                    /** @constant */
-                    type: "notifyAdmin";
-                } | {
-                    /** @constant */
-                    type: "escalate";
-                    /** @enum {string} */
-                    to: "manager" | "role";
-                    roleCode?: string;
-                };
-            };
-            /** @default false */
-            initiatorSelects: boolean;
-        } | {
-            /** @constant */
-            kind: "cc";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            recipients: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-        } | {
-            /** @constant */
-            kind: "condition";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            branches: {
-                id: string;
-                name: string;
-                when: components["schemas"]["S169___schema1"];
-                steps: components["schemas"]["S169___schema0"][];
-            }[];
-            default?: {
-                id: string;
-                /** @default Otherwise */
-                name: string;
-                steps: components["schemas"]["S169___schema0"][];
-            };
-        } | {
-            /** @constant */
-            kind: "parallel";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            branches: {
-                id: string;
-                name: string;
-                steps: components["schemas"]["S169___schema0"][];
-            }[];
-        } | {
-            /** @constant */
-            kind: "delay";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            duration?: string;
-            untilField?: string;
-        } | ({
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            /** @constant */
-            action: "grantRole";
-            args: {
-                roleCode: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S169___schema2"];
-                };
-                userId?: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S169___schema2"];
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            /** @constant */
-            action: "webhook";
-            args: {
-                /** Format: uri */
-                url: string;
-                /**
-                 * @default POST
-                 * @enum {string}
-                 */
-                method: "POST" | "PUT";
-                /** @default {} */
-                body: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S169___schema2"];
-                    };
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            /** @constant */
-            action: "activity";
-            args: {
-                name: string;
-                /** @default {} */
-                input: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S169___schema2"];
-                    };
-                };
-            };
-        });
-        S169___schema1: {
-            field: string;
-            /** @enum {string} */
-            op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
-            value: (string | number | boolean) | (string | number | boolean)[];
-        } | {
-            all: components["schemas"]["S169___schema1"][];
-        } | {
-            any: components["schemas"]["S169___schema1"][];
-        } | {
-            not: components["schemas"]["S169___schema1"];
-        };
-        S169___schema2: string | number | boolean | null | components["schemas"]["S169___schema2"][] | {
-            [key: string]: components["schemas"]["S169___schema2"];
         };
     };
     responses: never;
@@ -4314,13 +4326,9 @@ export interface operations {
                         code: string;
                         name: string;
                         /** @enum {string} */
-                        status: "active" | "disabled";
+                        status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
                         timeZone: string;
-                        userQuota: number | null;
-                        package: {
-                            code: string;
-                            name: string;
-                        };
+                        userQuota: number;
                         usersCount: number;
                         createdAt: string;
                         updatedAt: string;
@@ -4377,8 +4385,7 @@ export interface operations {
                 "application/json": {
                     name?: string;
                     timeZone?: string;
-                    /** @description Not accepted: the quota comes from the package */
-                    userQuota?: unknown;
+                    userQuota?: number;
                 };
             };
         };
@@ -4394,13 +4401,9 @@ export interface operations {
                         code: string;
                         name: string;
                         /** @enum {string} */
-                        status: "active" | "disabled";
+                        status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
                         timeZone: string;
-                        userQuota: number | null;
-                        package: {
-                            code: string;
-                            name: string;
-                        };
+                        userQuota: number;
                         usersCount: number;
                         createdAt: string;
                         updatedAt: string;
@@ -4435,86 +4438,7 @@ export interface operations {
                 };
             };
             /** @description Problem */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    get__api_v1_tenant_usage: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        tenant: {
-                            id: string;
-                            code: string;
-                            name: string;
-                        };
-                        package: {
-                            code: string;
-                            name: string;
-                        };
-                        quotas: {
-                            users: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                            templates: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                            storageBytes: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                            apiRequestsPerMinute: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                            runningApprovals: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                        };
-                    };
-                };
-            };
-            /** @description Problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem */
-            403: {
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4969,7 +4893,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S33___schema0"][];
+                        items: components["schemas"]["S32___schema0"][];
                     };
                 };
             };
@@ -7821,7 +7745,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["S112___schema0"][];
+                    "application/json": components["schemas"]["S111___schema0"][];
                 };
             };
             /** @description Problem */
@@ -9776,7 +9700,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S156___schema0"][];
+                        items: components["schemas"]["S155___schema0"][];
                     };
                 };
             };
@@ -10090,7 +10014,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S156___schema0"][];
+                        items: components["schemas"]["S155___schema0"][];
                     };
                 };
             };
@@ -10281,7 +10205,7 @@ export interface operations {
                         serialRule?: string;
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S169___schema0"][];
+                    flow?: components["schemas"]["S168___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -10299,7 +10223,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S169___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         } | {
@@ -10311,7 +10235,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S169___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         })[];
@@ -10325,7 +10249,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S169___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         } | {
@@ -10337,7 +10261,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S169___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         })[];
@@ -10448,7 +10372,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S168___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10466,7 +10390,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10478,7 +10402,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10492,7 +10416,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10504,7 +10428,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10673,7 +10597,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S168___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10691,7 +10615,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10703,7 +10627,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10717,7 +10641,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -10729,7 +10653,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -10877,7 +10801,7 @@ export interface operations {
                         serialRule?: string;
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S169___schema0"][];
+                    flow?: components["schemas"]["S168___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -10895,7 +10819,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S169___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         } | {
@@ -10907,7 +10831,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S169___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         })[];
@@ -10921,7 +10845,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S169___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         } | {
@@ -10933,7 +10857,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S169___schema2"];
+                                    const: components["schemas"]["S168___schema2"];
                                 };
                             };
                         })[];
@@ -11044,7 +10968,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S168___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -11062,7 +10986,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -11074,7 +10998,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -11088,7 +11012,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -11100,7 +11024,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -11417,7 +11341,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S168___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -11435,7 +11359,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -11447,7 +11371,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -11461,7 +11385,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -11473,7 +11397,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -11724,7 +11648,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S168___schema0"][];
+                            flow: components["schemas"]["S167___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -11742,7 +11666,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -11754,7 +11678,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -11768,7 +11692,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 } | {
@@ -11780,7 +11704,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S168___schema2"];
+                                            const: components["schemas"]["S167___schema2"];
                                         };
                                     };
                                 })[];
@@ -12245,7 +12169,7 @@ export interface operations {
                             serialRule?: string;
                         };
                         /** @default [] */
-                        flow?: components["schemas"]["S169___schema0"][];
+                        flow?: components["schemas"]["S168___schema0"][];
                         /**
                          * @default {
                          *       "onApproved": [],
@@ -12263,7 +12187,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S169___schema2"];
+                                        const: components["schemas"]["S168___schema2"];
                                     };
                                 };
                             } | {
@@ -12275,7 +12199,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S169___schema2"];
+                                        const: components["schemas"]["S168___schema2"];
                                     };
                                 };
                             })[];
@@ -12289,7 +12213,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S169___schema2"];
+                                        const: components["schemas"]["S168___schema2"];
                                     };
                                 };
                             } | {
@@ -12301,7 +12225,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S169___schema2"];
+                                        const: components["schemas"]["S168___schema2"];
                                     };
                                 };
                             })[];
@@ -19877,12 +19801,12 @@ export interface operations {
             };
         };
     };
-    get__api_v1_platform_packages: {
+    get__api_v1_platform_tenants: {
         parameters: {
             query?: {
                 page?: number;
                 pageSize?: number;
-                q?: string;
+                status?: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
             };
             header?: never;
             path?: never;
@@ -19901,15 +19825,10 @@ export interface operations {
                             id: string;
                             code: string;
                             name: string;
-                            description: string;
-                            quotas: {
-                                users: number | null;
-                                templates: number | null;
-                                storageBytes: number | null;
-                                apiRequestsPerMinute: number | null;
-                                runningApprovals: number | null;
-                            };
-                            tenantsCount: number;
+                            /** @enum {string} */
+                            status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
+                            timeZone: string;
+                            userQuota: number;
                             createdAt: string;
                             updatedAt: string;
                         }[];
@@ -19957,7 +19876,7 @@ export interface operations {
             };
         };
     };
-    post__api_v1_platform_packages: {
+    post__api_v1_platform_tenants: {
         parameters: {
             query?: never;
             header?: never;
@@ -19969,45 +19888,31 @@ export interface operations {
                 "application/json": {
                     code: string;
                     name: string;
-                    description?: string;
-                    /** @default {} */
-                    quotas?: {
-                        /** @description Non-deleted users; null: unlimited */
-                        users?: number | null;
-                        /** @description Approval templates; null: unlimited */
-                        templates?: number | null;
-                        /** @description Total size of stored attachments in bytes; null: unlimited */
-                        storageBytes?: number | null;
-                        /** @description The tenant's request limit per minute; null: the platform default (RATE_LIMIT_PER_TENANT) */
-                        apiRequestsPerMinute?: number | null;
-                        /** @description Approval requests not finished (running, returned, stalled); null: unlimited */
-                        runningApprovals?: number | null;
+                    timeZone?: string;
+                    /** @default 100 */
+                    userQuota?: number;
+                    admin: {
+                        username: string;
+                        /** Format: email */
+                        email: string;
+                        displayName: string;
                     };
+                    /** @default 604800000 */
+                    invitationTtlMs?: number;
                 };
             };
         };
         responses: {
             /** @description Success */
-            201: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        id: string;
                         code: string;
-                        name: string;
-                        description: string;
-                        quotas: {
-                            users: number | null;
-                            templates: number | null;
-                            storageBytes: number | null;
-                            apiRequestsPerMinute: number | null;
-                            runningApprovals: number | null;
-                        };
-                        tenantsCount: number;
-                        createdAt: string;
-                        updatedAt: string;
+                        workflowId: string;
+                        statusUrl: string;
                     };
                 };
             };
@@ -20058,7 +19963,7 @@ export interface operations {
             };
         };
     };
-    get__api_v1_platform_packages_code: {
+    get__api_v1_platform_tenants_code: {
         parameters: {
             query?: never;
             header?: never;
@@ -20079,17 +19984,55 @@ export interface operations {
                         id: string;
                         code: string;
                         name: string;
-                        description: string;
-                        quotas: {
-                            users: number | null;
-                            templates: number | null;
-                            storageBytes: number | null;
-                            apiRequestsPerMinute: number | null;
-                            runningApprovals: number | null;
-                        };
-                        tenantsCount: number;
+                        /** @enum {string} */
+                        status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
+                        timeZone: string;
+                        userQuota: number;
                         createdAt: string;
                         updatedAt: string;
+                        usersCount: number;
+                        onboarding: {
+                            workflowId: string;
+                            /** @enum {string} */
+                            execution: "running" | "completed" | "failed" | "cancelled" | "terminated" | "timed_out" | "continued_as_new" | "unknown";
+                            startedAt: string;
+                            closedAt: string | null;
+                            error: string | null;
+                            progress: {
+                                code: string;
+                                /** @enum {string} */
+                                status: "running" | "compensating" | "completed" | "compensated";
+                                tenantId: string | null;
+                                adminUserId: string | null;
+                                stepsDone: ("tenant" | "basics" | "admin" | "schedule" | "activate")[];
+                                currentStep: ("tenant" | "basics" | "admin" | "schedule" | "activate") | null;
+                                compensations: {
+                                    /** @enum {string} */
+                                    step: "tenant" | "basics" | "admin" | "schedule" | "activate";
+                                    /** @enum {string} */
+                                    status: "done" | "failed";
+                                    detail: string;
+                                }[];
+                                error: string | null;
+                            } | null;
+                        } | null;
+                        deletion: {
+                            workflowId: string;
+                            /** @enum {string} */
+                            execution: "running" | "completed" | "failed" | "cancelled" | "terminated" | "timed_out" | "continued_as_new" | "unknown";
+                            startedAt: string;
+                            closedAt: string | null;
+                            error: string | null;
+                            report: {
+                                code: string;
+                                removed: {
+                                    [key: string]: number;
+                                };
+                                total: number;
+                                scheduleDeleted: boolean;
+                                finishedAt: string | null;
+                            } | null;
+                        } | null;
                     };
                 };
             };
@@ -20121,6 +20064,15 @@ export interface operations {
                 };
             };
             /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -20131,7 +20083,7 @@ export interface operations {
             };
         };
     };
-    patch__api_v1_platform_packages_code: {
+    delete__api_v1_platform_tenants_code: {
         parameters: {
             query?: never;
             header?: never;
@@ -20140,48 +20092,18 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": {
-                    name?: string;
-                    description?: string;
-                    quotas?: {
-                        /** @description Non-deleted users; null: unlimited */
-                        users?: number | null;
-                        /** @description Approval templates; null: unlimited */
-                        templates?: number | null;
-                        /** @description Total size of stored attachments in bytes; null: unlimited */
-                        storageBytes?: number | null;
-                        /** @description The tenant's request limit per minute; null: the platform default (RATE_LIMIT_PER_TENANT) */
-                        apiRequestsPerMinute?: number | null;
-                        /** @description Approval requests not finished (running, returned, stalled); null: unlimited */
-                        runningApprovals?: number | null;
-                    };
-                };
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description Success */
-            200: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": {
-                        id: string;
                         code: string;
-                        name: string;
-                        description: string;
-                        quotas: {
-                            users: number | null;
-                            templates: number | null;
-                            storageBytes: number | null;
-                            apiRequestsPerMinute: number | null;
-                            runningApprovals: number | null;
-                        };
-                        tenantsCount: number;
-                        createdAt: string;
-                        updatedAt: string;
+                        workflowId: string;
+                        statusUrl: string;
                     };
                 };
             };
@@ -20213,103 +20135,7 @@ export interface operations {
                 };
             };
             /** @description Problem */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    put__api_v1_platform_tenants_code_package: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                code: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    packageCode: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        tenant: {
-                            id: string;
-                            code: string;
-                            name: string;
-                        };
-                        package: {
-                            code: string;
-                            name: string;
-                        };
-                        quotas: {
-                            users: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                            templates: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                            storageBytes: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                            apiRequestsPerMinute: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                            runningApprovals: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                        };
-                    };
-                };
-            };
-            /** @description Problem */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Problem */
-            403: {
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -20337,7 +20163,7 @@ export interface operations {
             };
         };
     };
-    get__api_v1_platform_tenants_code_usage: {
+    post__api_v1_platform_tenants_code_suspend: {
         parameters: {
             query?: never;
             header?: never;
@@ -20355,37 +20181,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        tenant: {
-                            id: string;
-                            code: string;
-                            name: string;
-                        };
-                        package: {
-                            code: string;
-                            name: string;
-                        };
-                        quotas: {
-                            users: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                            templates: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                            storageBytes: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                            apiRequestsPerMinute: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                            runningApprovals: {
-                                limit: number | null;
-                                usage: number;
-                            };
-                        };
+                        id: string;
+                        code: string;
+                        name: string;
+                        /** @enum {string} */
+                        status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
+                        timeZone: string;
+                        userQuota: number;
+                        createdAt: string;
+                        updatedAt: string;
                     };
                 };
             };
@@ -20409,6 +20213,193 @@ export interface operations {
             };
             /** @description Problem */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_platform_tenants_code_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        code: string;
+                        name: string;
+                        /** @enum {string} */
+                        status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
+                        timeZone: string;
+                        userQuota: number;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_platform_tenants_code_deletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        workflowId: string;
+                        /** @enum {string} */
+                        execution: "running" | "completed" | "failed" | "cancelled" | "terminated" | "timed_out" | "continued_as_new" | "unknown";
+                        startedAt: string;
+                        closedAt: string | null;
+                        error: string | null;
+                        report: {
+                            code: string;
+                            removed: {
+                                [key: string]: number;
+                            };
+                            total: number;
+                            scheduleDeleted: boolean;
+                            finishedAt: string | null;
+                        } | null;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
