@@ -221,7 +221,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The current tenant, with its user quota and how much of it is used */
+        /** The current tenant, with its package's user quota and how much of it is used */
         get: operations["get__api_v1_tenant"];
         put?: never;
         post?: never;
@@ -229,10 +229,27 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Change the tenant name, time zone or user quota
-         * @description The quota cannot go below the current number of users (409 `quota_below_usage`).
+         * Change the tenant name or time zone
+         * @description The quotas are the package's, which only a platform operator assigns: `userQuota` is refused (422 at `body.userQuota`). All quotas and their usage: GET /api/v1/tenant/usage.
          */
         patch: operations["patch__api_v1_tenant"];
+        trace?: never;
+    };
+    "/api/v1/tenant/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's package: each quota's limit (null: unlimited) and current usage */
+        get: operations["get__api_v1_tenant_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tenant/parameters": {
@@ -2566,6 +2583,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/packages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List packages (by code, paginated) */
+        get: operations["get__api_v1_platform_packages"];
+        put?: never;
+        /**
+         * Create a package
+         * @description A quota left out is unlimited (the request rate: the platform default). 409 `package_code_taken` for a code in use.
+         */
+        post: operations["post__api_v1_platform_packages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/packages/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A package */
+        get: operations["get__api_v1_platform_packages_code"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a package (name, description, quotas)
+         * @description Only the quotas sent change. A quota below what a tenant on the package already uses is refused (409 `quota_below_usage` with `tenant`, `quota`, `limit`, `usage`).
+         */
+        patch: operations["patch__api_v1_platform_packages_code"];
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{code}/package": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put a tenant on a package; answers the tenant's usage under it
+         * @description Refused when the tenant already uses more than the package allows (409 `quota_below_usage` naming the `quota`, with `limit` and `usage`).
+         */
+        put: operations["put__api_v1_platform_tenants_code_package"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{code}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's package: each quota's limit and current usage */
+        get: operations["get__api_v1_platform_tenants_code_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/platform/tenants": {
         parameters: {
             query?: never;
@@ -2688,7 +2784,7 @@ export interface components {
              * @description Stable machine-readable error code; GET /api/v1/errors lists each with its status and meaning
              * @enum {string}
              */
-            code: "account_disabled" | "action_not_allowed" | "already_onboarded" | "already_provisioned" | "announcement_already_published" | "announcement_not_found" | "announcement_published" | "api_key_expired" | "api_key_invalid" | "api_key_not_allowed" | "api_key_not_found" | "api_key_revoked" | "approval_closed" | "approval_exists" | "approval_not_found" | "attachment_invalid" | "audit_purge_closed" | "audit_purge_exists" | "audit_purge_not_found" | "bad_request" | "cannot_delete_self" | "cannot_disable_self" | "cannot_remove_own_admin" | "checklist_item_not_found" | "codec_operator_only" | "codec_unknown_namespace" | "dedupe_key_conflict" | "department_cycle" | "department_not_empty" | "department_not_found" | "department_too_deep" | "dependency_unavailable" | "dictionary_code_taken" | "dictionary_item_code_taken" | "dictionary_item_not_found" | "dictionary_not_found" | "dictionary_platform_readonly" | "digest_closed" | "digest_exists" | "digest_not_found" | "duplicate" | "email_taken" | "expires_in_past" | "file_deleted" | "file_in_use" | "file_not_found" | "file_too_large" | "file_type_not_allowed" | "forbidden" | "form_invalid" | "grant_role_closed" | "grant_role_exists" | "grant_role_not_found" | "initiator_cannot_approve" | "instance_finished" | "instance_not_returned" | "instance_not_running" | "instance_not_stalled" | "internal_error" | "invalid_activation_token" | "invalid_credentials" | "invalid_cursor" | "last_tenant_admin" | "login_locked" | "malformed_json" | "menu_cycle" | "menu_has_children" | "menu_key_taken" | "menu_not_found" | "message_not_found" | "multipart_invalid" | "multipart_required" | "no_file" | "no_recipients" | "not_file_uploader" | "not_initiator" | "not_participant" | "not_task_holder" | "onboarding_closed" | "onboarding_exists" | "onboarding_not_found" | "onboarding_unavailable" | "payload_decode_failed" | "payload_too_large" | "permission_denied" | "permission_escalation" | "plan_item_not_found" | "plan_not_found" | "position_code_taken" | "position_in_use" | "position_not_found" | "provisioning_closed" | "provisioning_exists" | "provisioning_not_found" | "quota_below_usage" | "rate_limited" | "reason_required" | "reconcile_closed" | "reconcile_exists" | "reconcile_not_found" | "refresh_token_expired" | "refresh_token_invalid" | "refresh_token_reused" | "reminder_closed" | "reminder_exists" | "reminder_not_found" | "role_builtin" | "role_code_taken" | "role_in_use" | "role_not_found" | "route_not_found" | "scheduler_unavailable" | "scope_escalation" | "session_not_found" | "session_required" | "step_not_passed" | "task_not_found" | "task_not_open" | "template_disabled" | "template_invalid" | "template_key_immutable" | "template_key_taken" | "template_not_found" | "template_not_published" | "template_not_startable" | "template_publish_conflict" | "template_published" | "template_unchanged" | "template_version_missing" | "template_version_not_found" | "tenant_code_taken" | "tenant_deletion_closed" | "tenant_deletion_exists" | "tenant_deletion_not_found" | "tenant_disabled" | "tenant_not_found" | "tenant_onboarding_closed" | "tenant_onboarding_exists" | "tenant_onboarding_not_found" | "tenant_state_invalid" | "tenant_suspended" | "todo_not_found" | "token_expired" | "token_invalid" | "token_revoked" | "too_many_files" | "too_many_recipients" | "unauthorized" | "unsupported_media_type" | "update_rejected" | "urge_too_soon" | "user_not_found" | "user_outranks_actor" | "user_quota_exceeded" | "username_taken" | "validation_failed" | "workflow_already_started" | "workflow_not_found" | "wrong_password";
+            code: "account_disabled" | "action_not_allowed" | "already_onboarded" | "already_provisioned" | "announcement_already_published" | "announcement_not_found" | "announcement_published" | "api_key_expired" | "api_key_invalid" | "api_key_not_allowed" | "api_key_not_found" | "api_key_revoked" | "approval_closed" | "approval_exists" | "approval_not_found" | "attachment_invalid" | "audit_purge_closed" | "audit_purge_exists" | "audit_purge_not_found" | "bad_request" | "cannot_delete_self" | "cannot_disable_self" | "cannot_remove_own_admin" | "checklist_item_not_found" | "codec_operator_only" | "codec_unknown_namespace" | "dedupe_key_conflict" | "department_cycle" | "department_not_empty" | "department_not_found" | "department_too_deep" | "dependency_unavailable" | "dictionary_code_taken" | "dictionary_item_code_taken" | "dictionary_item_not_found" | "dictionary_not_found" | "dictionary_platform_readonly" | "digest_closed" | "digest_exists" | "digest_not_found" | "duplicate" | "email_taken" | "expires_in_past" | "file_deleted" | "file_in_use" | "file_not_found" | "file_too_large" | "file_type_not_allowed" | "forbidden" | "form_invalid" | "grant_role_closed" | "grant_role_exists" | "grant_role_not_found" | "initiator_cannot_approve" | "instance_finished" | "instance_not_returned" | "instance_not_running" | "instance_not_stalled" | "internal_error" | "invalid_activation_token" | "invalid_credentials" | "invalid_cursor" | "last_tenant_admin" | "login_locked" | "malformed_json" | "menu_cycle" | "menu_has_children" | "menu_key_taken" | "menu_not_found" | "message_not_found" | "multipart_invalid" | "multipart_required" | "no_file" | "no_recipients" | "not_file_uploader" | "not_initiator" | "not_participant" | "not_task_holder" | "onboarding_closed" | "onboarding_exists" | "onboarding_not_found" | "onboarding_unavailable" | "package_code_taken" | "package_not_found" | "payload_decode_failed" | "payload_too_large" | "permission_denied" | "permission_escalation" | "plan_item_not_found" | "plan_not_found" | "position_code_taken" | "position_in_use" | "position_not_found" | "provisioning_closed" | "provisioning_exists" | "provisioning_not_found" | "quota_below_usage" | "quota_exceeded" | "rate_limited" | "reason_required" | "reconcile_closed" | "reconcile_exists" | "reconcile_not_found" | "refresh_token_expired" | "refresh_token_invalid" | "refresh_token_reused" | "reminder_closed" | "reminder_exists" | "reminder_not_found" | "role_builtin" | "role_code_taken" | "role_in_use" | "role_not_found" | "route_not_found" | "scheduler_unavailable" | "scope_escalation" | "session_not_found" | "session_required" | "step_not_passed" | "task_not_found" | "task_not_open" | "template_disabled" | "template_invalid" | "template_key_immutable" | "template_key_taken" | "template_not_found" | "template_not_published" | "template_not_startable" | "template_publish_conflict" | "template_published" | "template_unchanged" | "template_version_missing" | "template_version_not_found" | "tenant_code_taken" | "tenant_deletion_closed" | "tenant_deletion_exists" | "tenant_deletion_not_found" | "tenant_disabled" | "tenant_not_found" | "tenant_onboarding_closed" | "tenant_onboarding_exists" | "tenant_onboarding_not_found" | "tenant_state_invalid" | "tenant_suspended" | "todo_not_found" | "token_expired" | "token_invalid" | "token_revoked" | "too_many_files" | "too_many_recipients" | "unauthorized" | "unsupported_media_type" | "update_rejected" | "urge_too_soon" | "user_not_found" | "user_outranks_actor" | "user_quota_exceeded" | "username_taken" | "validation_failed" | "workflow_already_started" | "workflow_not_found" | "wrong_password";
             errors?: {
                 path?: string;
                 message?: string;
@@ -2699,7 +2795,7 @@ export interface components {
             /** @description OpenTelemetry trace id of the request (present when tracing is on) */
             traceId?: string;
         };
-        S32___schema0: {
+        S33___schema0: {
             id: string;
             code: string;
             name: string;
@@ -2709,15 +2805,15 @@ export interface components {
             sortOrder: number;
             createdAt: string;
             updatedAt: string;
-            children: components["schemas"]["S32___schema0"][];
+            children: components["schemas"]["S33___schema0"][];
         };
-        S111___schema0: {
+        S112___schema0: {
             id: string;
             name: string;
             parentId: string | null;
-            children: components["schemas"]["S111___schema0"][];
+            children: components["schemas"]["S112___schema0"][];
         };
-        S155___schema0: {
+        S156___schema0: {
             id: string;
             parentId: string | null;
             key: string;
@@ -2729,306 +2825,7 @@ export interface components {
             permissionCode: string | null;
             sortOrder: number;
             visible: boolean;
-            children: components["schemas"]["S155___schema0"][];
-        };
-        S167___schema0: {
-            /** @constant */
-            kind: "approval";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            assignees: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-            /**
-             * @default sequential
-             * @enum {string}
-             */
-            mode: "sequential" | "all" | "any" | "vote";
-            voteThreshold?: number;
-            /**
-             * @default {
-             *       "type": "fail"
-             *     }
-             */
-            emptyAssignee: {
-                /** @constant */
-                type: "autoApprove";
-            } | {
-                /** @constant */
-                type: "autoReject";
-            } | {
-                /** @constant */
-                type: "fail";
-            } | {
-                /** @constant */
-                type: "assignTo";
-                /** @default [] */
-                userIds: string[];
-                /** @default [] */
-                roleCodes: string[];
-            };
-            /**
-             * @default {
-             *       "type": "rejectInstance"
-             *     }
-             */
-            onReject: {
-                /** @constant */
-                type: "rejectInstance";
-            } | {
-                /** @constant */
-                type: "returnToInitiator";
-            } | {
-                /** @constant */
-                type: "returnToStep";
-                stepId: string;
-            };
-            /** @default false */
-            allowAddSign: boolean;
-            /** @default true */
-            allowTransfer: boolean;
-            /** @default false */
-            allowDelegate: boolean;
-            time?: {
-                remindAfter?: string;
-                remindEvery?: string;
-                remindMaxTimes?: number;
-                timeoutAfter?: string;
-                timeoutAction?: {
-                    /** @constant */
-                    type: "approve";
-                } | {
-                    /** @constant */
-                    type: "reject";
-                } | {
-                    /** @constant */
-                    type: "notifyAdmin";
-                } | {
-                    /** @constant */
-                    type: "escalate";
-                    /** @enum {string} */
-                    to: "manager" | "role";
-                    roleCode?: string;
-                };
-            };
-            /** @default false */
-            initiatorSelects: boolean;
-        } | {
-            /** @constant */
-            kind: "cc";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            recipients: {
-                /** @constant */
-                type: "users";
-                userIds: string[];
-            } | {
-                /** @constant */
-                type: "role";
-                roleCodes: string[];
-            } | {
-                /** @constant */
-                type: "departmentHead";
-                /** @default 1 */
-                level: number;
-            } | {
-                /** @constant */
-                type: "managerChain";
-                upToLevel?: number;
-                upToRoleCode?: string;
-            } | {
-                /** @constant */
-                type: "initiatorSelects";
-            } | {
-                /** @constant */
-                type: "initiator";
-            } | {
-                /** @constant */
-                type: "formField";
-                fieldId: string;
-            } | {
-                /** @constant */
-                type: "departmentMembers";
-                /** Format: uuid */
-                departmentId: string;
-                /** @default false */
-                includeSubtree: boolean;
-            };
-        } | {
-            /** @constant */
-            kind: "condition";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            branches: {
-                id: string;
-                name: string;
-                when: components["schemas"]["S167___schema1"];
-                steps: components["schemas"]["S167___schema0"][];
-            }[];
-            default?: {
-                id: string;
-                /** @default Otherwise */
-                name: string;
-                steps: components["schemas"]["S167___schema0"][];
-            };
-        } | {
-            /** @constant */
-            kind: "parallel";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            branches: {
-                id: string;
-                name: string;
-                steps: components["schemas"]["S167___schema0"][];
-            }[];
-        } | {
-            /** @constant */
-            kind: "delay";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            duration?: string;
-            untilField?: string;
-        } | ({
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            /** @constant */
-            action: "grantRole";
-            args: {
-                roleCode: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S167___schema2"];
-                };
-                userId?: {
-                    ref: string;
-                } | {
-                    const: components["schemas"]["S167___schema2"];
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            /** @constant */
-            action: "webhook";
-            args: {
-                /** Format: uri */
-                url: string;
-                /**
-                 * @default POST
-                 * @enum {string}
-                 */
-                method: "POST" | "PUT";
-                /** @default {} */
-                body: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S167___schema2"];
-                    };
-                };
-            };
-        } | {
-            /** @constant */
-            kind: "action";
-            id: string;
-            name: string;
-            layout?: {
-                x: number;
-                y: number;
-            };
-            /** @constant */
-            action: "activity";
-            args: {
-                name: string;
-                /** @default {} */
-                input: {
-                    [key: string]: {
-                        ref: string;
-                    } | {
-                        const: components["schemas"]["S167___schema2"];
-                    };
-                };
-            };
-        });
-        S167___schema1: {
-            field: string;
-            /** @enum {string} */
-            op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
-            value: (string | number | boolean) | (string | number | boolean)[];
-        } | {
-            all: components["schemas"]["S167___schema1"][];
-        } | {
-            any: components["schemas"]["S167___schema1"][];
-        } | {
-            not: components["schemas"]["S167___schema1"];
-        };
-        S167___schema2: string | number | boolean | null | components["schemas"]["S167___schema2"][] | {
-            [key: string]: components["schemas"]["S167___schema2"];
+            children: components["schemas"]["S156___schema0"][];
         };
         S168___schema0: {
             /** @constant */
@@ -3328,6 +3125,305 @@ export interface components {
         };
         S168___schema2: string | number | boolean | null | components["schemas"]["S168___schema2"][] | {
             [key: string]: components["schemas"]["S168___schema2"];
+        };
+        S169___schema0: {
+            /** @constant */
+            kind: "approval";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            assignees: {
+                /** @constant */
+                type: "users";
+                userIds: string[];
+            } | {
+                /** @constant */
+                type: "role";
+                roleCodes: string[];
+            } | {
+                /** @constant */
+                type: "departmentHead";
+                /** @default 1 */
+                level: number;
+            } | {
+                /** @constant */
+                type: "managerChain";
+                upToLevel?: number;
+                upToRoleCode?: string;
+            } | {
+                /** @constant */
+                type: "initiatorSelects";
+            } | {
+                /** @constant */
+                type: "initiator";
+            } | {
+                /** @constant */
+                type: "formField";
+                fieldId: string;
+            } | {
+                /** @constant */
+                type: "departmentMembers";
+                /** Format: uuid */
+                departmentId: string;
+                /** @default false */
+                includeSubtree: boolean;
+            };
+            /**
+             * @default sequential
+             * @enum {string}
+             */
+            mode: "sequential" | "all" | "any" | "vote";
+            voteThreshold?: number;
+            /**
+             * @default {
+             *       "type": "fail"
+             *     }
+             */
+            emptyAssignee: {
+                /** @constant */
+                type: "autoApprove";
+            } | {
+                /** @constant */
+                type: "autoReject";
+            } | {
+                /** @constant */
+                type: "fail";
+            } | {
+                /** @constant */
+                type: "assignTo";
+                /** @default [] */
+                userIds: string[];
+                /** @default [] */
+                roleCodes: string[];
+            };
+            /**
+             * @default {
+             *       "type": "rejectInstance"
+             *     }
+             */
+            onReject: {
+                /** @constant */
+                type: "rejectInstance";
+            } | {
+                /** @constant */
+                type: "returnToInitiator";
+            } | {
+                /** @constant */
+                type: "returnToStep";
+                stepId: string;
+            };
+            /** @default false */
+            allowAddSign: boolean;
+            /** @default true */
+            allowTransfer: boolean;
+            /** @default false */
+            allowDelegate: boolean;
+            time?: {
+                remindAfter?: string;
+                remindEvery?: string;
+                remindMaxTimes?: number;
+                timeoutAfter?: string;
+                timeoutAction?: {
+                    /** @constant */
+                    type: "approve";
+                } | {
+                    /** @constant */
+                    type: "reject";
+                } | {
+                    /** @constant */
+                    type: "notifyAdmin";
+                } | {
+                    /** @constant */
+                    type: "escalate";
+                    /** @enum {string} */
+                    to: "manager" | "role";
+                    roleCode?: string;
+                };
+            };
+            /** @default false */
+            initiatorSelects: boolean;
+        } | {
+            /** @constant */
+            kind: "cc";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            recipients: {
+                /** @constant */
+                type: "users";
+                userIds: string[];
+            } | {
+                /** @constant */
+                type: "role";
+                roleCodes: string[];
+            } | {
+                /** @constant */
+                type: "departmentHead";
+                /** @default 1 */
+                level: number;
+            } | {
+                /** @constant */
+                type: "managerChain";
+                upToLevel?: number;
+                upToRoleCode?: string;
+            } | {
+                /** @constant */
+                type: "initiatorSelects";
+            } | {
+                /** @constant */
+                type: "initiator";
+            } | {
+                /** @constant */
+                type: "formField";
+                fieldId: string;
+            } | {
+                /** @constant */
+                type: "departmentMembers";
+                /** Format: uuid */
+                departmentId: string;
+                /** @default false */
+                includeSubtree: boolean;
+            };
+        } | {
+            /** @constant */
+            kind: "condition";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            branches: {
+                id: string;
+                name: string;
+                when: components["schemas"]["S169___schema1"];
+                steps: components["schemas"]["S169___schema0"][];
+            }[];
+            default?: {
+                id: string;
+                /** @default Otherwise */
+                name: string;
+                steps: components["schemas"]["S169___schema0"][];
+            };
+        } | {
+            /** @constant */
+            kind: "parallel";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            branches: {
+                id: string;
+                name: string;
+                steps: components["schemas"]["S169___schema0"][];
+            }[];
+        } | {
+            /** @constant */
+            kind: "delay";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            duration?: string;
+            untilField?: string;
+        } | ({
+            /** @constant */
+            kind: "action";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            /** @constant */
+            action: "grantRole";
+            args: {
+                roleCode: {
+                    ref: string;
+                } | {
+                    const: components["schemas"]["S169___schema2"];
+                };
+                userId?: {
+                    ref: string;
+                } | {
+                    const: components["schemas"]["S169___schema2"];
+                };
+            };
+        } | {
+            /** @constant */
+            kind: "action";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            /** @constant */
+            action: "webhook";
+            args: {
+                /** Format: uri */
+                url: string;
+                /**
+                 * @default POST
+                 * @enum {string}
+                 */
+                method: "POST" | "PUT";
+                /** @default {} */
+                body: {
+                    [key: string]: {
+                        ref: string;
+                    } | {
+                        const: components["schemas"]["S169___schema2"];
+                    };
+                };
+            };
+        } | {
+            /** @constant */
+            kind: "action";
+            id: string;
+            name: string;
+            layout?: {
+                x: number;
+                y: number;
+            };
+            /** @constant */
+            action: "activity";
+            args: {
+                name: string;
+                /** @default {} */
+                input: {
+                    [key: string]: {
+                        ref: string;
+                    } | {
+                        const: components["schemas"]["S169___schema2"];
+                    };
+                };
+            };
+        });
+        S169___schema1: {
+            field: string;
+            /** @enum {string} */
+            op: "=" | "!=" | ">" | ">=" | "<" | "<=" | "in" | "contains" | "between";
+            value: (string | number | boolean) | (string | number | boolean)[];
+        } | {
+            all: components["schemas"]["S169___schema1"][];
+        } | {
+            any: components["schemas"]["S169___schema1"][];
+        } | {
+            not: components["schemas"]["S169___schema1"];
+        };
+        S169___schema2: string | number | boolean | null | components["schemas"]["S169___schema2"][] | {
+            [key: string]: components["schemas"]["S169___schema2"];
         };
     };
     responses: never;
@@ -4328,7 +4424,11 @@ export interface operations {
                         /** @enum {string} */
                         status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
                         timeZone: string;
-                        userQuota: number;
+                        userQuota: number | null;
+                        package: {
+                            code: string;
+                            name: string;
+                        };
                         usersCount: number;
                         createdAt: string;
                         updatedAt: string;
@@ -4385,7 +4485,8 @@ export interface operations {
                 "application/json": {
                     name?: string;
                     timeZone?: string;
-                    userQuota?: number;
+                    /** @description Not accepted: the quota comes from the package */
+                    userQuota?: unknown;
                 };
             };
         };
@@ -4403,7 +4504,11 @@ export interface operations {
                         /** @enum {string} */
                         status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
                         timeZone: string;
-                        userQuota: number;
+                        userQuota: number | null;
+                        package: {
+                            code: string;
+                            name: string;
+                        };
                         usersCount: number;
                         createdAt: string;
                         updatedAt: string;
@@ -4438,7 +4543,86 @@ export interface operations {
                 };
             };
             /** @description Problem */
-            409: {
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_tenant_usage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenant: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        };
+                        package: {
+                            code: string;
+                            name: string;
+                        };
+                        quotas: {
+                            users: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                            templates: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                            storageBytes: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                            apiRequestsPerMinute: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                            runningApprovals: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4893,7 +5077,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S32___schema0"][];
+                        items: components["schemas"]["S33___schema0"][];
                     };
                 };
             };
@@ -7745,7 +7929,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["S111___schema0"][];
+                    "application/json": components["schemas"]["S112___schema0"][];
                 };
             };
             /** @description Problem */
@@ -9700,7 +9884,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S155___schema0"][];
+                        items: components["schemas"]["S156___schema0"][];
                     };
                 };
             };
@@ -10014,7 +10198,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: components["schemas"]["S155___schema0"][];
+                        items: components["schemas"]["S156___schema0"][];
                     };
                 };
             };
@@ -10205,7 +10389,7 @@ export interface operations {
                         serialRule?: string;
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S168___schema0"][];
+                    flow?: components["schemas"]["S169___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -10223,7 +10407,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S168___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         } | {
@@ -10235,7 +10419,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S168___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         })[];
@@ -10249,7 +10433,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S168___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         } | {
@@ -10261,7 +10445,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S168___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         })[];
@@ -10372,7 +10556,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S167___schema0"][];
+                            flow: components["schemas"]["S168___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10390,7 +10574,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -10402,7 +10586,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -10416,7 +10600,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -10428,7 +10612,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -10597,7 +10781,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S167___schema0"][];
+                            flow: components["schemas"]["S168___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10615,7 +10799,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -10627,7 +10811,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -10641,7 +10825,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -10653,7 +10837,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -10801,7 +10985,7 @@ export interface operations {
                         serialRule?: string;
                     };
                     /** @default [] */
-                    flow?: components["schemas"]["S168___schema0"][];
+                    flow?: components["schemas"]["S169___schema0"][];
                     /**
                      * @default {
                      *       "onApproved": [],
@@ -10819,7 +11003,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S168___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         } | {
@@ -10831,7 +11015,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S168___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         })[];
@@ -10845,7 +11029,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S168___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         } | {
@@ -10857,7 +11041,7 @@ export interface operations {
                                 [key: string]: {
                                     ref: string;
                                 } | {
-                                    const: components["schemas"]["S168___schema2"];
+                                    const: components["schemas"]["S169___schema2"];
                                 };
                             };
                         })[];
@@ -10968,7 +11152,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S167___schema0"][];
+                            flow: components["schemas"]["S168___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -10986,7 +11170,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -10998,7 +11182,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -11012,7 +11196,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -11024,7 +11208,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -11341,7 +11525,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S167___schema0"][];
+                            flow: components["schemas"]["S168___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -11359,7 +11543,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -11371,7 +11555,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -11385,7 +11569,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -11397,7 +11581,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -11648,7 +11832,7 @@ export interface operations {
                                 serialRule?: string;
                             };
                             /** @default [] */
-                            flow: components["schemas"]["S167___schema0"][];
+                            flow: components["schemas"]["S168___schema0"][];
                             /**
                              * @default {
                              *       "onApproved": [],
@@ -11666,7 +11850,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -11678,7 +11862,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -11692,7 +11876,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 } | {
@@ -11704,7 +11888,7 @@ export interface operations {
                                         [key: string]: {
                                             ref: string;
                                         } | {
-                                            const: components["schemas"]["S167___schema2"];
+                                            const: components["schemas"]["S168___schema2"];
                                         };
                                     };
                                 })[];
@@ -12169,7 +12353,7 @@ export interface operations {
                             serialRule?: string;
                         };
                         /** @default [] */
-                        flow?: components["schemas"]["S168___schema0"][];
+                        flow?: components["schemas"]["S169___schema0"][];
                         /**
                          * @default {
                          *       "onApproved": [],
@@ -12187,7 +12371,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S168___schema2"];
+                                        const: components["schemas"]["S169___schema2"];
                                     };
                                 };
                             } | {
@@ -12199,7 +12383,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S168___schema2"];
+                                        const: components["schemas"]["S169___schema2"];
                                     };
                                 };
                             })[];
@@ -12213,7 +12397,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S168___schema2"];
+                                        const: components["schemas"]["S169___schema2"];
                                     };
                                 };
                             } | {
@@ -12225,7 +12409,7 @@ export interface operations {
                                     [key: string]: {
                                         ref: string;
                                     } | {
-                                        const: components["schemas"]["S168___schema2"];
+                                        const: components["schemas"]["S169___schema2"];
                                     };
                                 };
                             })[];
@@ -19801,6 +19985,556 @@ export interface operations {
             };
         };
     };
+    get__api_v1_platform_packages: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            code: string;
+                            name: string;
+                            description: string;
+                            quotas: {
+                                users: number | null;
+                                templates: number | null;
+                                storageBytes: number | null;
+                                apiRequestsPerMinute: number | null;
+                                runningApprovals: number | null;
+                            };
+                            tenantsCount: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        }[];
+                        page: number;
+                        pageSize: number;
+                        total: number;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    post__api_v1_platform_packages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    code: string;
+                    name: string;
+                    description?: string;
+                    /** @default {} */
+                    quotas?: {
+                        /** @description Non-deleted users; null: unlimited */
+                        users?: number | null;
+                        /** @description Approval templates; null: unlimited */
+                        templates?: number | null;
+                        /** @description Total size of stored attachments in bytes; null: unlimited */
+                        storageBytes?: number | null;
+                        /** @description The tenant's request limit per minute; null: the platform default (RATE_LIMIT_PER_TENANT) */
+                        apiRequestsPerMinute?: number | null;
+                        /** @description Approval requests not finished (running, returned, stalled); null: unlimited */
+                        runningApprovals?: number | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        code: string;
+                        name: string;
+                        description: string;
+                        quotas: {
+                            users: number | null;
+                            templates: number | null;
+                            storageBytes: number | null;
+                            apiRequestsPerMinute: number | null;
+                            runningApprovals: number | null;
+                        };
+                        tenantsCount: number;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_platform_packages_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        code: string;
+                        name: string;
+                        description: string;
+                        quotas: {
+                            users: number | null;
+                            templates: number | null;
+                            storageBytes: number | null;
+                            apiRequestsPerMinute: number | null;
+                            runningApprovals: number | null;
+                        };
+                        tenantsCount: number;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch__api_v1_platform_packages_code: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    description?: string;
+                    quotas?: {
+                        /** @description Non-deleted users; null: unlimited */
+                        users?: number | null;
+                        /** @description Approval templates; null: unlimited */
+                        templates?: number | null;
+                        /** @description Total size of stored attachments in bytes; null: unlimited */
+                        storageBytes?: number | null;
+                        /** @description The tenant's request limit per minute; null: the platform default (RATE_LIMIT_PER_TENANT) */
+                        apiRequestsPerMinute?: number | null;
+                        /** @description Approval requests not finished (running, returned, stalled); null: unlimited */
+                        runningApprovals?: number | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        code: string;
+                        name: string;
+                        description: string;
+                        quotas: {
+                            users: number | null;
+                            templates: number | null;
+                            storageBytes: number | null;
+                            apiRequestsPerMinute: number | null;
+                            runningApprovals: number | null;
+                        };
+                        tenantsCount: number;
+                        createdAt: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put__api_v1_platform_tenants_code_package: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    packageCode: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenant: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        };
+                        package: {
+                            code: string;
+                            name: string;
+                        };
+                        quotas: {
+                            users: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                            templates: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                            storageBytes: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                            apiRequestsPerMinute: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                            runningApprovals: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get__api_v1_platform_tenants_code_usage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        tenant: {
+                            id: string;
+                            code: string;
+                            name: string;
+                        };
+                        package: {
+                            code: string;
+                            name: string;
+                        };
+                        quotas: {
+                            users: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                            templates: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                            storageBytes: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                            apiRequestsPerMinute: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                            runningApprovals: {
+                                limit: number | null;
+                                usage: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Problem */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Problem */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get__api_v1_platform_tenants: {
         parameters: {
             query?: {
@@ -19828,7 +20562,7 @@ export interface operations {
                             /** @enum {string} */
                             status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
                             timeZone: string;
-                            userQuota: number;
+                            packageCode: string;
                             createdAt: string;
                             updatedAt: string;
                         }[];
@@ -19889,8 +20623,8 @@ export interface operations {
                     code: string;
                     name: string;
                     timeZone?: string;
-                    /** @default 100 */
-                    userQuota?: number;
+                    /** @default standard */
+                    packageCode?: string;
                     admin: {
                         username: string;
                         /** Format: email */
@@ -19987,7 +20721,7 @@ export interface operations {
                         /** @enum {string} */
                         status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
                         timeZone: string;
-                        userQuota: number;
+                        packageCode: string;
                         createdAt: string;
                         updatedAt: string;
                         usersCount: number;
@@ -20187,7 +20921,7 @@ export interface operations {
                         /** @enum {string} */
                         status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
                         timeZone: string;
-                        userQuota: number;
+                        packageCode: string;
                         createdAt: string;
                         updatedAt: string;
                     };
@@ -20273,7 +21007,7 @@ export interface operations {
                         /** @enum {string} */
                         status: "provisioning" | "active" | "suspended" | "failed" | "deleting" | "disabled";
                         timeZone: string;
-                        userQuota: number;
+                        packageCode: string;
                         createdAt: string;
                         updatedAt: string;
                     };
