@@ -18,7 +18,6 @@ import {
   type RoleView,
   type UpdateRoleInput,
 } from './schema';
-import { PLATFORM_MODULE } from './catalog';
 import { requireHoldsAll, requirePermission } from './guard';
 import { assertMayActOnUser, assertMayGrantRoles, assertScopeWithin } from './privilege';
 import { assertNotLastActiveAdmin, includesAdminRole } from './last-admin';
