@@ -95,7 +95,7 @@ export async function syncPermissionCatalog(em: EntityManager): Promise<{ permis
  */
 export async function seedPlatformTenant(em: EntityManager, opts: { operatorPassword?: string; scryptLogN?: number } = {}) {
   for (const p of PERMISSION_CATALOG) await upsert(em, Permission, { code: p.code }, () => ({ name: p.name, module: p.module }));
-  const tenant = await upsert(em, Tenant, { code: PLATFORM_TENANT_CODE }, () => ({ id: newId(), name: 'Signoff platform', kind: 'platform' as const, userQuota: 50 }));
+  const tenant = await upsert(em, Tenant, { code: PLATFORM_TENANT_CODE }, () => ({ id: newId(), name: 'Signoff platform', kind: 'platform' as const }));
   let role = await em.findOne(Role, { tenantId: tenant.id, code: PLATFORM_OPERATOR.code });
   if (!role) {
     role = em.create(Role, { id: newId(), tenantId: tenant.id, code: PLATFORM_OPERATOR.code, name: PLATFORM_OPERATOR.name, dataScope: PLATFORM_OPERATOR.dataScope, builtin: true });
