@@ -8,6 +8,7 @@ import { requestContext } from './middleware/request-context';
 import { accessLog } from './middleware/access-log';
 import { requestMetrics } from './middleware/metrics';
 import { requestTracing } from './middleware/tracing';
+import { serverTiming } from './middleware/server-timing';
 import { mountMetrics } from './ops/metrics-endpoint';
 import { errorHandler } from './middleware/errors';
 import { securityHeaders } from './middleware/security-headers';
@@ -37,6 +38,7 @@ export function createApp(rt: Runtime): Koa {
   mountModules(router, modules, rt);
 
   app.use(requestMetrics(rt.metrics)); // outermost: times everything, sees the final status
+  if (rt.config.SERVER_TIMING) app.use(serverTiming()); // phases of this request, for the benchmark's breakdown
   app.use(requestTracing()); // the server span; its trace id reaches logs and problem+json
   app.use(requestContext());
   app.use(securityHeaders());

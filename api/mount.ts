@@ -6,6 +6,7 @@ import { can } from '../common/actor';
 import type { Runtime } from '../activities/runtime';
 import { authenticate } from './middleware/authenticate';
 import { limitCaller } from './middleware/rate-limits';
+import { measure } from '../common/timing';
 import type { Route, RouteModule } from './route';
 
 /** Validate one part of the request; collect every problem with its path. */
@@ -48,7 +49,7 @@ function inRequestTerms(err: unknown, parts: Record<'body' | 'query' | 'params',
 function handlerFor(route: Route, rt: Runtime) {
   return async (ctx: Context) => {
     const actor = route.auth === false ? undefined : await authenticate(ctx, rt);
-    if (actor) await limitCaller(ctx, rt, actor);
+    if (actor) await measure('rate_limit', () => limitCaller(ctx, rt, actor));
     if (actor?.via === 'api_key' && route.auth !== false && !route.permission) {
       // Routes without a permission code are refused to keys unless the route names a key scope the key holds.
       const access = route.apiKey;
@@ -62,9 +63,11 @@ function handlerFor(route: Route, rt: Runtime) {
       throw new ForbiddenError('permission_denied', `This needs the permission ${route.permission}`);
     }
     const problems: FieldError[] = [];
-    const params = parsePart('params', route.params, ctx.params, problems);
-    const query = parsePart('query', route.query, ctx.query, problems);
-    const body = parsePart('body', route.body, (ctx.request as { body?: unknown }).body, problems);
+    const { params, query, body } = await measure('validation', async () => ({
+      params: parsePart('params', route.params, ctx.params, problems),
+      query: parsePart('query', route.query, ctx.query, problems),
+      body: parsePart('body', route.body, (ctx.request as { body?: unknown }).body, problems),
+    }));
     if (problems.length) throw new ValidationError('The request is not valid', problems);
     let result: unknown;
     try {

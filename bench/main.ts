@@ -55,6 +55,8 @@ async function main() {
     RATE_LIMIT_PER_TENANT: '0',
     RATE_LIMIT_PER_IP: '0',
     RATE_LIMIT_PER_API_KEY: '0',
+    // Every answer carries its phases; the approval part prints where start and approve spend their time.
+    SERVER_TIMING: 'true',
   });
   const rt = await createRuntime(config, { name: 'bench' });
   await migrate(rt.orm);

@@ -95,6 +95,12 @@ const EnvSchema = z
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (openssl rand -hex 16)').optional(),
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
     METRICS_HOST: z.string().default('127.0.0.1'),
+    /**
+     * Answer every API request with a `Server-Timing` header: self time per phase (auth,
+     * permissions, validation, db, temporal, other). Off by default because it tells any client
+     * how the server spends its time; `npm run bench` turns it on to print its breakdown.
+     */
+    SERVER_TIMING: bool.default(false),
     /** The read-model gauges (open tasks, approvals, deliveries) are queried at most once per this many seconds. */
     METRICS_CACHE_SECONDS: int(10, 0, 3600),
     /** The worker's SDK metrics (the Temporal runtime's Prometheus exporter) on WORKER_HEALTH_HOST:port; unset = none. */

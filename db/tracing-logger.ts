@@ -1,5 +1,6 @@
 /**
- * MikroORM's logger, plus one span per SQL statement when tracing is on: the ORM reports each
+ * MikroORM's logger, plus the statement's time for the request's Server-Timing (common/timing.ts)
+ * and one span per SQL statement when tracing is on: the ORM reports each
  * query after it ran (with how long it took), so the span is drawn back from that moment, as a
  * child of whatever request or activity ran it. Only the statement's verb is recorded: values
  * in the SQL may be personal data.
@@ -7,6 +8,7 @@
 import { DefaultLogger, type LogContext, type LoggerOptions } from '@mikro-orm/core';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { tracer, tracingEnabled } from '../common/tracing';
+import { recordTiming } from '../common/timing';
 
 export class TracingLogger extends DefaultLogger {
   constructor(
@@ -17,6 +19,7 @@ export class TracingLogger extends DefaultLogger {
   }
 
   override logQuery(context: { query: string } & LogContext): void {
+    if (context.took != null) recordTiming('db', context.took);
     if (tracingEnabled() && context.took != null) {
       const operation = /^\s*(\w+)/.exec(context.query)?.[1]?.toLowerCase() ?? 'query';
       const end = Date.now();

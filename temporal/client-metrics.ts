@@ -3,10 +3,13 @@
  * of the process layer, the schedules and the health check alike, without wrapping each caller.
  */
 import type { WorkflowClientInterceptor } from '@temporalio/client';
-import { timed, type Metrics } from '../common/metrics';
+import { timed as timedMetric, type Metrics } from '../common/metrics';
+import { measure } from '../common/timing';
 
 export function clientMetricsInterceptor(metrics: Pick<Metrics, 'temporalClientDuration'>): WorkflowClientInterceptor {
   const h = metrics.temporalClientDuration;
+  // Each call also counts as the request's `temporal` phase (Server-Timing), when one is timed.
+  const timed = <T>(hist: typeof h, op: string, fn: () => Promise<T>) => measure('temporal', () => timedMetric(hist, op, fn));
   return {
     start: (input, next) => timed(h, 'start', () => next(input)),
     startWithDetails: (input, next) => timed(h, 'start', () => next(input)),

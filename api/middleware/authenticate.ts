@@ -3,12 +3,17 @@ import { UnauthorizedError } from '../../common/errors';
 import type { Actor } from '../../common/actor';
 import type { Runtime } from '../../activities/runtime';
 import { logContext } from '../../common/context';
+import { measure } from '../../common/timing';
 
 /**
  * Resolve the caller from `Authorization: Bearer <access token>` or `Authorization: ApiKey <key>`
  * (also accepted as `X-Api-Key`). Sets `ctx.state.actor` and adds tenant/user to the log context.
  */
-export async function authenticate(ctx: Context, rt: Runtime): Promise<Actor> {
+export function authenticate(ctx: Context, rt: Runtime): Promise<Actor> {
+  return measure('auth', () => resolveActor(ctx, rt));
+}
+
+async function resolveActor(ctx: Context, rt: Runtime): Promise<Actor> {
   const header = ctx.get('authorization');
   const [scheme, credential] = header.split(/\s+/, 2);
   let actor: Actor;
