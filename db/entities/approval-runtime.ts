@@ -49,6 +49,8 @@ export const ApprovalInstanceSchema = new EntitySchema<ApprovalInstance>({
     { name: 'approval_instances_serial_idx', properties: ['tenantId', 'serialNumber'] },
     // The reconciler pages through running requests of every tenant (activities/approval/instances/reconcile.ts).
     { name: 'approval_instances_status_idx', properties: ['status', 'id'] },
+    // Pages look requests up by `tenant_id = ? and id in (…)`: SQLite would take another tenant_id index and walk the tenant.
+    { name: 'approval_instances_tenant_id_idx', properties: ['tenantId', 'id'] },
   ],
   properties: {
     id: idColumn,

@@ -154,6 +154,8 @@ export const UserSchema = new EntitySchema<User>({
   indexes: [
     { name: 'users_tenant_department_idx', properties: ['tenantId', 'departmentId'] },
     { name: 'users_tenant_status_idx', properties: ['tenantId', 'status'] },
+    // Names of a page's people are read by `tenant_id = ? and id in (…)`: see approval_instances_tenant_id_idx.
+    { name: 'users_tenant_id_idx', properties: ['tenantId', 'id'] },
   ],
   properties: {
     id: idColumn,

@@ -11,6 +11,7 @@ import { Migration00000000000060_reconcile_and_purge_indexes } from './Migration
 import { Migration00000000000070_platform_tenants } from './Migration00000000000070_platform_tenants';
 import { Migration00000000000080_packages } from './Migration00000000000080_packages';
 import { Migration00000000000090_tenant_parameters } from './Migration00000000000090_tenant_parameters';
+import { Migration00000000000110_tenant_id_lookup_indexes } from './Migration00000000000110_tenant_id_lookup_indexes';
 
 /** Committed migrations for this dialect, oldest first. Add each new file here. */
 export const sqliteMigrations: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: 'Migration00000000000070_platform_tenants', class: Migration00000000000070_platform_tenants },
   { name: 'Migration00000000000080_packages', class: Migration00000000000080_packages },
   { name: 'Migration00000000000090_tenant_parameters', class: Migration00000000000090_tenant_parameters },
+  { name: 'Migration00000000000110_tenant_id_lookup_indexes', class: Migration00000000000110_tenant_id_lookup_indexes },
 ];
