@@ -10,15 +10,13 @@
  * Knobs: BENCH_APPROVALS_N (instances, default 100), BENCH_APPROVALS_C (concurrent clients,
  * default 20), BENCH_INBOX_QUERIES (queries per table size, default 60).
  */
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Runtime } from '../activities/runtime';
 import type { Actor } from '../common/actor';
 import { newId } from '../common/ids';
 import { ApprovalInstance, ApprovalTask, User } from '../db/entities';
-import { parseServerTiming } from '../common/timing';
 import { ms, pool, summarize } from './stats';
-import type { BaselinePhase } from './workflows';
-import { submittedUpdate } from '../workflows/approval/contract';
+import { activityPhases, call, driveApproval, driveBaseline, publishTwoStepTemplate, type BenchPeople } from './approval-flow';
 
 const N = Number(process.env.BENCH_APPROVALS_N ?? 100);
 const C = Number(process.env.BENCH_APPROVALS_C ?? 20);
@@ -32,17 +30,6 @@ export interface ApprovalBenchContext {
   tenantId: string;
   users: { admin: User; alice: User; pete: User; carol: User; harry: User };
 }
-
-type Call = (method: string, path: string, body: unknown, token: string) => Promise<{ status: number; body: any; timing: Record<string, number> }>;
-
-const call: (api: string) => Call = (api) => async (method, path, body, token) => {
-  const res = await fetch(api + path, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: res.status === 204 ? null : ((await res.json()) as any), timing: parseServerTiming(res.headers.get('server-timing')) };
-};
 
 /** The API's own account of a request (Server-Timing), summed per phase over the measured requests. */
 const PHASES = ['auth', 'permissions', 'rate_limit', 'validation', 'db', 'temporal', 'other'] as const;
@@ -67,114 +54,54 @@ class Breakdown {
   }
 }
 
-const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
-
 export async function runApprovalBench(ctx: ApprovalBenchContext): Promise<string[]> {
   const { rt, client } = ctx;
   const http = call(ctx.api);
   const token = async (u: User) => (await rt.tokens.issue(u)).token;
-  const tokens = { admin: await token(ctx.users.admin), alice: await token(ctx.users.alice), pete: await token(ctx.users.pete), carol: await token(ctx.users.carol) };
-
-  // A two-step template: Pete, then Carol.
-  const key = `bench-2step-${Date.now().toString(36)}`;
-  const step = (id: string, userId: string) => ({ kind: 'approval', id, name: `Step ${id}`, assignees: { type: 'users', userIds: [userId] } });
-  const created = await http(
-    'POST',
-    '/api/v1/approval-templates',
-    { key, name: 'Bench request', category: 'general', formSchema: { fields: [{ id: 'amount', label: 'Amount', type: 'number', required: true }] }, flow: [step('one', ctx.users.pete.id), step('two', ctx.users.carol.id)] },
-    tokens.admin,
-  );
-  if (created.status !== 201) throw new Error(`template: ${created.status} ${JSON.stringify(created.body)}`);
-  const published = await http('POST', `/api/v1/approval-templates/${created.body.id}/publish`, undefined, tokens.admin);
-  if (published.status !== 201) throw new Error(`publish: ${published.status} ${JSON.stringify(published.body)}`);
+  const people: BenchPeople = {
+    tokens: { admin: await token(ctx.users.admin), alice: await token(ctx.users.alice), pete: await token(ctx.users.pete), carol: await token(ctx.users.carol) },
+    peteId: ctx.users.pete.id,
+    carolId: ctx.users.carol.id,
+  };
+  const key = await publishTwoStepTemplate(http, people);
 
   const startLat: number[] = [];
   const approveLat: number[] = [];
   const waitLat: number[] = [];
   const e2eLat: number[] = [];
   const startPhases = new Breakdown();
-  let polled = 0;
   const approvePhases = new Breakdown();
-
-  /** The holder's open task id, read until the read model shows it (only when the submit answered without the flow's state). */
-  const openTask = async (instanceId: string, holder: User, who: string): Promise<string> => {
-    const t0 = performance.now();
-    for (let i = 0; i < 2000; i++) {
-      const d = await http('GET', `/api/v1/approvals/${instanceId}`, undefined, who);
-      const task = d.status === 200 ? d.body.tasks.find((t: any) => t.assignee.userId === holder.id && t.status === 'open') : undefined;
-      if (task) {
-        waitLat.push(performance.now() - t0);
-        return task.taskId as string;
-      }
-      await sleep(40);
-    }
-    throw new Error(`no open task for ${holder.username} on ${instanceId}`);
-  };
-
-  const one = async (i: number, record: boolean) => {
-    const t0 = performance.now();
-    const started = await http('POST', '/api/v1/approvals', { templateKey: key, form: { amount: i } }, tokens.alice);
-    const t1 = performance.now();
-    if (started.status !== 201) throw new Error(`start: ${started.status} ${JSON.stringify(started.body)}`);
-    if (record) startLat.push(t1 - t0);
-    if (record) startPhases.add(started.timing);
-    const id = started.body.instanceId as string;
-    // Step one: Pete, in the submit's answer. The approve answers once the flow has reacted, so step two is already assigned.
-    const stepOne = started.body.detail?.tasks.find((t: any) => t.stepId === 'one' && t.status === 'open');
-    if (!stepOne && record) polled++;
-    const t1id = stepOne ? (stepOne.taskId as string) : await openTask(id, ctx.users.pete, tokens.pete);
-    let a0 = performance.now();
-    const first = await http('POST', `/api/v1/approvals/${id}/tasks/${t1id}/approve`, {}, tokens.pete);
-    if (record) approveLat.push(performance.now() - a0);
-    if (record) approvePhases.add(first.timing);
-    if (first.status !== 200) throw new Error(`approve 1: ${first.status} ${JSON.stringify(first.body)}`);
-    const t2 = first.body.tasks.find((t: any) => t.stepId === 'two' && t.status === 'open');
-    const t2id = t2 ? (t2.taskId as string) : await openTask(id, ctx.users.carol, tokens.carol);
-    a0 = performance.now();
-    const second = await http('POST', `/api/v1/approvals/${id}/tasks/${t2id}/approve`, {}, tokens.carol);
-    if (record) approveLat.push(performance.now() - a0);
-    if (record) approvePhases.add(second.timing);
-    if (second.status !== 200 || second.body.status !== 'approved') throw new Error(`approve 2: ${second.status} ${JSON.stringify(second.body).slice(0, 500)}`);
-    if (record) e2eLat.push(performance.now() - t0);
-    return started.body.workflowId as string;
-  };
+  let polled = 0;
 
   // Warm up, and learn the product's shape: activities per phase between the Updates.
-  const warmWf = await one(-1, false);
-  for (let i = 0; i < 3; i++) await one(-2 - i, false);
-  await client.workflow.getHandle(warmWf).result();
-  const phases = await activityPhases(client, warmWf);
+  const warm = await driveApproval(http, key, people, -1);
+  for (let i = 0; i < 3; i++) await driveApproval(http, key, people, -2 - i);
+  await client.workflow.getHandle(warm.workflowId).result();
+  const phases = await activityPhases(client, warm.workflowId);
   const baseN = phases.reduce((a, p) => a + p.remote + p.local, 0);
 
   const oursWall = await pool(N, C, async (i) => {
-    await one(i, true);
+    const run = await driveApproval(http, key, people, i);
+    startLat.push(run.start);
+    startPhases.add(run.startTiming);
+    approveLat.push(...run.approves);
+    run.approveTimings.forEach((t) => approvePhases.add(t));
+    e2eLat.push(run.endToEnd);
+    waitLat.push(...run.polls);
+    if (!run.stepOneInAnswer) polled++;
   });
 
   // Baseline: same activity and Update count, bare client, same concurrency.
   const bStart: number[] = [];
   const bApprove: number[] = [];
   const bE2e: number[] = [];
-  const runBase = async (i: number, record: boolean) => {
-    const t0 = performance.now();
-    // Started as ours is: Update-With-Start, answered once the start phase's activities ran.
-    const startWorkflowOperation = new WithStartWorkflowOperation('baselineApprovalWorkflow', {
-      taskQueue: ctx.taskQueue,
-      workflowId: `baseline-approval-${i}-${Date.now()}`,
-      args: [String(i), phases],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-    await client.workflow.executeUpdateWithStart('baselineStarted', { startWorkflowOperation });
-    const handle = await startWorkflowOperation.workflowHandle();
-    if (record) bStart.push(performance.now() - t0);
-    for (let s = 0; s < phases.length - 1; s++) {
-      const a0 = performance.now();
-      await handle.executeUpdate<number, [number]>('baselineApprove', { args: [s] });
-      if (record) bApprove.push(performance.now() - a0);
-    }
-    if (record) bE2e.push(performance.now() - t0);
-  };
-  for (let i = 0; i < 4; i++) await runBase(-1 - i, false);
-  const baseWall = await pool(N, C, (i) => runBase(i, true));
+  for (let i = 0; i < 4; i++) await driveBaseline(client, ctx.taskQueue, phases, `warm${i}`);
+  const baseWall = await pool(N, C, async (i) => {
+    const run = await driveBaseline(client, ctx.taskQueue, phases, String(i));
+    bStart.push(run.start);
+    bApprove.push(...run.approves);
+    bE2e.push(run.endToEnd);
+  });
 
   const inbox = await inboxScaling(rt, ctx.tenantId, ctx.users.harry, ctx.api);
 
@@ -200,21 +127,6 @@ export async function runApprovalBench(ctx: ApprovalBenchContext): Promise<strin
     approvePhases.line('approve'),
     ...inbox,
   ];
-}
-
-/** Activities (through the queue, and local) before the first accepted Update, between Updates, and after the last. */
-async function activityPhases(client: Client, workflowId: string): Promise<BaselinePhase[]> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const phases: BaselinePhase[] = [{ remote: 0, local: 0 }];
-  for (const ev of history.events ?? []) {
-    const last = phases[phases.length - 1];
-    const accepted = ev.workflowExecutionUpdateAcceptedEventAttributes;
-    // The submit's Update (sent with the start) answers after the start phase: not a boundary.
-    if (accepted && accepted.acceptedRequest?.input?.name !== submittedUpdate.name) phases.push({ remote: 0, local: 0 });
-    else if (ev.activityTaskScheduledEventAttributes) last.remote++;
-    else if (ev.markerRecordedEventAttributes?.markerName === 'core_local_activity') last.local++;
-  }
-  return phases;
 }
 
 /**
