@@ -1,0 +1,354 @@
+/**
+ * `npm run bench:scale`: the two-step approval journey with the product in separate processes,
+ * as production runs it (`node dist/workers/main.js` ×W, `node dist/api/main.js` ×A, one Temporal
+ * server, one database), against the bare baseline with W worker processes of its own
+ * (bench/baseline-worker.ts), in the same run. Asserts nothing; prints figures.
+ *
+ * For each layout: throughput, start/approve latency, and the CPU time one approval costs in each
+ * kind of process (API, worker, Temporal server, this driving client), read from /proc, so what
+ * an approval costs is visible per part and the ratio is not blurred by one shared event loop
+ * (the in-process `npm run bench` runs everything in one). Then memory: RSS of the API and the
+ * worker after the approvals and after 10k read requests, and with BENCH_SOAK_SECONDS the RSS of
+ * both sampled under constant load, with the least-squares slope after the first minute.
+ *
+ * Knobs: BENCH_SCALE_LAYOUTS (workers x APIs, default `1x1,2x1,1x2,2x2`), BENCH_SCALE_N (approvals
+ * per layout, default 200), BENCH_SCALE_C (concurrent clients, default 20), BENCH_SCALE_READS
+ * (read requests of the memory part, default 10000), BENCH_SOAK_SECONDS (0: no soak; 600 for ten
+ * minutes), BENCH_DATABASE_URL (default: a fresh MariaDB database `signoff_bench_scale` on
+ * 127.0.0.1:3306; several processes share it), BENCH_TEMPORAL_ADDRESS (an existing server
+ * instead of a fresh dev server; its process is then not measured).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { createConnection } from 'mysql2/promise';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { loadConfig } from '../common/config';
+import { createRuntime, type Runtime } from '../activities/runtime';
+import { migrate } from '../db/orm';
+import { seedDemoData } from '../db/seed';
+import { ensureTemporalCli } from '../temporal/cli';
+import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/workflow-interceptors';
+import { activityPhases, call, driveApproval, driveBaseline, publishTwoStepTemplate, type BenchPeople, type Call } from './approval-flow';
+import { ms, pool, summarize } from './stats';
+import type { BaselinePhase } from './workflows';
+
+const LAYOUTS = (process.env.BENCH_SCALE_LAYOUTS ?? '1x1,2x1,1x2,2x2').split(',').map((l) => {
+  const [w, a] = l.trim().split('x').map(Number);
+  if (!(w >= 1 && a >= 1)) throw new Error(`BENCH_SCALE_LAYOUTS: "${l}" is not <workers>x<apis>`);
+  return { workers: w, apis: a };
+});
+const N = Number(process.env.BENCH_SCALE_N ?? 200);
+const C = Number(process.env.BENCH_SCALE_C ?? 20);
+const READS = Number(process.env.BENCH_SCALE_READS ?? 10_000);
+const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 0);
+const QUEUE = 'bench-scale';
+const BASELINE_QUEUE = 'bench-scale-baseline';
+
+/** Linux /proc readings of one process: CPU time (user + system, ms) and resident memory (MiB). */
+const CLOCK_TICKS_PER_SECOND = 100;
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After "pid (comm) ": state is field 3, utime 14 and stime 15 (man 5 proc).
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+function rssMiB(pid: number): number {
+  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) / 1024;
+}
+const selfCpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+type Kind = 'api' | 'worker' | 'baseline-worker';
+interface Proc {
+  kind: Kind;
+  child: ChildProcess;
+  pid: number;
+  url?: string;
+}
+
+class Stack {
+  private seq = 0;
+  constructor(
+    private readonly dir: string,
+    private readonly env: Record<string, string>,
+  ) {}
+
+  /** Start one product or baseline process and wait until it serves. */
+  async spawn(kind: Kind, extra: Record<string, string> = {}): Promise<Proc> {
+    const n = this.seq++;
+    const script = { api: '../api/main.js', worker: '../workers/main.js', 'baseline-worker': './baseline-worker.js' }[kind];
+    const port = kind === 'api' ? 20_000 + Math.floor(Math.random() * 20_000) : 0;
+    const healthPort = kind === 'worker' ? 40_000 + Math.floor(Math.random() * 20_000) : 0;
+    const child = spawn(process.execPath, [require.resolve(script)], {
+      env: { ...process.env, ...this.env, ...extra, ...(port ? { API_PORT: String(port), API_HOST: '127.0.0.1' } : {}), ...(healthPort ? { WORKER_HEALTH_PORT: String(healthPort) } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = createWriteStream(join(this.dir, `${kind}-${n}.log`));
+    child.stderr!.pipe(log);
+    const proc: Proc = { kind, child, pid: child.pid!, ...(port ? { url: `http://127.0.0.1:${port}` } : {}) };
+    const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${kind} exited (${code}) before it was ready; see ${join(this.dir, `${kind}-${n}.log`)}`))));
+    const ready =
+      kind === 'baseline-worker'
+        ? new Promise<void>((resolve) => createInterface({ input: child.stdout! }).on('line', (l) => l.trim() === 'ready' && resolve()))
+        : (child.stdout!.pipe(log), waitHttp(kind === 'api' ? `${proc.url}/ready` : `http://127.0.0.1:${healthPort}/ready`));
+    await Promise.race([ready, exited]);
+    exited.catch(() => undefined);
+    return proc;
+  }
+
+  async stop(procs: Proc[]): Promise<void> {
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            if (p.child.exitCode !== null) return resolve();
+            const kill = setTimeout(() => p.child.kill('SIGKILL'), 30_000);
+            p.child.once('exit', () => {
+              clearTimeout(kill);
+              resolve();
+            });
+            p.child.kill('SIGTERM');
+          }),
+      ),
+    );
+  }
+}
+
+async function waitHttp(url: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** CPU time of each process kind (and the server and this client) over one measured run, per approval. */
+class CpuMeter {
+  private readonly start = new Map<string, number>();
+  constructor(private readonly parts: { label: string; pids: number[] }[]) {}
+  private read(): Map<string, number> {
+    const now = new Map<string, number>();
+    for (const p of this.parts) now.set(p.label, p.pids.reduce((a, pid) => a + cpuMs(pid), 0));
+    now.set('client', selfCpuMs());
+    return now;
+  }
+  begin(): void {
+    for (const [k, v] of this.read()) this.start.set(k, v);
+  }
+  /** "api 35.1, worker 40.2, … (total 100.4)" ms of CPU per approval. */
+  perApproval(n: number): { line: string; total: number } {
+    let total = 0;
+    const parts = [...this.read()].map(([k, v]) => {
+      const per = (v - (this.start.get(k) ?? 0)) / n;
+      total += per;
+      return `${k} ${per.toFixed(1)}`;
+    });
+    return { line: `${parts.join(', ')} (total ${total.toFixed(1)})`, total };
+  }
+}
+
+const rate = (n: number, wallMs: number) => (n / wallMs) * 1000;
+const pair = (xs: number[]) => {
+  const s = summarize(xs);
+  return `${ms(s.p50)} / ${ms(s.p95)}`;
+};
+
+/** Least-squares slope of (seconds, MiB) samples, in MiB per minute. */
+function slopePerMinute(samples: { t: number; mib: number }[]): number {
+  const n = samples.length;
+  if (n < 2) return NaN;
+  const mt = samples.reduce((a, s) => a + s.t, 0) / n;
+  const mm = samples.reduce((a, s) => a + s.mib, 0) / n;
+  const num = samples.reduce((a, s) => a + (s.t - mt) * (s.mib - mm), 0);
+  const den = samples.reduce((a, s) => a + (s.t - mt) ** 2, 0);
+  return (num / den) * 60;
+}
+
+async function freshDatabase(url: string): Promise<void> {
+  if (!url.startsWith('mysql:') && !url.startsWith('mariadb:')) return;
+  const u = new URL(url);
+  const name = u.pathname.slice(1);
+  const conn = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) });
+  await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+  await conn.end();
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'signoff-scale-'));
+  let server: DevServer | undefined;
+  let address = process.env.BENCH_TEMPORAL_ADDRESS;
+  if (!address) {
+    const port = 27233 + Math.floor(Math.random() * 1000);
+    server = await startDevServer({ cliPath: ensureTemporalCli({ install: true }), dataDir: dir, namespace: 'default', port, uiPort: port + 1000 });
+    address = server.address;
+  }
+  const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/signoff_bench_scale';
+  await freshDatabase(databaseUrl);
+  // One configuration for every process: the same database, Redis prefix, keys (DATA_DIR) and queue.
+  const env: Record<string, string> = {
+    DATA_DIR: dir,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: QUEUE,
+    REDIS_KEY_PREFIX: `signoff-scale:${Date.now()}:`,
+    LOG_LEVEL: 'warn',
+    // The bench drives thousands of requests from one address and three users: limits off.
+    RATE_LIMIT_PER_USER: '0',
+    RATE_LIMIT_PER_TENANT: '0',
+    RATE_LIMIT_PER_IP: '0',
+    RATE_LIMIT_PER_API_KEY: '0',
+    LOGIN_MAX_FAILURES_PER_IP: '100000',
+  };
+  const config = loadConfig({ ...process.env, ...env });
+  const rt: Runtime = await createRuntime(config, { name: 'bench-scale' });
+  await migrate(rt.orm);
+  const seeded = await seedDemoData(rt.orm.em.fork(), { scryptLogN: config.SCRYPT_LOG_N });
+  const token = async (u: (typeof seeded.users)['admin']) => (await rt.tokens.issue(u)).token;
+  const people: BenchPeople = {
+    tokens: { admin: await token(seeded.users.admin), alice: await token(seeded.users.alice), pete: await token(seeded.users.pete), carol: await token(seeded.users.carol) },
+    peteId: seeded.users.pete.id,
+    carolId: seeded.users.carol.id,
+  };
+  const client = new Client({ connection: await Connection.connect({ address }), dataConverter: rt.dataConverter });
+
+  // Bundle once; every worker process loads the same file (as a production image would).
+  const quiet = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } as never;
+  const productBundle = join(dir, 'workflows.js');
+  writeFileSync(productBundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: quiet })).code);
+  const baselineBundle = join(dir, 'baseline-workflows.js');
+  writeFileSync(baselineBundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quiet })).code);
+
+  const stack = new Stack(dir, { ...env, WORKFLOW_BUNDLE_PATH: productBundle, BENCH_BASELINE_QUEUE: BASELINE_QUEUE, BENCH_BASELINE_BUNDLE: baselineBundle });
+  const serverPart = server?.process.pid ? [{ label: 'temporal server', pids: [server.process.pid] }] : [];
+  const upProduct = async (workers: number, apis: number) => {
+    const procs = await Promise.all([...Array.from({ length: workers }, () => stack.spawn('worker')), ...Array.from({ length: apis }, () => stack.spawn('api'))]);
+    return { procs, https: procs.filter((p) => p.kind === 'api').map((p) => call(p.url!)) };
+  };
+
+  let key = '';
+  let phases: BaselinePhase[] = [];
+  const lines: string[] = [
+    `Signoff scale benchmark — ${cpus().length} cores, database ${config.database.kind}, Temporal ${server ? 'dev server' : address}; N=${N} approvals per layout, C=${C}`,
+    '  CPU ms per approval: user + system time of each process kind over the measured run, divided by N',
+    '',
+  ];
+  const drive = (https: Call[], i: number) => driveApproval(https[i % https.length], key, people, i);
+
+  for (const { workers, apis } of LAYOUTS) {
+    // Ours.
+    const up = await upProduct(workers, apis);
+    if (!key) {
+      key = await publishTwoStepTemplate(up.https[0], people);
+      const warm = await drive(up.https, -1);
+      await client.workflow.getHandle(warm.workflowId).result();
+      phases = await activityPhases(client, warm.workflowId);
+    }
+    for (let i = 0; i < 2 * apis; i++) await drive(up.https, -2 - i);
+    const cpu = new CpuMeter([
+      { label: 'api', pids: up.procs.filter((p) => p.kind === 'api').map((p) => p.pid) },
+      { label: 'worker', pids: up.procs.filter((p) => p.kind === 'worker').map((p) => p.pid) },
+      ...serverPart,
+    ]);
+    const starts: number[] = [];
+    const approves: number[] = [];
+    cpu.begin();
+    const wall = await pool(N, C, async (i) => {
+      const run = await drive(up.https, i);
+      starts.push(run.start);
+      approves.push(...run.approves);
+    });
+    const oursCpu = cpu.perApproval(N);
+    await stack.stop(up.procs);
+
+    // The baseline with as many worker processes.
+    const base = await Promise.all(Array.from({ length: workers }, () => stack.spawn('baseline-worker')));
+    for (let i = 0; i < 4; i++) await driveBaseline(client, BASELINE_QUEUE, phases, `warm-${workers}-${i}`);
+    const bcpu = new CpuMeter([{ label: 'worker', pids: base.map((p) => p.pid) }, ...serverPart]);
+    const bStarts: number[] = [];
+    const bApproves: number[] = [];
+    bcpu.begin();
+    const bWall = await pool(N, C, async (i) => {
+      const run = await driveBaseline(client, BASELINE_QUEUE, phases, `${workers}x${apis}-${i}`);
+      bStarts.push(run.start);
+      bApproves.push(...run.approves);
+    });
+    const baseCpu = bcpu.perApproval(N);
+    await stack.stop(base);
+
+    lines.push(
+      `${workers} worker process${workers > 1 ? 'es' : ''} × ${apis} API process${apis > 1 ? 'es' : ''}`,
+      `  ours      ${rate(N, wall).toFixed(1)} /s   start p50/p95 ${pair(starts)}   approve p50/p95 ${pair(approves)}`,
+      `            CPU ms per approval: ${oursCpu.line}`,
+      `  baseline  ${rate(N, bWall).toFixed(1)} /s   start p50/p95 ${pair(bStarts)}   approve p50/p95 ${pair(bApproves)}`,
+      `            CPU ms per approval: ${baseCpu.line}`,
+      `  ratio ours/baseline: time per approval ${(wall / bWall).toFixed(2)}, CPU per approval ${(oursCpu.total / baseCpu.total).toFixed(2)}`,
+      '',
+    );
+    console.log(lines.splice(0).join('\n'));
+  }
+
+  // Memory: one worker and one API process, as `npm start` runs them.
+  const up = await upProduct(1, 1);
+  const [worker, api] = [up.procs.find((p) => p.kind === 'worker')!, up.procs.find((p) => p.kind === 'api')!];
+  const rss = () => `api ${rssMiB(api.pid).toFixed(0)} MiB, worker ${rssMiB(worker.pid).toFixed(0)} MiB`;
+  for (let i = 0; i < 4; i++) await drive(up.https, -100 - i);
+  const mem = [`memory (1 worker × 1 API process): RSS after warm-up ${rss()}`];
+  await pool(N, C, async (i) => void (await drive(up.https, 1000 + i)));
+  mem.push(`  after ${N} more approvals (${3 * N} requests): ${rss()}`);
+  const inbox = (await up.https[0]('GET', '/api/v1/approvals/inbox?box=done&limit=20', undefined, people.tokens.pete)).body.items as { instanceId: string }[];
+  const reads = await pool(READS, 50, async (i) => {
+    const path = i % 2 ? `/api/v1/approvals/inbox?box=done&limit=20` : `/api/v1/approvals/${inbox[i % inbox.length].instanceId}`;
+    const res = await up.https[0]('GET', path, undefined, people.tokens.pete);
+    if (res.status !== 200) throw new Error(`read ${path}: ${res.status}`);
+  });
+  mem.push(`  after ${READS} read requests (detail and inbox, C=50, ${rate(READS, reads).toFixed(0)} req/s): ${rss()}`);
+  if (SOAK_SECONDS > 0) {
+    const samples: { t: number; api: number; worker: number }[] = [];
+    const t0 = performance.now();
+    const sampler = setInterval(() => samples.push({ t: (performance.now() - t0) / 1000, api: rssMiB(api.pid), worker: rssMiB(worker.pid) }), 10_000);
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: C }, async (_, c) => {
+        for (let i = 0; performance.now() - t0 < SOAK_SECONDS * 1000; i++) {
+          await drive(up.https, 100_000 + c * 100_000 + i);
+          done++;
+        }
+      }),
+    );
+    clearInterval(sampler);
+    // The first minute fills caches and pools; growth after it is what would leak.
+    const settled = samples.filter((s) => s.t >= Math.min(60, SOAK_SECONDS / 5));
+    const series = (k: 'api' | 'worker') => samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 8)) === 0).map((s) => s[k].toFixed(0)).join(' ');
+    mem.push(
+      `  soak ${SOAK_SECONDS} s at C=${C}: ${done} approvals (${rate(done, SOAK_SECONDS * 1000).toFixed(1)} /s); RSS slope after the first minute: api ${slopePerMinute(settled.map((s) => ({ t: s.t, mib: s.api }))).toFixed(2)} MiB/min, worker ${slopePerMinute(settled.map((s) => ({ t: s.t, mib: s.worker }))).toFixed(2)} MiB/min`,
+      `    api RSS MiB ${series('api')}`,
+      `    worker RSS MiB ${series('worker')}`,
+    );
+  }
+  console.log(mem.join('\n'));
+  await stack.stop(up.procs);
+
+  await client.connection.close();
+  await rt.close();
+  await server?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
