@@ -16,7 +16,9 @@
  * (read requests of the memory part, default 10000), BENCH_SOAK_SECONDS (0: no soak; 600 for ten
  * minutes), BENCH_DATABASE_URL (default: a fresh MariaDB database `signoff_bench_scale` on
  * 127.0.0.1:3306; several processes share it), BENCH_TEMPORAL_ADDRESS (an existing server
- * instead of a fresh dev server; its process is then not measured).
+ * instead of a fresh dev server; its process is then not measured), BENCH_CPU_PROF (a folder: each
+ * API and worker process writes a V8 CPU profile there when it stops; `node dist/bench/cpu-top.js
+ * <folder>` prints where their CPU went).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,7 +36,7 @@ import { ensureTemporalCli } from '../temporal/cli';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/workflow-interceptors';
 import { activityPhases, call, driveApproval, driveBaseline, publishTwoStepTemplate, type BenchPeople, type Call } from './approval-flow';
-import { ms, pool, summarize } from './stats';
+import { ms, pool, slopePerMinute, summarize } from './stats';
 import type { BaselinePhase } from './workflows';
 
 const LAYOUTS = (process.env.BENCH_SCALE_LAYOUTS ?? '1x1,2x1,1x2,2x2').split(',').map((l) => {
@@ -46,6 +48,7 @@ const N = Number(process.env.BENCH_SCALE_N ?? 200);
 const C = Number(process.env.BENCH_SCALE_C ?? 20);
 const READS = Number(process.env.BENCH_SCALE_READS ?? 10_000);
 const SOAK_SECONDS = Number(process.env.BENCH_SOAK_SECONDS ?? 0);
+const PROFILE_DIR = process.env.BENCH_CPU_PROF;
 const QUEUE = 'bench-scale';
 const BASELINE_QUEUE = 'bench-scale-baseline';
 
@@ -87,7 +90,9 @@ class Stack {
     const script = { api: '../api/main.js', worker: '../workers/main.js', 'baseline-worker': './baseline-worker.js' }[kind];
     const port = kind === 'api' ? 20_000 + Math.floor(Math.random() * 20_000) : 0;
     const healthPort = kind === 'worker' ? 40_000 + Math.floor(Math.random() * 20_000) : 0;
-    const child = spawn(process.execPath, [require.resolve(script)], {
+    // BENCH_CPU_PROF: a V8 CPU profile per process, written when it exits (bench/cpu-top.ts reads them).
+    const prof = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${kind}-${n}.cpuprofile`] : [];
+    const child = spawn(process.execPath, [...prof, require.resolve(script)], {
       env: { ...process.env, ...this.env, ...extra, ...(port ? { API_PORT: String(port), API_HOST: '127.0.0.1' } : {}), ...(healthPort ? { WORKER_HEALTH_PORT: String(healthPort) } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -165,17 +170,6 @@ const pair = (xs: number[]) => {
   const s = summarize(xs);
   return `${ms(s.p50)} / ${ms(s.p95)}`;
 };
-
-/** Least-squares slope of (seconds, MiB) samples, in MiB per minute. */
-function slopePerMinute(samples: { t: number; mib: number }[]): number {
-  const n = samples.length;
-  if (n < 2) return NaN;
-  const mt = samples.reduce((a, s) => a + s.t, 0) / n;
-  const mm = samples.reduce((a, s) => a + s.mib, 0) / n;
-  const num = samples.reduce((a, s) => a + (s.t - mt) * (s.mib - mm), 0);
-  const den = samples.reduce((a, s) => a + (s.t - mt) ** 2, 0);
-  return (num / den) * 60;
-}
 
 async function freshDatabase(url: string): Promise<void> {
   if (!url.startsWith('mysql:') && !url.startsWith('mariadb:')) return;

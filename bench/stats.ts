@@ -23,3 +23,14 @@ export async function pool(n: number, concurrency: number, task: (i: number) => 
 }
 
 export const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a');
+
+/** Least-squares slope of (seconds, MiB) samples, in MiB per minute (NaN with fewer than two). */
+export function slopePerMinute(samples: { t: number; mib: number }[]): number {
+  const n = samples.length;
+  if (n < 2) return NaN;
+  const mt = samples.reduce((a, s) => a + s.t, 0) / n;
+  const mm = samples.reduce((a, s) => a + s.mib, 0) / n;
+  const num = samples.reduce((a, s) => a + (s.t - mt) * (s.mib - mm), 0);
+  const den = samples.reduce((a, s) => a + (s.t - mt) ** 2, 0);
+  return den ? (num / den) * 60 : NaN;
+}
