@@ -6,15 +6,12 @@
  * Regenerate (only for an intended, compatible change or a new baseline):
  *   RECORD_HISTORIES=1 TEST_DB_NAME=signoff_test_appr npx jest test/approval-runtime/replay
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { submittedUpdate } from '../../workflows/approval/contract';
-import { exportClearHistory, exportHistory, itReplaysCommittedHistory, recordingIt } from '../harness/replay';
+import { exportHistory, itReplaysCommittedHistory, recordingIt } from '../harness/replay';
 import { APPROVALS, act, approval, openTaskOf, publish, startRuntimeEnv, submit, until } from './helpers';
 
 const HISTORY = join(__dirname, 'histories', 'approval-parallel-reject.json');
 const ACTIONS_HISTORY = join(__dirname, 'histories', 'approval-actions.json');
-const SUBMITTED_HISTORY = join(__dirname, 'histories', 'approval-submitted-update.json');
 
 describe('approval workflow replay', () => {
   recordingIt('records a finished approval history', async () => {
@@ -74,45 +71,4 @@ describe('approval workflow replay: add-sign, delegate, take back', () => {
   });
 
   itReplaysCommittedHistory(ACTIONS_HISTORY);
-});
-
-/**
- * Recorded with the submit that starts the workflow and asks for step one in the same round trip
- * (Update-With-Start, `approval.submitted`): the Update is accepted before the first workflow
- * task's commands and completed after the flow assigned step one, so a change to where the
- * handler waits shows here. Exported with its payloads decrypted.
- *
- *   RECORD_HISTORIES=1 TEST_DB_NAME=signoff_test_appr npx jest test/approval-runtime/replay -t 'submitted'
- */
-describe('approval workflow replay: a submit answered with step one (approval.submitted)', () => {
-  recordingIt('records a two-step approval started by Update-With-Start', async () => {
-    const env = await startRuntimeEnv();
-    try {
-      const key = await publish(env, [approval('one', [env.id('pete')]), approval('two', [env.id('carol')])]);
-      const res = await env.api.post(APPROVALS, { templateKey: key, form: { amount: 42 } }, env.tokens.alice);
-      expect(res.status).toBe(201);
-      const id = res.body.instanceId as string;
-      let d = res.body.detail;
-      expect(d.currentSteps).toEqual([expect.objectContaining({ stepId: 'one' })]);
-      d = (await act(env, 'pete', id, openTaskOf(d, env.id('pete')), 'approve')).body;
-      d = (await act(env, 'carol', id, openTaskOf(d, env.id('carol')), 'approve')).body;
-      d = await until(env, id, (x) => x.status !== 'running');
-      expect(d.status).toBe('approved');
-      await (await env.rt.temporal()).workflow.getHandle(d.workflowId).result();
-      await exportClearHistory(env.rt.config, d.workflowId, SUBMITTED_HISTORY);
-    } finally {
-      await env.close();
-    }
-  });
-
-  it('holds the submitted Update, accepted and completed', () => {
-    const events: Array<{ eventType: string; workflowExecutionUpdateAcceptedEventAttributes?: { acceptedRequest?: { input?: { name?: string } } } }> =
-      JSON.parse(readFileSync(SUBMITTED_HISTORY, 'utf8')).events;
-    const types = events.map((e) => e.eventType.replace(/^EVENT_TYPE_/, ''));
-    const accepted = events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === submittedUpdate.name);
-    expect(accepted).toHaveLength(1);
-    expect(types).toContain('WORKFLOW_EXECUTION_UPDATE_COMPLETED');
-  });
-
-  itReplaysCommittedHistory(SUBMITTED_HISTORY);
 });
