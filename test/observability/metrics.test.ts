@@ -85,8 +85,7 @@ describe('API metrics', () => {
     const detail = await until(env, instanceId, (d) => d.tasks.some((t: any) => t.status === 'open'));
 
     let samples = await scrape();
-    // The submit is one Update-With-Start call.
-    expect(find(samples, 'signoff_temporal_client_duration_seconds_count', { operation: 'update_with_start', outcome: 'ok' })[0]?.value).toBeGreaterThanOrEqual(1);
+    expect(find(samples, 'signoff_temporal_client_duration_seconds_count', { operation: 'start', outcome: 'ok' })[0]?.value).toBeGreaterThanOrEqual(1);
     expect(find(samples, 'signoff_approval_requests', { template: key, status: 'running' })[0]?.value).toBe(1);
     expect(find(samples, 'signoff_approval_open_tasks', { template: key, step: 'one' })[0]?.value).toBe(1);
     expect(find(samples, 'signoff_approval_oldest_open_task_age_seconds', { template: key, step: 'one' })[0]?.value).toBeGreaterThanOrEqual(0);

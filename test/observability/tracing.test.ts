@@ -54,8 +54,7 @@ describe('tracing', () => {
     const server = byName('POST /api/v1/approvals');
     expect(server).toHaveLength(1);
     expect(server[0].attributes['http.route']).toBe('/api/v1/approvals');
-    // The submit starts the run with its first Update (Update-With-Start).
-    const start = byName('UpdateWithStartWorkflow:');
+    const start = byName('StartWorkflow:');
     expect(start).toHaveLength(1);
     // Parent chain: HTTP server span → client start → workflow run → activity.
     expect(start[0].parentSpanId).toBe(server[0].spanContext().spanId);
