@@ -3,13 +3,13 @@
  * the in-process approval bench (bench/approvals.ts) and the multi-process scale bench
  * (bench/scale.ts), so both measure exactly the same journey.
  *
- *   ours:     POST /approvals (answers with step one assigned), Pete approves, Carol approves;
- *   baseline: Update-With-Start answered after the start phase's activities, then one Update per
- *             step running that phase's activities (the counts learnt from one of ours).
+ *   ours:     POST /approvals (202), read the detail until step one is assigned, Pete approves
+ *             (the answer carries step two), Carol approves;
+ *   baseline: a start that runs the start phase's activities, then one Update per step running
+ *             that phase's activities (the counts learnt from one of ours).
  */
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { parseServerTiming } from '../common/timing';
-import { submittedUpdate } from '../workflows/approval/contract';
 import type { BaselinePhase } from './workflows';
 
 export type Call = (method: string, path: string, body: unknown, token: string) => Promise<{ status: number; body: any; timing: Record<string, number> }>;
@@ -53,9 +53,7 @@ export interface ApprovalRun {
   endToEnd: number;
   startTiming: Record<string, number>;
   approveTimings: Record<string, number>[];
-  /** The submit answered with step one assigned (else the client polled for it). */
-  stepOneInAnswer: boolean;
-  /** ms spent reading the detail until the holder's task showed (only when an answer lacked it). */
+  /** ms spent reading the detail until the holder's task showed (after the 202, or when an approve's answer lacked it). */
   polls: number[];
 }
 
@@ -80,10 +78,9 @@ export async function driveApproval(http: Call, key: string, people: BenchPeople
   const t0 = performance.now();
   const started = await http('POST', '/api/v1/approvals', { templateKey: key, form: { amount } }, people.tokens.alice);
   const start = performance.now() - t0;
-  if (started.status !== 201) throw new Error(`start: ${started.status} ${JSON.stringify(started.body)}`);
+  if (started.status !== 202) throw new Error(`start: ${started.status} ${JSON.stringify(started.body)}`);
   const id = started.body.instanceId as string;
-  const stepOne = started.body.detail?.tasks.find((t: any) => t.stepId === 'one' && t.status === 'open');
-  const t1id = stepOne ? (stepOne.taskId as string) : await openTask(id, people.peteId, people.tokens.pete);
+  const t1id = await openTask(id, people.peteId, people.tokens.pete);
   let a0 = performance.now();
   const first = await http('POST', `/api/v1/approvals/${id}/tasks/${t1id}/approve`, {}, people.tokens.pete);
   const approve1 = performance.now() - a0;
@@ -101,22 +98,14 @@ export async function driveApproval(http: Call, key: string, people: BenchPeople
     endToEnd: performance.now() - t0,
     startTiming: started.timing,
     approveTimings: [first.timing, second.timing],
-    stepOneInAnswer: !!stepOne,
     polls,
   };
 }
 
-/** The bare twin of one approval: started as ours is (Update-With-Start), then one Update per step. */
+/** The bare twin of one approval: a plain start, then one Update per step. */
 export async function driveBaseline(client: Client, taskQueue: string, phases: BaselinePhase[], tag: string): Promise<{ start: number; approves: number[]; endToEnd: number }> {
   const t0 = performance.now();
-  const startWorkflowOperation = new WithStartWorkflowOperation('baselineApprovalWorkflow', {
-    taskQueue,
-    workflowId: `baseline-approval-${tag}-${Date.now()}`,
-    args: [tag, phases],
-    workflowIdConflictPolicy: 'USE_EXISTING',
-  });
-  await client.workflow.executeUpdateWithStart('baselineStarted', { startWorkflowOperation });
-  const handle = await startWorkflowOperation.workflowHandle();
+  const handle = await client.workflow.start('baselineApprovalWorkflow', { taskQueue, workflowId: `baseline-approval-${tag}-${Date.now()}`, args: [tag, phases] });
   const start = performance.now() - t0;
   const approves: number[] = [];
   for (let s = 0; s < phases.length - 1; s++) {
@@ -133,9 +122,7 @@ export async function activityPhases(client: Client, workflowId: string): Promis
   const phases: BaselinePhase[] = [{ remote: 0, local: 0 }];
   for (const ev of history.events ?? []) {
     const last = phases[phases.length - 1];
-    const accepted = ev.workflowExecutionUpdateAcceptedEventAttributes;
-    // The submit's Update (sent with the start) answers after the start phase: not a boundary.
-    if (accepted && accepted.acceptedRequest?.input?.name !== submittedUpdate.name) phases.push({ remote: 0, local: 0 });
+    if (ev.workflowExecutionUpdateAcceptedEventAttributes) phases.push({ remote: 0, local: 0 });
     else if (ev.activityTaskScheduledEventAttributes) last.remote++;
     else if (ev.markerRecordedEventAttributes?.markerName === 'core_local_activity') last.local++;
   }

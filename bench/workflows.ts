@@ -1,8 +1,8 @@
 /**
  * Bench bundle: the product's workflows plus bare-Temporal baselines with the same shape as the
  * provisioning saga (four sequential activities) and as a two-step approval (its activity and
- * Update count, started with an Update as the product's submit is), so the ratio ours/baseline
- * isolates what the product adds (HTTP, validation, database work, bookkeeping).
+ * Update count), so the ratio ours/baseline isolates what the product adds (HTTP, validation,
+ * database work, bookkeeping).
  */
 import { allHandlersFinished, condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 
@@ -29,8 +29,6 @@ export async function baselineSagaWorkflow(id: string): Promise<string[]> {
 
 /** Approve the current step of the baseline: same message kind (an Update) as the product's approve. */
 export const baselineApproveUpdate = defineUpdate<number, [number]>('baselineApprove');
-/** Sent with the start, answered once the start phase ran: the product's submit does the same. */
-export const baselineStartedUpdate = defineUpdate<boolean, []>('baselineStarted');
 
 /** Activities in one phase: through the task queue, and local (the product's read-model writes). */
 export interface BaselinePhase {
@@ -54,10 +52,6 @@ export async function baselineApprovalWorkflow(id: string, phases: BaselinePhase
     for (let k = 0; k < phase.remote; k++) await benchNoop(`${id}:${tag}:r${k}`);
     for (let k = 0; k < phase.local; k++) await local.benchNoop(`${id}:${tag}:l${k}`);
   };
-  setHandler(baselineStartedUpdate, async () => {
-    await condition(() => ready);
-    return true;
-  });
   setHandler(
     baselineApproveUpdate,
     async (step) => {
