@@ -65,13 +65,6 @@ const EnvSchema = z
       .regex(/^\s*[a-z0-9][a-z0-9_-]*\/[a-z0-9][a-z0-9._-]*\s*(,\s*[a-z0-9][a-z0-9_-]*\/[a-z0-9][a-z0-9._-]*\s*)*$/i, 'must be a comma list of tenantCode/username')
       .optional(),
 
-    /**
-     * How long a submit waits for the approval flow's first answer (step one assigned) before it
-     * answers without it (201, `detail` null). The request is durable either way; only a missing
-     * or overloaded worker makes a submit wait this long.
-     */
-    APPROVAL_SUBMIT_WAIT_MS: int(10_000, 100, 60_000),
-
     API_HOST: z.string().default('127.0.0.1'),
     API_PORT: int(3000, 0, 65535),
     PUBLIC_URL: z.string().url().optional(),

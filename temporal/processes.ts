@@ -6,19 +6,18 @@
  * default policies); the search attributes from `processAttributes()`.
  *
  *   startProcess / signalWithStartProcess / scheduledStart   start (or hand back the running one)
- *   startProcessAnswering   start and send an Update in one round trip (Update-With-Start)
- *   answerWithin      an Update's answer, or null when no worker answers in time
  *   locateProcess     a live or closed run of the caller's tenant, by id (404 otherwise)
  *   queryLive         a query with a deadline; null when no worker answers in time
  *   updateProcess     an Update, its refusals mapped to AppErrors once
  *   readProcess       running → live progress; closed → result or failure (one mapping)
  *   listProcesses     a tenant's runs of one process from visibility, paginated
  *
+ * Update-With-Start (a later change for approvals) needs only `processStartOptions` wrapped in
+ * `WithStartWorkflowOperation.create(def.workflowType, …)`; nothing here has to move.
  * Lives in temporal/ (infrastructure next to the schedules and the search-attribute
  * registration): the domain in activities/ imports it; it imports nothing of activities/ or api/.
  */
 import {
-  WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
   WorkflowNotFoundError,
@@ -128,69 +127,6 @@ export async function startProcess<W extends Workflow>(client: Client, def: Proc
     const on = behaviour.onAlreadyStarted;
     if (on === 'keep') return { workflowId, runId: null, handle: client.workflow.getHandle<W>(workflowId) };
     throw on ? on(workflowId) : new ConflictError(`${def.resource}_exists` as const, `A ${def.resource} with this key already ran`, { workflowId });
-  }
-}
-
-/** What `startProcessAnswering` got: the Update's answer, or null when no worker answered in time. */
-export interface AnsweredStart<W extends Workflow, R> extends StartedProcess<W> {
-  answer: R | null;
-}
-
-/**
- * Start a process and send it an Update in the same call (Update-With-Start): the caller gets
- * the process's first answer (an approval's first step assigned) without polling. The start is
- * durable whatever happens to the Update: when no worker answers within `deadlineMs` (workers
- * down, a fault drill), the answer is null and the process runs once a worker is back. A run
- * already there (a retried request) answers the same Update under the id's conflict policy,
- * which must be USE_EXISTING; a closed run kept by the reuse policy follows `onAlreadyStarted`.
- */
-export async function startProcessAnswering<W extends Workflow, R>(
-  client: Client,
-  def: ProcessDefinition<W>,
-  p: ProcessStart<W>,
-  update: UpdateDefinition<R, []>,
-  deadlineMs: number,
-  behaviour: StartBehaviour = {},
-): Promise<AnsweredStart<W, R>> {
-  const options = processStartOptions(def, p);
-  const { workflowId } = options;
-  const startWorkflowOperation = new WithStartWorkflowOperation<W>(def.workflowType, options);
-  try {
-    const answer = await client.withDeadline(Date.now() + deadlineMs, () => client.workflow.executeUpdateWithStart(update, { startWorkflowOperation }));
-    const handle = await startWorkflowOperation.workflowHandle();
-    return { workflowId, runId: (handle as WorkflowHandle<W> & { firstExecutionRunId?: string }).firstExecutionRunId ?? null, handle, answer };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      const on = behaviour.onAlreadyStarted;
-      if (on === 'keep') return { workflowId, runId: null, handle: client.workflow.getHandle<W>(workflowId), answer: null };
-      throw on ? on(workflowId) : new ConflictError(`${def.resource}_exists` as const, `A ${def.resource} with this key already ran`, { workflowId });
-    }
-    if (err instanceof WorkflowUpdateFailedError) throw updateError(def, err);
-    // The deadline passed (or the connection dropped) after the server took the start: the run
-    // exists and carries on; only its first answer is missing. Anything else is a failed start.
-    const handle = client.workflow.getHandle<W>(workflowId);
-    const running = await handle.describe().then((d) => d.type === def.workflowType, () => false);
-    if (!running) throw err;
-    return { workflowId, runId: null, handle, answer: null };
-  }
-}
-
-/**
- * An Update's answer, or null when none comes within `deadlineMs` or the run has closed meanwhile
- * (it carries on, or ended, either way; the caller reads its state elsewhere). A refusal is an error.
- */
-export async function answerWithin<W extends Workflow, R>(
-  client: Client,
-  def: ProcessDefinition<W>,
-  handle: WorkflowHandle<W>,
-  update: UpdateDefinition<R, []>,
-  deadlineMs: number,
-): Promise<R | null> {
-  try {
-    return await client.withDeadline(Date.now() + deadlineMs, () => handle.executeUpdate(update));
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) throw updateError(def, err);
-    return null;
   }
 }
 

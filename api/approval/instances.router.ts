@@ -102,10 +102,10 @@ export const approvalsModule: RouteModule = {
       apiKey: KEY_SCOPES.approvalSubmit,
       summary: 'Submit an approval request',
       description:
-        "Runs the template's latest published version (409 `template_disabled` / `template_not_published`). The form is checked against the version's form schema (422 `form_invalid` with paths under `form`). Starts the workflow and waits for its first answer in the same round trip (Update-With-Start): 201 with `detail`, the request with its first step assigned (or already decided). If no worker answers within 10 s the request is still created (201, `detail` null) and runs once a worker is back." +
+        "Runs the template's latest published version (409 `template_disabled` / `template_not_published`). The form is checked against the version's form schema (422 `form_invalid` with paths under `form`). Answers 202 with the instance id; the detail appears as soon as the workflow has recorded the submission." +
         IDEMPOTENCY,
       body: StartApprovalRequest,
-      status: 201,
+      status: 202,
       response: ApprovalStarted,
       errors: [404, 409],
       handler: async ({ rt, actor, body, ctx }) => {

@@ -249,7 +249,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       try {
         const id = await retried(deadline, async () => {
           const r = await call('POST', '/api/v1/approvals', tokens.alice, { templateKey: key, form: { amount: i } }, { 'idempotency-key': `${key}-${i}` });
-          return r.status === 201 ? (r.body.instanceId as string) : undefined;
+          return r.status === 202 ? (r.body.instanceId as string) : undefined;
         });
         instanceIds.push(id);
         const t1 = await retried(deadline, openTask(id, 'one', tokens.pete));

@@ -143,7 +143,7 @@ describe('approval statistics and batch approve', () => {
       expect((await env.api.post(`/api/v1/approval-templates/${created.body.id}/publish`, undefined, otherAdmin)).status).toBe(201);
       const otherAlice = await tokenFor(env.rt, other.users.alice);
       const foreign = await env.api.request('POST', APPROVALS, { body: { templateKey: 'foreign-tpl', form: {} }, token: otherAlice });
-      expect(foreign.status).toBe(201);
+      expect(foreign.status).toBe(202);
       const foreignDetail = await (async () => {
         const otherPete = await tokenFor(env.rt, other.users.pete);
         for (let i = 0; i < 100; i++) {

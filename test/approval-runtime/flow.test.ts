@@ -22,7 +22,7 @@ describe('approval flow and actions', () => {
     const key = await publish(env, [approval('one', [env.id('pete'), env.id('carol')], { mode: 'all' })]);
     const first = await env.api.request('POST', APPROVALS, { body: { templateKey: key, form: { amount: 5 } }, token: env.tokens.alice, headers: { 'Idempotency-Key': 'start-1' } });
     const again = await env.api.request('POST', APPROVALS, { body: { templateKey: key, form: { amount: 5 } }, token: env.tokens.alice, headers: { 'Idempotency-Key': 'start-1' } });
-    expect([first.status, again.status]).toEqual([201, 201]);
+    expect([first.status, again.status]).toEqual([202, 202]);
     expect(again.body.instanceId).toBe(first.body.instanceId);
     const id = first.body.instanceId;
     const d = await until(env, id, assigned);

@@ -68,7 +68,7 @@ export async function publish(env: RuntimeEnv, flow: Step[], extra: Partial<Temp
 /** Submit a request (as alice by default) and wait until its first approval step is assigned. */
 export async function submit(env: RuntimeEnv, templateKey: string, form: Record<string, unknown> = { amount: 100 }, who: Who = 'alice', headers: Record<string, string> = {}) {
   const res = await env.api.request('POST', APPROVALS, { body: { templateKey, form }, token: env.tokens[who], headers });
-  if (res.status !== 201) throw new Error(`submit: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 202) throw new Error(`submit: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.instanceId as string;
 }
 

@@ -50,7 +50,7 @@ describe('approval serial numbers', () => {
     const started = Date.now();
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => post({ templateKey: key, form: { amount: i + 1 } })));
     const elapsed = Date.now() - started;
-    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(202));
     const day = dayIn('Pacific/Kiritimati');
     const numbers = results.map((r) => r.body.serialNumber as string);
     expect(new Set(numbers).size).toBe(20);
@@ -79,7 +79,7 @@ describe('approval serial numbers', () => {
     const first = await post({ templateKey: key, form: { amount: 5 } }, idem);
     const again = await post({ templateKey: key, form: { amount: 5 } }, idem);
     const [third, fourth] = await Promise.all([post({ templateKey: key, form: { amount: 5 } }, idem), post({ templateKey: key, form: { amount: 6 } })]);
-    expect([first.status, again.status, third.status, fourth.status]).toEqual([201, 201, 201, 201]);
+    expect([first.status, again.status, third.status, fourth.status]).toEqual([202, 202, 202, 202]);
     const yy = dayIn('Pacific/Kiritimati').slice(2, 4);
     expect(first.body.serialNumber).toBe(`EXP-${yy}-001`);
     expect(again.body).toEqual(first.body);

@@ -350,7 +350,7 @@ describe('the console in a real browser', () => {
     const admin = await tokenFor(rt, t.users.admin);
     const alice = await tokenFor(rt, t.users.alice);
     const started = await api.post('/api/v1/approvals', { templateKey: key, title: 'Desk lamp', form: { amount: 40 } }, alice);
-    expect(started.status).toBe(201);
+    expect(started.status).toBe(202);
     const id = started.body.instanceId as string;
     for (let i = 0; ; i++) {
       const d = await api.get(`/api/v1/approvals/${id}`, alice);
@@ -484,7 +484,7 @@ describe('the console in a real browser', () => {
     expect(created.status).toBe(201);
     expect((await api.post(`/api/v1/approval-templates/${created.body.id}/publish`, undefined, admin)).status).toBe(201);
     const started = await api.post('/api/v1/approvals', { templateKey: flowKey, title: 'VPN access', form: { amount: 5000 } }, alice);
-    expect(started.status).toBe(201);
+    expect(started.status).toBe(202);
     const id = started.body.instanceId as string;
     const openTask = async (who: 'pete' | 'carol' | 'fiona', stepId: string) => {
       for (let i = 0; i < 100; i++) {

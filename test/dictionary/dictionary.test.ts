@@ -174,7 +174,7 @@ describe('dictionaries', () => {
       expect((await env.api.get(`/api/v1/approval-catalog/${templateId}?lang=fr`, env.tokens.alice)).status).toBe(422);
     });
 
-    it('refuses a value not among the enabled items at the field (422), accepts a good one (201)', async () => {
+    it('refuses a value not among the enabled items at the field (422), accepts a good one (202)', async () => {
       const before = await env.rt.orm.em.fork().count(ApprovalInstance, { tenantId: env.t.tenantId });
       const bad = await env.api.post(APPROVALS, { templateKey, form: { leaveType: 'holiday', currencies: ['EUR', 'XXX'] } }, env.tokens.alice);
       expect(bad.status).toBe(422);
@@ -193,7 +193,7 @@ describe('dictionaries', () => {
       expect(await env.rt.orm.em.fork().count(ApprovalInstance, { tenantId: env.t.tenantId })).toBe(before);
 
       const good = await env.api.post(APPROVALS, { templateKey, form: { leaveType: 'sick', currencies: ['CNY'] } }, env.tokens.alice);
-      expect(good.status).toBe(201);
+      expect(good.status).toBe(202);
       // The running request keeps the submitted codes and reaches its approver.
       const detail = await until(env, good.body.instanceId, (d) => d.currentSteps.length > 0);
       expect(detail.form).toEqual({ leaveType: 'sick', currencies: ['CNY'] });

@@ -142,7 +142,7 @@ describe('attachments: file store, upload, download, references', () => {
       const file = await uploadOne('alice', { name: 'receipt.png', data: PNG });
       // The client's name for it is replaced by the stored one.
       const res = await submit('alice', { amount: 5, files: [{ fileId: file.id, name: 'whatever' }] });
-      expect(res.status).toBe(201);
+      expect(res.status).toBe(202);
       const detail = await until(env, res.body.instanceId, (d) => d.tasks.some((t: any) => t.status === 'open'));
       expect(detail.form.files).toEqual([{ fileId: file.id, name: 'receipt.png', size: PNG.length }]);
 

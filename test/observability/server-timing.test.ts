@@ -32,7 +32,7 @@ describe('Server-Timing', () => {
   it('breaks a submit and an approve down into auth, permissions, validation, db and Temporal', async () => {
     const key = await publish(env, [approval('one', [env.id('pete')])]);
     const submitted = await env.api.request('POST', '/api/v1/approvals', { body: { templateKey: key, form: { amount: 5 } }, token: env.tokens.alice });
-    expect(submitted.status).toBe(201);
+    expect(submitted.status).toBe(202);
     const start = phasesOf(submitted.headers.get('server-timing'));
     for (const p of ['auth', 'permissions', 'validation', 'db', 'temporal']) expect(start[p]).toBeGreaterThan(0);
 

@@ -37,7 +37,7 @@ describe('tracing', () => {
   it('follows an approval from the HTTP request into the workflow and its activities', async () => {
     const key = await publish(env, [approval('one', [env.id('pete')])]);
     const res = await env.api.request('POST', APPROVALS, { body: { templateKey: key, form: { amount: 5 } }, token: env.tokens.alice });
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(202);
     const traceId = traceIdOf(res.headers);
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     const instanceId = res.body.instanceId as string;

@@ -152,7 +152,7 @@ describe('packages and quotas', () => {
     await assign(w.tenantCode, { runningApprovals: 1 });
     const leave = { templateKey: 'leave', form: { leaveType: 'annual', period: { start: '2027-01-04', end: '2027-01-05' }, days: 2, reason: 'Family visit' } };
     const first = await suite.api.post('/api/v1/approvals', leave, w.tokens.alice);
-    expect(first.status).toBe(201);
+    expect(first.status).toBe(202);
     const second = await suite.api.post('/api/v1/approvals', leave, w.tokens.alice);
     expect(second.status).toBe(409);
     expect(second.body).toMatchObject({ code: 'quota_exceeded', quota: 'runningApprovals', limit: 1, usage: 1 });

@@ -30,7 +30,7 @@ describe('demo journeys seed', () => {
 
   it('numbers a leave request at submit', async () => {
     const res = await suite.api.post('/api/v1/approvals', { templateKey: 'leave', form: { leaveType: 'annual', period: { start: '2027-01-04', end: '2027-01-05' }, days: 2, reason: 'Family visit' } }, t.tokens.alice);
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(202);
     expect(res.body.serialNumber).toMatch(/^LEAVE-\d{8}-0001$/);
   });
 

@@ -142,7 +142,7 @@ describe('data at rest in Temporal', () => {
     it('an approval: no form value, title or name in the raw history; every payload encrypted', async () => {
       const key = await publish(env, [approval('one', [env.id('pete')])]);
       const started = await env.api.post(APPROVALS, { templateKey: key, form: { amount: 4242, note: secret }, title }, env.tokens.alice);
-      expect(started.status).toBe(201);
+      expect(started.status).toBe(202);
       const id = started.body.instanceId as string;
       const d = await until(env, id, (x) => x.tasks.some((t: any) => t.status === 'open'));
       await act(env, 'pete', id, openTaskOf(d, env.id('pete')), 'approve', `ok ${secret}`);

@@ -151,12 +151,6 @@ export interface ActionResult {
   openTasks: { taskId: string; stepId: string; assigneeId: string }[];
 }
 
-/**
- * Sent with the start (Update-With-Start): answers once the flow has reacted to the submission
- * (the first step assigned and written to the read model, or the request already decided), so
- * the submitter gets the state without polling. Changes nothing; a retried submit asks again.
- */
-export const submittedUpdate = defineUpdate<ActionResult, []>('approval.submitted');
 export const approveUpdate = defineUpdate<ActionResult, [TaskAction]>('approval.approve');
 export const rejectUpdate = defineUpdate<ActionResult, [TaskAction]>('approval.reject');
 export const transferUpdate = defineUpdate<ActionResult, [TransferAction]>('approval.transfer');

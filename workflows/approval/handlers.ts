@@ -15,7 +15,6 @@ import {
   rejectUpdate,
   resubmitUpdate,
   stateQuery,
-  submittedUpdate,
   takeBackUpdate,
   transferUpdate,
   urgeUpdate,
@@ -37,13 +36,6 @@ export async function settledAfterAction(s: ApprovalInstanceState): Promise<Acti
 
 export function handleActions(s: ApprovalInstanceState) {
   const settled = () => settledAfterAction(s);
-
-  // Registering a handler adds no command, so runs recorded before it replay unchanged; only a
-  // run that is sent this Update (every new submit) records it.
-  setHandler(submittedUpdate, async () => {
-    await condition(() => s.flowStarted && s.idle());
-    return s.result();
-  });
 
   setHandler(
     approveUpdate,

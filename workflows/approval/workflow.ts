@@ -67,8 +67,6 @@ async function runRequest(s: ApprovalInstanceState, input: ApprovalInput, carry?
   await s.flush();
 
   let startAt = carry?.startAt ?? null;
-  // From here the strands count: before it, "every strand waits" would hold vacuously.
-  s.flowStarted = true;
   for (;;) {
     s.interruptedBy = null;
     const outcome = await runSequence(s, flow, [], startAt);

@@ -24,6 +24,18 @@ export const StartApprovalRequest = z
   .refine((b) => (b.templateKey === undefined) !== (b.templateId === undefined), { message: 'send templateKey or templateId (exactly one)', path: ['templateKey'] });
 export type StartApprovalRequest = z.output<typeof StartApprovalRequest>;
 
+export const ApprovalStarted = z.object({
+  instanceId: z.string(),
+  workflowId: z.string(),
+  templateKey: z.string(),
+  templateVersion: z.number().int(),
+  /** The business serial number (templates with a serial rule); a retried submit gets the same one. */
+  serialNumber: z.string().nullable(),
+  /** The instance detail; it appears as soon as the workflow has recorded the submission. */
+  url: z.string(),
+});
+export type ApprovalStarted = z.infer<typeof ApprovalStarted>;
+
 export const ActionBody = z.strictObject({ comment: Comment.optional() }).default({});
 export const CommentBody = z.strictObject({ comment: Comment.min(1) });
 export const TransferBody = z.strictObject({ toUserId: Uuid, comment: Comment.optional() });
@@ -85,24 +97,6 @@ export const InstanceDetail = z.object({
   finishedAt: z.string().nullable(),
 });
 export type InstanceDetail = z.infer<typeof InstanceDetail>;
-
-export const ApprovalStarted = z.object({
-  instanceId: z.string(),
-  workflowId: z.string(),
-  templateKey: z.string(),
-  templateVersion: z.number().int(),
-  /** The business serial number (templates with a serial rule); a retried submit gets the same one. */
-  serialNumber: z.string().nullable(),
-  /** The instance detail's address. */
-  url: z.string(),
-  /**
-   * The request as the flow left it after the submission: status, current steps and their
-   * holders. Null only when no worker answered in time (the request runs once one is back;
-   * read `url` later).
-   */
-  detail: InstanceDetail.nullable(),
-});
-export type ApprovalStarted = z.infer<typeof ApprovalStarted>;
 
 export const INBOX_BOXES = ['todo', 'done', 'cc', 'started'] as const;
 export type InboxBox = (typeof INBOX_BOXES)[number];

@@ -16,7 +16,7 @@ import { errorStatus } from '../../../common/error-codes';
 import { newId } from '../../../common/ids';
 import { ApprovalEvent, ApprovalInstance, ApprovalTask, ApprovalTemplate, ApprovalTemplateVersion, User } from '../../../db/entities';
 import { PERMISSIONS } from '../../permission/catalog';
-import { answerWithin, startProcess, startProcessAnswering } from '../../../temporal/processes';
+import { startProcess } from '../../../temporal/processes';
 import { iterateSteps, selectionSteps, withoutLayout, type Template } from '../../../workflows/approval/dsl';
 import { usesWorkingDays } from '../../../workflows/approval/engine/timers';
 import {
@@ -31,7 +31,6 @@ import {
   takeBackUpdate,
   rejectUpdate,
   resubmitUpdate,
-  submittedUpdate,
   transferUpdate,
   urgeUpdate,
   withdrawUpdate,
@@ -113,49 +112,40 @@ export class ApprovalInstanceService {
       throw err;
     };
     const client = await this.rt.temporal().catch(release);
-    const processStart = (serialNumber?: string) => ({
-      tenantCode: tenant.code,
-      businessKey: instanceId,
-      taskQueue: this.rt.config.TEMPORAL_TASK_QUEUE,
-      args: [serialNumber ? { ...input, serialNumber } : input] as [ApprovalInput],
-      template: key,
-      initiator: actor.userId,
-      status: 'running',
-      serialNumber,
-      // Ids, the template's name and the serial number only: the title, the form and people's
-      // names are personal data and stay out of what the Temporal UI lists (see README, "Data in Temporal").
-      summary: `${definition.name} — ${serialNumber ? `${serialNumber} (request ${instanceId})` : `request ${instanceId}`}`,
-      details: `Template \`${key}\` v${version}, instance \`${instanceId}\`${serialNumber ? `, serial number \`${serialNumber}\`` : ''}, initiator \`${actor.userId}\``,
-    });
-    // Start and first answer in one round trip (Update-With-Start): the reply carries the first
-    // step and its holders. A retried start (same Idempotency-Key) reaches its workflow, running
-    // (conflict policy: the same Update answers again) or finished (kept; read from the read model).
-    const startAnswering = (serialNumber?: string) =>
-      startProcessAnswering(client, APPROVAL, processStart(serialNumber), submittedUpdate, this.rt.config.APPROVAL_SUBMIT_WAIT_MS, { onAlreadyStarted: 'keep' });
+    // A retried start (same Idempotency-Key) finds its workflow, running (conflict policy) or finished (kept).
+    const startWith = (serialNumber?: string) =>
+      startProcess(
+        client,
+        APPROVAL,
+        {
+          tenantCode: tenant.code,
+          businessKey: instanceId,
+          taskQueue: this.rt.config.TEMPORAL_TASK_QUEUE,
+          args: [serialNumber ? { ...input, serialNumber } : input],
+          template: key,
+          initiator: actor.userId,
+          status: 'running',
+          serialNumber,
+          // Ids, the template's name and the serial number only: the title, the form and people's
+          // names are personal data and stay out of what the Temporal UI lists (see README, "Data in Temporal").
+          summary: `${definition.name} — ${serialNumber ? `${serialNumber} (request ${instanceId})` : `request ${instanceId}`}`,
+          details: `Template \`${key}\` v${version}, instance \`${instanceId}\`${serialNumber ? `, serial number \`${serialNumber}\`` : ''}, initiator \`${actor.userId}\``,
+        },
+        { onAlreadyStarted: 'keep' },
+      );
     // A number is taken only for templates with a rule; a retry keeps the number it got first,
-    // even if a newer version changed or dropped the rule meanwhile. A new number is taken under
-    // the counter's row lock, so the start inside it is the plain one (no waiting for the flow
-    // while others queue for the lock); its answer is asked for once the lock is let go.
+    // even if a newer version changed or dropped the rule meanwhile.
     const serials = new SerialNumbers(this.rt);
     const rule = definition.settings.serialRule;
-    let serialNumber: string | null = null;
     try {
-      serialNumber = await serials.of(tenantId, instanceId);
-      if (serialNumber || !rule) await startAnswering(serialNumber ?? undefined);
-      else {
-        const assigned = await serials.assign({ tenantId, templateKey: key, rule, timeZone: tenant.timeZone, instanceId, at: new Date(input.submittedAt) }, (n) =>
-          startProcess(client, APPROVAL, processStart(n), { onAlreadyStarted: 'keep' }),
-        );
-        serialNumber = assigned.serialNumber;
-        await answerWithin(client, APPROVAL, assigned.result.handle, submittedUpdate, this.rt.config.APPROVAL_SUBMIT_WAIT_MS);
-      }
+      let serialNumber = await serials.of(tenantId, instanceId);
+      if (serialNumber) await startWith(serialNumber);
+      else if (rule) ({ serialNumber } = await serials.assign({ tenantId, templateKey: key, rule, timeZone: tenant.timeZone, instanceId, at: new Date(input.submittedAt) }, startWith));
+      else await startWith();
+      return { instanceId, workflowId, templateKey: key, templateVersion: version, serialNumber, url: `${APPROVALS_PREFIX}/${instanceId}` };
     } catch (err) {
       return release(err);
     }
-    // The flow has reacted and its read model is written (the Update answers only then); without
-    // an answer in time (no worker), the request is started all the same and its detail follows.
-    const detail = await this.readDetail(actor, instanceId);
-    return { instanceId, workflowId, templateKey: key, templateVersion: version, serialNumber, url: `${APPROVALS_PREFIX}/${instanceId}`, detail };
   }
 
   /** Picks only for steps that ask for them, and only active people of the tenant. */
@@ -195,13 +185,6 @@ export class ApprovalInstanceService {
 
   /** The detail of an instance the caller was already found to reach (visible, or in their scope to intervene), read afresh. */
   async detailOf(actor: Actor, inst: ApprovalInstance): Promise<InstanceDetail> {
-    const detail = await this.readDetail(actor, inst.id);
-    if (!detail) throw new NotFoundError('approval', inst.id);
-    return detail;
-  }
-
-  /** The detail read afresh by id; null while the workflow has not written the request's row yet. */
-  private async readDetail(actor: Actor, id: string): Promise<InstanceDetail | null> {
     // A fresh context (right after an action, the request's identity map would hold stale rows),
     // and one read transaction: the instance row, its tasks and its events come from the same
     // snapshot. Read one by one, a projection batch landing in between showed the new tasks
@@ -209,13 +192,12 @@ export class ApprovalInstanceService {
     // second pool connection (names, permissions): under load every connection would be held by
     // a transaction waiting for another one, and the pool would deadlock.
     const snapshot = await this.rt.orm.em.fork().transactional(async (em) => {
-      const row = await em.findOne(ApprovalInstance, { tenantId: actor.tenantId, id });
-      if (!row) return null;
+      const row = await em.findOneOrFail(ApprovalInstance, { tenantId: actor.tenantId, id: inst.id });
       const tasks = await em.find(ApprovalTask, { tenantId: actor.tenantId, instanceId: row.id }, { orderBy: { position: 'asc' } });
       const events = await em.find(ApprovalEvent, { tenantId: actor.tenantId, instanceId: row.id }, { orderBy: { seq: 'asc' } });
       return { inst: row, tasks, events };
     });
-    return snapshot && this.toDetail(actor, snapshot);
+    return this.toDetail(actor, snapshot);
   }
 
   private async toDetail(

@@ -1591,7 +1591,7 @@ export interface paths {
         put?: never;
         /**
          * Submit an approval request
-         * @description Runs the template's latest published version (409 `template_disabled` / `template_not_published`). The form is checked against the version's form schema (422 `form_invalid` with paths under `form`). Starts the workflow and waits for its first answer in the same round trip (Update-With-Start): 201 with `detail`, the request with its first step assigned (or already decided). If no worker answers within 10 s the request is still created (201, `detail` null) and runs once a worker is back. Send an `Idempotency-Key` header so a retried request has one effect.
+         * @description Runs the template's latest published version (409 `template_disabled` / `template_not_published`). The form is checked against the version's form schema (422 `form_invalid` with paths under `form`). Answers 202 with the instance id; the detail appears as soon as the workflow has recorded the submission. Send an `Idempotency-Key` header so a retried request has one effect.
          */
         post: operations["post__api_v1_approvals"];
         delete?: never;
@@ -13988,7 +13988,7 @@ export interface operations {
         };
         responses: {
             /** @description Success */
-            201: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -14000,71 +14000,6 @@ export interface operations {
                         templateVersion: number;
                         serialNumber: string | null;
                         url: string;
-                        detail: {
-                            instanceId: string;
-                            workflowId: string;
-                            template: {
-                                id: string;
-                                key: string;
-                                version: number;
-                                name: string;
-                            };
-                            serialNumber: string | null;
-                            title: string;
-                            initiator: {
-                                userId: string;
-                                displayName: string | null;
-                            };
-                            /** @enum {string} */
-                            status: "running" | "returned" | "stalled" | "approved" | "rejected" | "withdrawn" | "failed" | "cancelled" | "terminated";
-                            form: {
-                                [key: string]: unknown;
-                            };
-                            round: number;
-                            currentSteps: {
-                                stepId: string;
-                                stepName: string;
-                                holders: {
-                                    userId: string;
-                                    displayName: string | null;
-                                    taskId: string;
-                                }[];
-                            }[];
-                            tasks: {
-                                taskId: string;
-                                stepId: string;
-                                stepName: string;
-                                /** @enum {string} */
-                                kind: "approval" | "cc";
-                                assignee: {
-                                    userId: string;
-                                    displayName: string | null;
-                                };
-                                /** @enum {string} */
-                                status: "open" | "waiting" | "approved" | "rejected" | "returned" | "transferred" | "cancelled" | "reassigned" | "cc";
-                                reason: string | null;
-                                comment: string | null;
-                                round: number;
-                                openedAt: string;
-                                actedAt: string | null;
-                            }[];
-                            timeline: {
-                                seq: number;
-                                type: string;
-                                stepId: string | null;
-                                taskId: string | null;
-                                actor: {
-                                    userId: string;
-                                    displayName: string | null;
-                                } | null;
-                                data: {
-                                    [key: string]: unknown;
-                                };
-                                at: string;
-                            }[];
-                            submittedAt: string;
-                            finishedAt: string | null;
-                        } | null;
                     };
                 };
             };

@@ -95,8 +95,6 @@ export class ApprovalInstanceState {
   readonly stalledSteps = new Set<string>();
   /** Bumped by each retry intervention: the stalled steps waiting see it and run again. */
   retries = 0;
-  /** The flow's steps have begun (after the submission is recorded): the submit's answer waits for it. */
-  flowStarted = false;
 
   /** Tells people what each batch changed (PATCHES.notifications); absent on runs before it. */
   notifier: Notifier | null = null;
