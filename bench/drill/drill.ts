@@ -55,6 +55,10 @@ export interface DrillReport {
   answered5xx: number;
   longestWaitMs: number;
   faults: FaultResult[];
+  /** The approvals the clients gave up on, with where they stood and what they were last told. */
+  gaveUp: string[];
+  /** Requests of this drill in the read model that did not end approved, with their status. */
+  notApproved: string[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -198,6 +202,8 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
 
     // ── the load
     let answered5xx = 0;
+    /** The last answer to each method and path: what a given-up approval was last told. */
+    const lastAnswer = new Map<string, string>();
     let longestWaitMs = 0;
     const call = async (method: string, path: string, tokenValue: string, body?: unknown, headers: Record<string, string> = {}) => {
       const res = await fetch(base + path, {
@@ -208,6 +214,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       });
       if (res.status >= 500) answered5xx++;
       const text = await res.text();
+      lastAnswer.set(`${method} ${path}`, `${res.status} ${text.slice(0, 200)}`);
       return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
     };
     /** One logical operation, retried (same Idempotency-Key) until `done` accepts an answer. */
@@ -244,22 +251,34 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
     let completed = 0;
     let lost = 0;
     const instanceIds: string[] = [];
+    /** Where each approval that was given up stood: which step of the journey never answered. */
+    const gaveUp: string[] = [];
     const one = async (i: number) => {
       const deadline = Date.now() + Math.max(180_000, opts.faultMs * 6);
+      let stage = 'submit';
+      let instanceId = '';
       try {
         const id = await retried(deadline, async () => {
           const r = await call('POST', '/api/v1/approvals', tokens.alice, { templateKey: key, form: { amount: i } }, { 'idempotency-key': `${key}-${i}` });
           return r.status === 202 ? (r.body.instanceId as string) : undefined;
         });
         instanceIds.push(id);
+        instanceId = id;
+        stage = 'step one assigned';
         const t1 = await retried(deadline, openTask(id, 'one', tokens.pete));
+        stage = 'step one approved';
         await retried(deadline, approve(id, t1, tokens.pete, `${key}-${i}-one`));
+        stage = 'step two assigned';
         const t2 = await retried(deadline, openTask(id, 'two', tokens.carol));
+        stage = 'step two approved';
         await retried(deadline, approve(id, t2, tokens.carol, `${key}-${i}-two`));
+        stage = 'approved in the read model';
         await retried(deadline, async () => ((await call('GET', `/api/v1/approvals/${id}`, tokens.alice)).body?.status === 'approved' ? true : undefined));
         completed++;
       } catch {
         lost++;
+        const told = [...lastAnswer].filter(([k]) => (instanceId ? k.includes(instanceId) : k === 'POST /api/v1/approvals')).map(([k, v]) => `${k} → ${v}`);
+        gaveUp.push(`#${i}${instanceId ? ` (${instanceId})` : ''} waiting for ${stage}; last answers: ${told.join('; ') || 'none'}`);
       }
     };
 
@@ -343,6 +362,8 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       answered5xx,
       longestWaitMs,
       faults: results,
+      gaveUp,
+      notApproved: instances.filter((x) => x.status !== 'approved').map((x) => `${x.id}: ${x.status}`),
     };
   } finally {
     for (const clean of cleanups.reverse()) await Promise.resolve(clean()).catch(() => undefined);
@@ -359,6 +380,8 @@ export function formatReport(r: DrillReport): string {
     '| fault | fault lasted | recovered (API and worker ready) after |',
     '| --- | ---: | ---: |',
     ...r.faults.map((f) => `| ${f.fault} | ${(f.faultMs / 1000).toFixed(1)} s | ${(f.recoveryMs / 1000).toFixed(1)} s |`),
+    ...(r.gaveUp.length ? ['', 'given up:', ...r.gaveUp.map((g) => `- ${g}`)] : []),
+    ...(r.notApproved.length ? ['', 'not approved in the read model:', ...r.notApproved.map((g) => `- ${g}`)] : []),
   ];
   return lines.join('\n');
 }
