@@ -240,7 +240,7 @@ async function main() {
     '  CPU ms per approval: user + system time of each process kind over the measured run, divided by N',
     '',
   ];
-  const drive = (https: Call[], i: number) => driveApproval(https[i % https.length], key, people, i);
+  const drive = (https: Call[], i: number) => driveApproval(https[Math.abs(i) % https.length], key, people, i);
 
   for (const { workers, apis } of LAYOUTS) {
     // Ours.
