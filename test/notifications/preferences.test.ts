@@ -137,3 +137,94 @@ describe('delivery ledger', () => {
     expect(foreign.body).toMatchObject({ total: 0, items: [] });
   });
 });
+
+describe('one notice to several users (the approval fan-out)', () => {
+  let t: TenantWithTokens;
+  let other: TenantWithTokens;
+  beforeAll(async () => {
+    t = await tenantWithTokens(suite.rt);
+    other = await tenantWithTokens(suite.rt);
+  });
+
+  const notice = (base: string, userIds: string[]) => ({
+    tenantId: t.tenantId,
+    userIds,
+    type: 'todo_reminder' as const,
+    dedupeBase: base,
+    data: { todoTitle: 'Quarterly close', dueAt: new Date(Date.now() + 3_600_000).toISOString() },
+  });
+  const ledger = (base: string) =>
+    suite.rt.orm.em.fork().find(NotificationDelivery, { tenantId: t.tenantId, dedupeKey: { $like: `${base}:%` } }, { orderBy: { userId: 'asc', channel: 'asc' } });
+
+  it('tells everyone once; a retry resumes who got what, and strangers are nobody to tell', async () => {
+    const base = 'test-wf:fanout:1';
+    const { alice, carol, pete } = t.users;
+    const down = await createTestRuntime({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(await closedPort()), SMTP_SECURE: 'false' });
+    try {
+      // SMTP down: both told in-app at once, their mails recorded as failed, and the call fails.
+      await expect(down.services.notifications.notifyAll(notice(base, [alice.id, carol.id]))).rejects.toThrow();
+    } finally {
+      await down.close();
+    }
+    expect((await ledger(base)).map((r) => [r.userId, r.channel, r.status, r.attempts])).toEqual(
+      [
+        [alice.id, 'email', 'failed', 1],
+        [alice.id, 'in_app', 'sent', 1],
+        [carol.id, 'email', 'failed', 1],
+        [carol.id, 'in_app', 'sent', 1],
+      ].sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+
+    // The retry, with pete added, an unknown id and a user of another tenant.
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const { outcomes, missing } = await suite.rt.services.notifications.notifyAll(notice(base, [alice.id, carol.id, pete.id, unknown, other.users.alice.id, pete.id]));
+    expect(missing.sort()).toEqual([unknown, other.users.alice.id].sort());
+    for (const resumed of [alice.id, carol.id]) {
+      expect(outcomes.get(resumed)!.map((o) => [o.channel, o.status, o.sentNow])).toEqual([
+        ['in_app', 'sent', false],
+        ['email', 'sent', true],
+      ]);
+    }
+    expect(outcomes.get(pete.id)!.map((o) => [o.channel, o.status, o.sentNow])).toEqual([
+      ['in_app', 'sent', true],
+      ['email', 'sent', true],
+    ]);
+    const rows = await ledger(base);
+    expect(rows).toHaveLength(6);
+    expect(rows.every((r) => r.status === 'sent' && r.refId)).toBe(true);
+    expect(rows.filter((r) => r.channel === 'email').map((r) => [r.userId, r.attempts]).sort()).toEqual(
+      [
+        [alice.id, 2],
+        [carol.id, 2],
+        [pete.id, 1],
+      ].sort(),
+    );
+    const em = suite.rt.orm.em.fork();
+    const messages = await em.find(InAppMessage, { dedupeKey: { $like: `${base}:%` } });
+    expect(messages.map((m) => m.userId).sort()).toEqual([alice.id, carol.id, pete.id].sort());
+    const mails = await em.find(MailDelivery, { dedupeKey: { $like: `${base}:%` } });
+    expect(mails.map((m) => m.status)).toEqual(['sent', 'sent', 'sent']);
+    expect(await em.count(NotificationDelivery, { tenantId: other.tenantId, dedupeKey: { $like: `${base}:%` } })).toBe(0);
+
+    // Everything went out: a third run sends nothing.
+    const third = await suite.rt.services.notifications.notifyAll(notice(base, [alice.id, carol.id, pete.id]));
+    expect([...third.outcomes.values()].flat().every((o) => !o.sentNow)).toBe(true);
+  });
+
+  it('a key written meanwhile makes the batch fall back to one by one, still delivering each once', async () => {
+    const base = 'test-wf:fanout:2';
+    const { alice, pete } = t.users;
+    // An in-app message under pete's key exists though no ledger row says so (written between
+    // the fan-out's read and its insert): the batch insert hits the unique key and writes nothing.
+    const em = suite.rt.orm.em.fork();
+    em.create(InAppMessage, { id: crypto.randomUUID(), tenantId: t.tenantId, userId: pete.id, title: 'earlier', body: 'earlier', dedupeKey: `${base}:${pete.id}:in_app` });
+    await em.flush();
+
+    const { outcomes } = await suite.rt.services.notifications.notifyAll(notice(base, [alice.id, pete.id]));
+    expect([...outcomes.keys()].sort()).toEqual([alice.id, pete.id].sort());
+    const rows = await ledger(base);
+    expect(rows).toHaveLength(4);
+    expect(rows.every((r) => r.status === 'sent' && r.attempts === 1)).toBe(true);
+    expect(await em.fork().count(InAppMessage, { dedupeKey: { $like: `${base}:%` } })).toBe(2);
+  });
+});

@@ -4,7 +4,6 @@
  * channel) through the notification ledger, so a retry delivers only what failed before.
  */
 import type { Runtime } from '../../runtime';
-import { NotFoundError } from '../../../common/errors';
 import { asActivity } from '../../../common/failures';
 import { User } from '../../../db/entities';
 import type { ApprovalNotice } from '../../../workflows/approval/notify-contract';
@@ -28,37 +27,28 @@ export function createApprovalNotifyActivities(rt: Runtime) {
         const actor = notice.actorId ? await em.findOne(User, { tenantId, id: notice.actorId }) : null;
         // Recorded at submit, before the workflow started: always there for a numbered request.
         const serialNumber = await new SerialNumbers(rt).of(tenantId, notice.instanceId);
-        let told = 0;
-        let firstError: unknown;
-        for (const userId of new Set(recipients)) {
-          try {
-            await rt.services.notifications.notify({
-              tenantId,
-              userId,
-              type: notice.type,
-              dedupeBase: notice.dedupeBase,
-              data: {
-                title: notice.title,
-                serialNumber,
-                templateName: notice.templateName,
-                stepName: notice.stepName,
-                actorName: actor?.displayName ?? null,
-                cause: notice.cause,
-                outcome: notice.outcome,
-                reason: notice.reason ?? null,
-                comment: notice.comment ?? null,
-                link: requestLink(rt, notice.instanceId),
-              },
-            });
-            told++;
-          } catch (err) {
-            // A recipient deleted meanwhile is nobody to tell; the others still are.
-            if (err instanceof NotFoundError) continue;
-            // Try everyone, then fail so the retry sends what failed (the ledger skips what went out).
-            firstError ??= err;
-          }
-        }
-        if (firstError) throw firstError;
+        // One fan-out for everyone: users deleted meanwhile are nobody to tell; if a delivery
+        // failed, the others still went out and the error makes the retry send what failed
+        // (the ledger skips what went out).
+        const { outcomes } = await rt.services.notifications.notifyAll({
+          tenantId,
+          userIds: recipients,
+          type: notice.type,
+          dedupeBase: notice.dedupeBase,
+          data: {
+            title: notice.title,
+            serialNumber,
+            templateName: notice.templateName,
+            stepName: notice.stepName,
+            actorName: actor?.displayName ?? null,
+            cause: notice.cause,
+            outcome: notice.outcome,
+            reason: notice.reason ?? null,
+            comment: notice.comment ?? null,
+            link: requestLink(rt, notice.instanceId),
+          },
+        });
+        const told = outcomes.size;
         return { told };
       }),
   };

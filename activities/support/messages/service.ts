@@ -3,7 +3,7 @@
  * a saga compensates); users read their own inbox and, with `message:send`, send to users,
  * departments or roles. A message row belongs to one recipient: nobody else ever sees it.
  */
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { Runtime } from '../../runtime';
 import type { Actor } from '../../../common/actor';
 import { ConflictError, NotFoundError, ValidationError } from '../../../common/errors';
@@ -43,15 +43,7 @@ export class MessageService {
     const em = this.rt.orm.em.fork();
     if (!(await em.count(User, { tenantId, id: userId, deletedAt: null }))) throw new NotFoundError('user', userId);
     try {
-      const message = em.create(InAppMessage, {
-        id: newId(),
-        tenantId,
-        userId,
-        title: input.title.slice(0, 200),
-        body: input.body,
-        category: input.category ?? 'system',
-        dedupeKey,
-      });
+      const message = this.stageSystemMessage(em, input);
       await em.flush();
       return message;
     } catch (err) {
@@ -61,6 +53,24 @@ export class MessageService {
       if (!raced) throw err;
       return this.sameTenant(raced, tenantId);
     }
+  }
+
+  /**
+   * A system message for a user the caller has just read (active, of this tenant), added to the
+   * caller's unit of work so it is written in the same transaction as the caller's own row (the
+   * notification fan-out writes the message and its delivery together). The unique dedupe key
+   * refuses a second message for the key when the caller flushes.
+   */
+  stageSystemMessage(em: EntityManager, input: SystemMessageInput): InAppMessage {
+    return em.create(InAppMessage, {
+      id: newId(),
+      tenantId: input.tenantId,
+      userId: input.userId,
+      title: input.title.slice(0, 200),
+      body: input.body,
+      category: input.category ?? 'system',
+      dedupeKey: input.dedupeKey,
+    });
   }
 
   /** Remove the message created with this key (saga compensation). 0 when there was none. */

@@ -7,7 +7,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { Runtime } from '../../runtime';
 import { ConflictError } from '../../../common/errors';
@@ -81,26 +81,52 @@ export class Mailer {
     const row = await em.findOneOrFail(MailDelivery, { id: delivery.id, tenantId: input.tenantId });
     row.attempts += 1;
     await em.flush();
+    const tenant = await em.findOne(Tenant, { id: input.tenantId }, { fields: ['name'] });
     try {
-      const tenant = await em.findOne(Tenant, { id: input.tenantId }, { fields: ['name'] });
+      await this.transmit(row, input, tenant?.name ?? null);
+    } finally {
+      await em.flush();
+    }
+    return { delivery: row, sentNow: true };
+  }
+
+  /**
+   * A new ledger row for a key nobody used yet, added to the caller's unit of work with its first
+   * attempt counted, so the caller writes it in the same transaction as its own row (the
+   * notification fan-out). The unique key still refuses a second row for the key when it flushes.
+   */
+  stageClaim(em: EntityManager, input: MailInput): MailDelivery {
+    return em.create(MailDelivery, {
+      id: newId(),
+      tenantId: input.tenantId,
+      dedupeKey: input.dedupeKey,
+      toAddress: clip(input.to, 254),
+      subject: clip(input.subject, 255),
+      attempts: 1,
+    });
+  }
+
+  /**
+   * Hand the mail of a claimed row (its attempt already counted) to the transport and record the
+   * outcome on the row, which the caller flushes: `sent`, or `failed` with the error rethrown.
+   */
+  async transmit(row: MailDelivery, mail: Pick<MailInput, 'to' | 'subject' | 'text' | 'html'>, tenantName: string | null): Promise<void> {
+    try {
       const { messageId } = await inSpan('mail send', { 'mail.recipients': 1 }, () =>
         this.transport()({
-          from: tenantSender(this.rt.config.MAIL_FROM, tenant?.name ?? null),
-          to: input.to,
-          subject: input.subject,
-          text: input.text,
-          html: input.html,
+          from: tenantSender(this.rt.config.MAIL_FROM, tenantName),
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
           messageId: `<${row.id}@signoff>`,
         }),
       );
       Object.assign(row, { status: 'sent', transportMessageId: clip(messageId, 255), sentAt: new Date(), lastError: null });
-      await em.flush();
       this.rt.log.info({ deliveryId: row.id, dedupeKey: row.dedupeKey, to: row.toAddress, attempts: row.attempts }, 'mail sent');
-      return { delivery: row, sentNow: true };
     } catch (err) {
       const message = (err as Error).message ?? String(err);
       Object.assign(row, { status: 'failed', lastError: clip(message, 4000) });
-      await em.flush();
       this.rt.log.warn({ deliveryId: row.id, dedupeKey: row.dedupeKey, attempts: row.attempts, err: message }, 'mail not sent');
       throw err;
     }

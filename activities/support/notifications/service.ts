@@ -13,7 +13,7 @@ import type { Actor } from '../../../common/actor';
 import { ConflictError, NotFoundError } from '../../../common/errors';
 import { newId } from '../../../common/ids';
 import { offsetOf, pageOf, type Page } from '../../../common/pagination';
-import { NotificationDelivery, NotificationPreference, Tenant, User } from '../../../db/entities';
+import { MailDelivery, NotificationDelivery, NotificationPreference, Tenant, User } from '../../../db/entities';
 import { parseInput } from '../../../common/schema';
 import {
   toDeliveryView,
@@ -36,6 +36,23 @@ export interface NotifyInput<T extends NotificationType = NotificationType> {
   /** `<workflowId>:<step>`: together with recipient and channel, the delivery's unique key. */
   dedupeBase: string;
   data: Omit<NotificationDataByType[T], 'tenantName' | 'recipientName' | 'timeZone'>;
+}
+
+/** One notice to several users: NotifyInput with the recipients instead of one user. */
+export type FanOutInput<T extends NotificationType = NotificationType> = Omit<NotifyInput<T>, 'userId'> & { userIds: string[] };
+
+export interface FanOutOutcome {
+  /** Per user told: the outcome on each of their channels. */
+  outcomes: Map<string, ChannelOutcome[]>;
+  /** Users not found (deleted, or not of the tenant): nobody to tell. */
+  missing: string[];
+}
+
+/** A user to tell, with their channels for the type and the notice rendered for them. */
+interface Recipient {
+  user: User;
+  channels: NotificationChannel[];
+  rendered: ReturnType<typeof renderNotification>;
 }
 
 export interface ChannelOutcome {
@@ -115,26 +132,137 @@ export class NotificationService {
    * Deliver one notification to every channel the user chose for its type. Each channel is
    * tried even if another fails; if any failed, the first error is rethrown afterwards so the
    * activity's retry policy (backoff, bounded attempts) tries the failed ones again, and the
-   * delivered ones are skipped on that retry.
+   * delivered ones are skipped on that retry. A user deleted meanwhile is a NotFoundError.
    */
   async notify<T extends NotificationType>(input: NotifyInput<T>): Promise<ChannelOutcome[]> {
-    const em = this.rt.orm.em.fork();
-    const user = await em.findOne(User, { tenantId: input.tenantId, id: input.userId, deletedAt: null });
-    if (!user) throw new NotFoundError('user', input.userId);
-    const tenant = await em.findOneOrFail(Tenant, { id: input.tenantId });
-    const prefs = await this.preferencesOf(input.tenantId, input.userId);
-    const rendered = renderNotification(input.type, {
-      ...input.data,
-      tenantName: tenant.name,
-      recipientName: user.displayName,
-      timeZone: tenant.timeZone,
-    } as NotificationDataByType[T]);
+    const { userId, ...notice } = input;
+    const { outcomes, missing } = await this.notifyAll({ ...notice, userIds: [userId] });
+    if (missing.length) throw new NotFoundError('user', userId);
+    return outcomes.get(userId) ?? [];
+  }
 
+  /**
+   * One notification to many users (an approval step's holders), each on their own channels.
+   *
+   * The common case, nobody told yet, costs a fixed number of statements whatever the count:
+   * the recipients, their preferences and the ledger rows are read once, and every ledger row is
+   * written in one transaction together with what it delivers in-app (message and ledger row
+   * cannot part) and the mail ledger rows with their first attempt counted; each mail then goes
+   * to the transport and its outcome is written. Recipients with a ledger row already (an
+   * activity retry), or when the batch insert hits a key written meanwhile, are delivered one
+   * channel at a time, where a `sent` row is skipped and a `pending` or `failed` one tried again.
+   *
+   * Users deleted meanwhile are nobody to tell: they come back in `missing`. Everyone else is
+   * tried; the first error is rethrown afterwards (see notify).
+   */
+  async notifyAll<T extends NotificationType>(input: FanOutInput<T>): Promise<FanOutOutcome> {
+    const { tenantId } = input;
+    const userIds = [...new Set(input.userIds)];
+    const em = this.rt.orm.em.fork();
+    const users = userIds.length ? await em.find(User, { tenantId, id: { $in: userIds }, deletedAt: null }) : [];
+    const tenant = await em.findOneOrFail(Tenant, { id: tenantId });
+    const preferences = users.length ? await em.find(NotificationPreference, { tenantId, userId: { $in: users.map((u) => u.id) } }) : [];
+    const recipients: Recipient[] = users.map((user) => ({
+      user,
+      // Channels do not depend on the tenant's reminder parameters: the default lead does here.
+      channels: toPreferencesView(preferences.find((p) => p.userId === user.id) ?? null).channels[input.type],
+      rendered: renderNotification(input.type, {
+        ...input.data,
+        tenantName: tenant.name,
+        recipientName: user.displayName,
+        timeZone: tenant.timeZone,
+      } as NotificationDataByType[T]),
+    }));
+    const keys = recipients.flatMap((r) => r.channels.map((channel) => deliveryKey(input.dedupeBase, r.user.id, channel)));
+    const claimed = new Set(keys.length ? (await em.find(NotificationDelivery, { tenantId, dedupeKey: { $in: keys } }, { fields: ['userId'] })).map((d) => d.userId) : []);
+
+    const result: FanOutOutcome = { outcomes: new Map(), missing: userIds.filter((id) => !users.some((u) => u.id === id)) };
+    let firstError: unknown;
+    const fresh = recipients.filter((r) => !claimed.has(r.user.id));
+    let oneByOne = recipients.filter((r) => claimed.has(r.user.id));
+    if (fresh.length) {
+      try {
+        firstError = await this.deliverFresh(input, tenant, fresh, result);
+      } catch (err) {
+        // A ledger key written since the read above: nothing of the batch was written.
+        if (!(err instanceof UniqueConstraintViolationException)) throw err;
+        oneByOne = recipients;
+      }
+    }
+    for (const recipient of oneByOne) {
+      try {
+        result.outcomes.set(recipient.user.id, await this.deliverOneByOne(input, recipient));
+      } catch (err) {
+        firstError ??= err;
+      }
+    }
+    if (firstError) throw firstError;
+    return result;
+  }
+
+  /** Recipients without a ledger row yet: see notifyAll. Returns the first mail error, if any. */
+  private async deliverFresh(input: FanOutInput, tenant: Tenant, recipients: Recipient[], result: FanOutOutcome): Promise<unknown> {
+    const { tenantId } = input;
+    const tx = this.rt.orm.em.fork();
+    const now = new Date();
+    // An email's outcome is known after the transport: its place in the list is kept meanwhile.
+    const mails: { recipient: Recipient; row: NotificationDelivery; mail: MailDelivery; outcome: ChannelOutcome }[] = [];
+    const outcomes = new Map<string, ChannelOutcome[]>();
+    for (const recipient of recipients) {
+      const { user, rendered } = recipient;
+      const list: ChannelOutcome[] = [];
+      outcomes.set(user.id, list);
+      for (const channel of recipient.channels) {
+        const dedupeKey = deliveryKey(input.dedupeBase, user.id, channel);
+        const row = tx.create(NotificationDelivery, { id: newId(), tenantId, userId: user.id, dedupeKey, type: input.type, channel, subject: clip(rendered.subject, 255), attempts: 1 });
+        if (channel === 'in_app') {
+          const message = this.rt.services.messages.stageSystemMessage(tx, {
+            tenantId,
+            userId: user.id,
+            dedupeKey,
+            category: input.type.replace(/_/g, '-'),
+            title: rendered.subject,
+            body: rendered.text,
+          });
+          Object.assign(row, { status: 'sent', sentAt: now, refId: message.id });
+          list.push({ channel, status: 'sent', sentNow: true, deliveryId: row.id });
+        } else {
+          const mail = this.rt.services.mailer.stageClaim(tx, { tenantId, dedupeKey, to: user.email, subject: rendered.subject, text: rendered.text });
+          row.refId = mail.id;
+          const outcome: ChannelOutcome = { channel, status: 'failed', sentNow: false, deliveryId: row.id };
+          list.push(outcome);
+          mails.push({ recipient, row, mail, outcome });
+        }
+      }
+    }
+    await tx.flush();
+    for (const [userId, list] of outcomes) result.outcomes.set(userId, list);
+
+    let firstError: unknown;
+    for (const { recipient, row, mail, outcome } of mails) {
+      const { rendered, user } = recipient;
+      try {
+        await this.rt.services.mailer.transmit(mail, { to: user.email, subject: rendered.subject, text: rendered.text, html: rendered.html }, tenant.name);
+        Object.assign(row, { status: 'sent', sentAt: new Date(), lastError: null });
+        Object.assign(outcome, { status: 'sent', sentNow: true });
+      } catch (err) {
+        Object.assign(row, { status: 'failed', lastError: clip((err as Error).message ?? String(err), 4000) });
+        firstError ??= err;
+      }
+      // The mail ledger row and the delivery row together, right after this mail: a crash later
+      // in the loop must not send this one again.
+      await tx.flush();
+    }
+    return firstError;
+  }
+
+  /** One recipient, one channel at a time, resuming what an earlier attempt left: see notifyAll. */
+  private async deliverOneByOne(input: FanOutInput, { user, channels, rendered }: Recipient): Promise<ChannelOutcome[]> {
     const outcomes: ChannelOutcome[] = [];
     let firstError: unknown;
-    for (const channel of prefs.channels[input.type]) {
-      const key = deliveryKey(input.dedupeBase, input.userId, channel);
-      const row = await this.claim(input, channel, key, rendered.subject);
+    for (const channel of channels) {
+      const key = deliveryKey(input.dedupeBase, user.id, channel);
+      const row = await this.claim(input, user.id, channel, key, rendered.subject);
       if (row.status === 'sent') {
         outcomes.push({ channel, status: 'sent', sentNow: false, deliveryId: row.id });
         continue;
@@ -144,7 +272,7 @@ export class NotificationService {
         if (channel === 'in_app') {
           const message = await this.rt.services.messages.createSystemMessage({
             tenantId: input.tenantId,
-            userId: input.userId,
+            userId: user.id,
             dedupeKey: key,
             category: input.type.replace(/_/g, '-'),
             title: rendered.subject,
@@ -180,7 +308,7 @@ export class NotificationService {
   }
 
   /** The ledger row of one (step, recipient, channel), created `pending` the first time. */
-  private async claim(input: NotifyInput, channel: NotificationChannel, dedupeKey: string, subject: string): Promise<NotificationDelivery> {
+  private async claim(input: FanOutInput, userId: string, channel: NotificationChannel, dedupeKey: string, subject: string): Promise<NotificationDelivery> {
     const find = () => this.rt.orm.em.fork().findOne(NotificationDelivery, { dedupeKey });
     const sameTenant = (row: NotificationDelivery) => {
       if (row.tenantId !== input.tenantId) throw new ConflictError('dedupe_key_conflict', 'This dedupe key is already used');
@@ -193,7 +321,7 @@ export class NotificationService {
       const row = em.create(NotificationDelivery, {
         id: newId(),
         tenantId: input.tenantId,
-        userId: input.userId,
+        userId,
         dedupeKey,
         type: input.type,
         channel,
