@@ -25,24 +25,24 @@ const taskFields = (row: TaskRow) => ({
 });
 
 export async function applyProjection(rt: Runtime, batch: ProjectionBatch): Promise<{ applied: boolean }> {
-  const attempt = () =>
+  const { tenantId, instanceId } = batch;
+  const mismatch = () => ApplicationFailure.nonRetryable(`Instance ${instanceId} belongs to another workflow`, 'projection_mismatch');
+  const attempt = (lookFirst: boolean) =>
     rt.orm.em.fork().transactional(async (tx) => {
-      const { tenantId, instanceId } = batch;
-      // The row lock orders concurrent attempts of the same instance. Only once the row exists:
-      // on InnoDB a locking read of a missing key takes a gap lock, and two first batches of
-      // different instances falling into the same gap then deadlock on their inserts. A first
-      // batch inserts without that read; a racing duplicate hits the unique key (see below).
-      const exists = await tx.count(ApprovalInstance, { id: instanceId });
-      const instance = exists ? await tx.findOne(ApprovalInstance, { id: instanceId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
-      if (instance && (instance.tenantId !== tenantId || instance.workflowId !== batch.workflowId)) {
-        throw ApplicationFailure.nonRetryable(`Instance ${instanceId} belongs to another workflow`, 'projection_mismatch');
-      }
+      // The row lock orders concurrent attempts of the same instance. A first batch inserts
+      // without that read: on InnoDB a locking read of a missing key takes a gap lock, and two
+      // first batches of different instances falling into the same gap then deadlock on their
+      // inserts. A later batch finds the row (batches are applied in order) and locks it in the
+      // same read that fetches it; a first batch that finds its row written (a retry) hits the
+      // unique key and looks (see below).
+      const instance = lookFirst ? await tx.findOne(ApprovalInstance, { tenantId, id: instanceId }, { lockMode: LockMode.PESSIMISTIC_WRITE }) : null;
+      if (instance && instance.workflowId !== batch.workflowId) throw mismatch();
       if (instance && instance.projectedSeq >= batch.seq) return { applied: false };
       if (instance) tx.assign(instance, { ...instanceFields(batch.instance), projectedSeq: batch.seq });
       else tx.create(ApprovalInstance, { id: instanceId, tenantId, workflowId: batch.workflowId, ...instanceFields(batch.instance), projectedSeq: batch.seq });
 
       const ids = batch.tasks.map((t) => t.id);
-      const existing = ids.length ? new Map((await tx.find(ApprovalTask, { id: { $in: ids } })).map((t) => [t.id, t])) : new Map<string, ApprovalTask>();
+      const existing = ids.length ? new Map((await tx.find(ApprovalTask, { tenantId, instanceId, id: { $in: ids } })).map((t) => [t.id, t])) : new Map<string, ApprovalTask>();
       for (const row of batch.tasks) {
         const found = existing.get(row.id);
         if (found) tx.assign(found, taskFields(row));
@@ -66,12 +66,18 @@ export async function applyProjection(rt: Runtime, batch: ProjectionBatch): Prom
       await tx.flush();
       return { applied: true };
     });
+  let lookFirst = batch.seq > 1;
   for (let tries = 1; ; tries++) {
     try {
-      return await attempt();
+      return await attempt(lookFirst);
     } catch (err) {
-      // Two attempts raced to create the first rows: the second look finds them and decides.
-      if (err instanceof UniqueConstraintViolationException && tries === 1) continue;
+      if (err instanceof UniqueConstraintViolationException) {
+        // The rows exist already (a retry, or a racing duplicate): the look decides. Still
+        // refused after looking: the id is another tenant's.
+        if (lookFirst) throw mismatch();
+        lookFirst = true;
+        continue;
+      }
       // The database picked this transaction as a deadlock victim: nothing was applied, so
       // trying again at once is safe and cheaper than an activity retry a second later.
       if ((err instanceof DeadlockException || err instanceof LockWaitTimeoutException) && tries < 4) continue;
