@@ -282,6 +282,15 @@ describe('GET /approvals/:id/graph', () => {
     expect((await get(env.tokens.alice, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await get(env.tokens.alice, 'not-a-uuid')).status).toBe(422);
     expect((await env.api.get(`${APPROVALS}/${id}/graph`)).status).toBe(401);
+    // The detail reads the request before deciding (its tasks answer "is the caller asked"):
+    // the same people reach it, and the others learn nothing.
+    const detail = (token: string) => env.api.get(`${APPROVALS}/${id}`, token);
+    expect(await Promise.all([env.tokens.alice, env.tokens.pete, env.tokens.carol].map(async (tk) => (await detail(tk)).status))).toEqual([200, 200, 200]);
+    for (const outsider of [env.tokens.harry, env.tokens.fiona, otherAdmin]) {
+      const refused = await detail(outsider);
+      expect([refused.status, refused.body.code]).toEqual([404, 'approval_not_found']);
+      expect(JSON.stringify(refused.body)).not.toContain('lead');
+    }
 
     // API keys act as their owner within their scopes: the scopes that read a request (the
     // owner's own, here) read its graph; other keys are refused.

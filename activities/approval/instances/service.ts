@@ -168,19 +168,33 @@ export class ApprovalInstanceService {
   async visible(actor: Actor, id: string, em: EntityManager = this.rt.orm.em.fork()): Promise<ApprovalInstance> {
     const inst = await em.findOne(ApprovalInstance, { tenantId: actor.tenantId, id });
     if (!inst) throw new NotFoundError('approval', id);
-    if (inst.initiatorId === actor.userId) return inst;
-    if (await em.count(ApprovalTask, { tenantId: actor.tenantId, instanceId: id, assigneeId: actor.userId })) return inst;
-    if (can(actor, PERMISSIONS.approvalViewAll)) {
-      const scope = await this.rt.services.permissions.dataScopeFor(actor);
-      if (scope.all || (inst.initiatorDepartmentId && scope.departmentIds.includes(inst.initiatorDepartmentId))) return inst;
-    }
-    // A template's managers oversee its requests (the oversight list links here).
-    if ((await this.rt.services.templates.managedTemplateIds(actor, em)).includes(inst.templateId)) return inst;
-    throw new NotFoundError('approval', id);
+    await this.mustReach(actor, inst, async () => (await em.count(ApprovalTask, { tenantId: actor.tenantId, instanceId: id, assigneeId: actor.userId })) > 0, em);
+    return inst;
   }
 
+  /** Who reaches a request: see visible. `holdsTask` answers whether the caller holds one of its tasks. */
+  private async mustReach(actor: Actor, inst: ApprovalInstance, holdsTask: () => Promise<boolean>, em: EntityManager): Promise<void> {
+    if (inst.initiatorId === actor.userId) return;
+    if (await holdsTask()) return;
+    if (can(actor, PERMISSIONS.approvalViewAll)) {
+      const scope = await this.rt.services.permissions.dataScopeFor(actor);
+      if (scope.all || (inst.initiatorDepartmentId && scope.departmentIds.includes(inst.initiatorDepartmentId))) return;
+    }
+    // A template's managers oversee its requests (the oversight list links here).
+    if ((await this.rt.services.templates.managedTemplateIds(actor, em)).includes(inst.templateId)) return;
+    throw new NotFoundError('approval', inst.id);
+  }
+
+  /**
+   * The detail, read first and shown only to whom visible() lets in: the snapshot holds every
+   * task of the request, so whether the caller holds one is answered without asking the
+   * database again (two statements less than visible() and then detailOf()).
+   */
   async detail(actor: Actor, id: string): Promise<InstanceDetail> {
-    return this.detailOf(actor, await this.visible(actor, id));
+    const snapshot = await this.snapshot(actor.tenantId, id);
+    if (!snapshot) throw new NotFoundError('approval', id);
+    await this.mustReach(actor, snapshot.inst, async () => snapshot.tasks.some((t) => t.assigneeId === actor.userId), this.rt.orm.em.fork());
+    return this.toDetail(actor, snapshot);
   }
 
   /** The detail of an instance the caller was already found to reach (visible, or in their scope to intervene), read afresh. */
@@ -191,13 +205,20 @@ export class ApprovalInstanceService {
     // next to the instance's previous current steps. Nothing inside the transaction may take a
     // second pool connection (names, permissions): under load every connection would be held by
     // a transaction waiting for another one, and the pool would deadlock.
-    const snapshot = await this.rt.orm.em.fork().transactional(async (em) => {
-      const row = await em.findOneOrFail(ApprovalInstance, { tenantId: actor.tenantId, id: inst.id });
-      const tasks = await em.find(ApprovalTask, { tenantId: actor.tenantId, instanceId: row.id }, { orderBy: { position: 'asc' } });
-      const events = await em.find(ApprovalEvent, { tenantId: actor.tenantId, instanceId: row.id }, { orderBy: { seq: 'asc' } });
+    const snapshot = await this.snapshot(actor.tenantId, inst.id);
+    if (!snapshot) throw new NotFoundError('approval', inst.id);
+    return this.toDetail(actor, snapshot);
+  }
+
+  /** The instance row, its tasks and its events from one read transaction (see detailOf); null when there is no such request. */
+  private snapshot(tenantId: string, id: string) {
+    return this.rt.orm.em.fork().transactional(async (em) => {
+      const row = await em.findOne(ApprovalInstance, { tenantId, id });
+      if (!row) return null;
+      const tasks = await em.find(ApprovalTask, { tenantId, instanceId: row.id }, { orderBy: { position: 'asc' } });
+      const events = await em.find(ApprovalEvent, { tenantId, instanceId: row.id }, { orderBy: { seq: 'asc' } });
       return { inst: row, tasks, events };
     });
-    return this.toDetail(actor, snapshot);
   }
 
   private async toDetail(
