@@ -15,7 +15,8 @@
  * per layout, default 200), BENCH_SCALE_C (concurrent clients, default 20), BENCH_SCALE_READS
  * (read requests of the memory part, default 10000), BENCH_SOAK_SECONDS (0: no soak; 600 for ten
  * minutes), BENCH_DATABASE_URL (default: a fresh MariaDB database `signoff_bench_scale` on
- * 127.0.0.1:3306; several processes share it), BENCH_TEMPORAL_ADDRESS (an existing server
+ * 127.0.0.1:3306; several processes share it; on MariaDB each kind of process connects as a user
+ * of its own so the server counts the statements each asks per approval: StatementCensus), BENCH_TEMPORAL_ADDRESS (an existing server
  * instead of a fresh dev server; its process is then not measured), BENCH_CPU_PROF (a folder: each
  * API and worker process writes a V8 CPU profile there when it stops; `node dist/bench/cpu-top.js
  * <folder>` prints where their CPU went).
@@ -25,7 +26,7 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createConnection } from 'mysql2/promise';
+import { createConnection, type Connection as Connection2 } from 'mysql2/promise';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadConfig } from '../common/config';
@@ -82,6 +83,8 @@ class Stack {
   constructor(
     private readonly dir: string,
     private readonly env: Record<string, string>,
+    /** A database URL per kind of process (the statement census), else the shared one. */
+    private readonly databaseUrls: Partial<Record<Kind, string>> = {},
   ) {}
 
   /** Start one product or baseline process and wait until it serves. */
@@ -93,7 +96,7 @@ class Stack {
     // BENCH_CPU_PROF: a V8 CPU profile per process, written when it exits (bench/cpu-top.ts reads them).
     const prof = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${kind}-${n}.cpuprofile`] : [];
     const child = spawn(process.execPath, [...prof, require.resolve(script)], {
-      env: { ...process.env, ...this.env, ...extra, ...(port ? { API_PORT: String(port), API_HOST: '127.0.0.1' } : {}), ...(healthPort ? { WORKER_HEALTH_PORT: String(healthPort) } : {}) },
+      env: { ...process.env, ...this.env, ...(this.databaseUrls[kind] ? { DATABASE_URL: this.databaseUrls[kind] } : {}), ...extra, ...(port ? { API_PORT: String(port), API_HOST: '127.0.0.1' } : {}), ...(healthPort ? { WORKER_HEALTH_PORT: String(healthPort) } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const log = createWriteStream(join(this.dir, `${kind}-${n}.log`));
@@ -165,6 +168,93 @@ class CpuMeter {
   }
 }
 
+/**
+ * What each kind of process asks the database per approval, counted by MariaDB itself: every
+ * kind connects as a database user of its own, and the server's user statistics (`userstat`)
+ * count statements, commits and the server's CPU time per user. Statement counts are exact where
+ * CPU figures on a shared machine are not, so they show a change in the database work at once.
+ * Needs MariaDB and a bench user that may create users and set globals (root here); otherwise
+ * every process uses the bench's own URL and the census line says why it is missing.
+ */
+const CENSUS_KINDS = ['api', 'worker'] as const;
+type CensusKind = (typeof CENSUS_KINDS)[number];
+interface UserStats {
+  select: number;
+  write: number;
+  other: number;
+  cpuMs: number;
+}
+
+class StatementCensus {
+  private start = new Map<string, UserStats>();
+  private constructor(
+    private readonly admin: Connection2 | null,
+    readonly urls: Partial<Record<CensusKind, string>>,
+    readonly unavailable: string | null,
+  ) {}
+
+  static async open(databaseUrl: string): Promise<StatementCensus> {
+    if (!/^(mysql|mariadb):/.test(databaseUrl)) return new StatementCensus(null, {}, 'only on MariaDB');
+    const u = new URL(databaseUrl);
+    const db = u.pathname.slice(1);
+    let conn: Connection2 | undefined;
+    try {
+      conn = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) });
+      const [[version]] = (await conn.query('SELECT VERSION() AS v')) as unknown as [{ v: string }[]];
+      if (!/mariadb/i.test(version.v)) throw new Error(`${version.v} is not MariaDB (no user statistics)`);
+      await conn.query('SET GLOBAL userstat = 1');
+      const urls: Partial<Record<CensusKind, string>> = {};
+      for (const kind of CENSUS_KINDS) {
+        const user = `signoff_bench_${kind}`;
+        // Both hosts: a TCP connection to 127.0.0.1 matches either, depending on name resolution.
+        for (const host of ['localhost', '127.0.0.1', '%']) {
+          await conn.query(`CREATE USER IF NOT EXISTS '${user}'@'${host}'`);
+          await conn.query(`GRANT ALL PRIVILEGES ON \`${db}\`.* TO '${user}'@'${host}'`);
+        }
+        const url = new URL(databaseUrl);
+        url.username = user;
+        url.password = '';
+        urls[kind] = url.toString();
+      }
+      return new StatementCensus(conn, urls, null);
+    } catch (err) {
+      await conn?.end().catch(() => undefined);
+      return new StatementCensus(null, {}, (err as Error).message);
+    }
+  }
+
+  private async read(): Promise<Map<string, UserStats>> {
+    const [rows] = (await this.admin!.query(
+      `SELECT USER AS user, SELECT_COMMANDS AS s, UPDATE_COMMANDS AS w, OTHER_COMMANDS AS o, CPU_TIME AS cpu
+         FROM information_schema.USER_STATISTICS WHERE USER LIKE 'signoff\\_bench\\_%'`,
+    )) as unknown as [{ user: string; s: number; w: number; o: number; cpu: number }[]];
+    return new Map(rows.map((r) => [r.user.replace('signoff_bench_', ''), { select: Number(r.s), write: Number(r.w), other: Number(r.o), cpuMs: Number(r.cpu) * 1000 }]));
+  }
+
+  async begin(): Promise<void> {
+    if (this.admin) this.start = await this.read();
+  }
+
+  /** "api 96.3 (select 88.1, write 1.1, other 7.1; database CPU 9.8 ms), worker …" per approval. */
+  async perApproval(n: number): Promise<string> {
+    if (!this.admin) return `statements per approval: not counted (${this.unavailable})`;
+    const now = await this.read();
+    const parts = CENSUS_KINDS.map((kind) => {
+      const a = this.start.get(kind) ?? { select: 0, write: 0, other: 0, cpuMs: 0 };
+      const b = now.get(kind) ?? a;
+      const per = (k: keyof UserStats) => (b[k] - a[k]) / n;
+      const total = per('select') + per('write') + per('other');
+      // "other": BEGIN, COMMIT and session statements. (COMMIT_TRANSACTIONS is not shown: it counts every autocommitted statement too.)
+      return `${kind} ${total.toFixed(1)} (select ${per('select').toFixed(1)}, write ${per('write').toFixed(1)}, other ${per('other').toFixed(1)}; database CPU ${per('cpuMs').toFixed(1)} ms)`;
+    });
+    return `statements per approval (MariaDB user statistics): ${parts.join(', ')}`;
+  }
+
+  async close(): Promise<void> {
+    await this.admin?.end();
+  }
+}
+
 const rate = (n: number, wallMs: number) => (n / wallMs) * 1000;
 const pair = (xs: number[]) => {
   const s = summarize(xs);
@@ -226,7 +316,8 @@ async function main() {
   const baselineBundle = join(dir, 'baseline-workflows.js');
   writeFileSync(baselineBundle, (await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: quiet })).code);
 
-  const stack = new Stack(dir, { ...env, WORKFLOW_BUNDLE_PATH: productBundle, BENCH_BASELINE_QUEUE: BASELINE_QUEUE, BENCH_BASELINE_BUNDLE: baselineBundle });
+  const census = await StatementCensus.open(databaseUrl);
+  const stack = new Stack(dir, { ...env, WORKFLOW_BUNDLE_PATH: productBundle, BENCH_BASELINE_QUEUE: BASELINE_QUEUE, BENCH_BASELINE_BUNDLE: baselineBundle }, census.urls);
   const serverPart = server?.process.pid ? [{ label: 'temporal server', pids: [server.process.pid] }] : [];
   const upProduct = async (workers: number, apis: number) => {
     const procs = await Promise.all([...Array.from({ length: workers }, () => stack.spawn('worker')), ...Array.from({ length: apis }, () => stack.spawn('api'))]);
@@ -260,12 +351,14 @@ async function main() {
     const starts: number[] = [];
     const approves: number[] = [];
     cpu.begin();
+    await census.begin();
     const wall = await pool(N, C, async (i) => {
       const run = await drive(up.https, i);
       starts.push(run.start);
       approves.push(...run.approves);
     });
     const oursCpu = cpu.perApproval(N);
+    const statements = await census.perApproval(N);
     await stack.stop(up.procs);
 
     // The baseline with as many worker processes.
@@ -287,6 +380,7 @@ async function main() {
       `${workers} worker process${workers > 1 ? 'es' : ''} × ${apis} API process${apis > 1 ? 'es' : ''}`,
       `  ours      ${rate(N, wall).toFixed(1)} /s   start p50/p95 ${pair(starts)}   approve p50/p95 ${pair(approves)}`,
       `            CPU ms per approval: ${oursCpu.line}`,
+      `            ${statements}`,
       `  baseline  ${rate(N, bWall).toFixed(1)} /s   start p50/p95 ${pair(bStarts)}   approve p50/p95 ${pair(bApproves)}`,
       `            CPU ms per approval: ${baseCpu.line}`,
       `  ratio ours/baseline: time per approval ${(wall / bWall).toFixed(2)}, CPU per approval ${(oursCpu.total / baseCpu.total).toFixed(2)}`,
@@ -336,6 +430,7 @@ async function main() {
   console.log(mem.join('\n'));
   await stack.stop(up.procs);
 
+  await census.close();
   await client.connection.close();
   await rt.close();
   await server?.stop();
