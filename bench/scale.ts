@@ -171,7 +171,7 @@ class CpuMeter {
 /**
  * What each kind of process asks the database per approval, counted by MariaDB itself: every
  * kind connects as a database user of its own, and the server's user statistics (`userstat`)
- * count statements, commits and the server's CPU time per user. Statement counts are exact where
+ * count statements and the server's CPU time per user. Statement counts are exact where
  * CPU figures on a shared machine are not, so they show a change in the database work at once.
  * Needs MariaDB and a bench user that may create users and set globals (root here); otherwise
  * every process uses the bench's own URL and the census line says why it is missing.

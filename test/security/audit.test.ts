@@ -107,8 +107,16 @@ describe('audit of changes made by workflows', () => {
     const key = await publish(env, [approval('one', [env.id('pete')])]);
     const id = await submit(env, key);
     await until(env, id, (x) => x.tasks.some((task: any) => task.status === 'open'));
-    const rows = await env.rt.orm.em.fork().find(AuditChange, { tenantId: env.t.tenantId, source: 'workflow', workflowId: { $like: `%${id}%` } });
-    expect(rows.map((r) => r.entity)).toEqual(expect.arrayContaining(['ApprovalTask']));
+    // Pete is told by the workflow's notify activity: his in-app message and its ledger rows.
+    const rowsOf = () => env.rt.orm.em.fork().find(AuditChange, { tenantId: env.t.tenantId, source: 'workflow', workflowId: { $like: `%${id}%` } });
+    let rows = await rowsOf();
+    for (let i = 0; i < 100 && !rows.some((r) => r.entity === 'InAppMessage'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      rows = await rowsOf();
+    }
+    expect(rows.map((r) => r.entity)).toEqual(expect.arrayContaining(['InAppMessage', 'NotificationDelivery', 'MailDelivery']));
     expect(rows.every((r) => r.userId === null)).toBe(true);
+    // The read model is not audited: the workflow history and the request's timeline are its record.
+    expect(rows.filter((r) => r.entity.startsWith('Approval'))).toEqual([]);
   });
 });
