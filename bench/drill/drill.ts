@@ -7,7 +7,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
@@ -17,6 +16,10 @@ import { initOrm, migrate } from '../../db/orm';
 import { seedDemoData } from '../../db/seed';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { TcpProxy } from './tcp-proxy';
+import { exited, freePort, httpOk, recreateMysqlDatabase, sleep, until as untilOrThrow } from '../processes';
+
+/** The shared poll, its errors saying they come from the drill. */
+const until = (check: () => Promise<boolean>, timeoutMs: number, what: string) => untilOrThrow(check, timeoutMs, `drill: ${what}`);
 
 export const FAULTS = ['worker-kill', 'temporal-kill', 'db-pause', 'redis-stop', 'api-restart'] as const;
 export type FaultName = (typeof FAULTS)[number];
@@ -61,38 +64,6 @@ export interface DrillReport {
   notApproved: string[];
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
-async function ok(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url, { signal: AbortSignal.timeout(3000) })).ok;
-  } catch {
-    return false;
-  }
-}
-
-async function until(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
-  const t0 = Date.now();
-  while (!(await check())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`drill: ${what} not reached within ${timeoutMs} ms`);
-    await sleep(200);
-  }
-  return Date.now() - t0;
-}
-
-function exited(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
 export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
   const log = opts.log ?? (() => undefined);
   const faults = opts.faults ?? FAULTS;
@@ -103,10 +74,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
 
   try {
     // Database: a drill database on the shared server, migrated; the product reaches it through the proxy.
-    const conn = await createConnection(`${opts.mysqlAdminUrl}/`);
-    await conn.query(`DROP DATABASE IF EXISTS \`${opts.dbName}\``);
-    await conn.query(`CREATE DATABASE \`${opts.dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await conn.end();
+    await recreateMysqlDatabase(opts.mysqlAdminUrl, opts.dbName);
     cleanups.push(async () => {
       const c = await createConnection(`${opts.mysqlAdminUrl}/`);
       await c.query(`DROP DATABASE IF EXISTS \`${opts.dbName}\``);
@@ -191,8 +159,8 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       await Promise.all([exited(api), exited(worker)]);
     });
     const base = `http://127.0.0.1:${apiPort}`;
-    const apiReady = () => ok(`${base}/ready`);
-    const workerReady = () => ok(`http://127.0.0.1:${healthPort}/ready`);
+    const apiReady = () => httpOk(`${base}/ready`);
+    const workerReady = () => httpOk(`http://127.0.0.1:${healthPort}/ready`);
     const allReady = async () => (await apiReady()) && (await workerReady());
     startWorker();
     await until(workerReady, 180_000, 'worker ready');
