@@ -15,14 +15,15 @@
  * per layout, default 200), BENCH_SCALE_C (concurrent clients, default 20), BENCH_SCALE_READS
  * (read requests of the memory part, default 10000), BENCH_SOAK_SECONDS (0: no soak; 600 for ten
  * minutes), BENCH_DATABASE_URL (default: a fresh MariaDB database `signoff_bench_scale` on
- * 127.0.0.1:3306; several processes share it; on MariaDB each kind of process connects as a user
- * of its own so the server counts the statements each asks per approval: StatementCensus), BENCH_TEMPORAL_ADDRESS (an existing server
- * instead of a fresh dev server; its process is then not measured), BENCH_CPU_PROF (a folder: each
- * API and worker process writes a V8 CPU profile there when it stops; `node dist/bench/cpu-top.js
- * <folder>` prints where their CPU went).
+ * 127.0.0.1:3306; several processes share it; on MariaDB each kind of process connects as a
+ * user of its own so the server counts the statements each asks per approval: StatementCensus),
+ * BENCH_TEMPORAL_ADDRESS (an existing server instead of a fresh dev server, e.g. `npm run
+ * temporal:production`; its processes are measured when BENCH_SERVER_PIDS lists them,
+ * comma-separated), BENCH_CPU_PROF (a folder: each API and worker process writes a V8 CPU profile
+ * there when it stops; `node dist/bench/cpu-top.js <folder>` prints where their CPU went).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -37,7 +38,10 @@ import { ensureTemporalCli } from '../temporal/cli';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../workers/workflow-interceptors';
 import { activityPhases, call, driveApproval, driveBaseline, publishTwoStepTemplate, type BenchPeople, type Call } from './approval-flow';
+import { httpOk, recreateMysqlDatabase, stopProcess, until } from './processes';
 import { ms, pool, slopePerMinute, summarize } from './stats';
+
+const waitHttp = (url: string) => until(() => httpOk(url), 120_000, `${url} answering 200`);
 import type { BaselinePhase } from './workflows';
 
 const LAYOUTS = (process.env.BENCH_SCALE_LAYOUTS ?? '1x1,2x1,1x2,2x2').split(',').map((l) => {
@@ -113,33 +117,7 @@ class Stack {
   }
 
   async stop(procs: Proc[]): Promise<void> {
-    await Promise.all(
-      procs.map(
-        (p) =>
-          new Promise<void>((resolve) => {
-            if (p.child.exitCode !== null) return resolve();
-            const kill = setTimeout(() => p.child.kill('SIGKILL'), 30_000);
-            p.child.once('exit', () => {
-              clearTimeout(kill);
-              resolve();
-            });
-            p.child.kill('SIGTERM');
-          }),
-      ),
-    );
-  }
-}
-
-async function waitHttp(url: string, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 250));
+    await Promise.all(procs.map((p) => stopProcess(p.child)));
   }
 }
 
@@ -265,10 +243,8 @@ async function freshDatabase(url: string): Promise<void> {
   if (!url.startsWith('mysql:') && !url.startsWith('mariadb:')) return;
   const u = new URL(url);
   const name = u.pathname.slice(1);
-  const conn = await createConnection({ host: u.hostname, port: Number(u.port || 3306), user: decodeURIComponent(u.username || 'root'), password: decodeURIComponent(u.password) });
-  await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
-  await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
-  await conn.end();
+  u.pathname = '';
+  await recreateMysqlDatabase(u.toString(), name);
 }
 
 async function main() {
@@ -318,7 +294,10 @@ async function main() {
 
   const census = await StatementCensus.open(databaseUrl);
   const stack = new Stack(dir, { ...env, WORKFLOW_BUNDLE_PATH: productBundle, BENCH_BASELINE_QUEUE: BASELINE_QUEUE, BENCH_BASELINE_BUNDLE: baselineBundle }, census.urls);
-  const serverPart = server?.process.pid ? [{ label: 'temporal server', pids: [server.process.pid] }] : [];
+  // A server of our own is measured; one at BENCH_TEMPORAL_ADDRESS when BENCH_SERVER_PIDS names
+  // its processes (e.g. the server and its PostgreSQL backends: `pgrep -d, -f temporal-server`).
+  const serverPids = server?.process.pid ? [server.process.pid] : (process.env.BENCH_SERVER_PIDS ?? '').split(',').filter(Boolean).map(Number);
+  const serverPart = serverPids.length ? [{ label: 'temporal server', pids: serverPids.filter((pid) => existsSync(`/proc/${pid}`)) }] : [];
   const upProduct = async (workers: number, apis: number) => {
     const procs = await Promise.all([...Array.from({ length: workers }, () => stack.spawn('worker')), ...Array.from({ length: apis }, () => stack.spawn('api'))]);
     return { procs, https: procs.filter((p) => p.kind === 'api').map((p) => call(p.url!)) };
