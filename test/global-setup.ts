@@ -1,6 +1,7 @@
 /**
  * Real services for the whole test run, started once:
- *  - the Temporal dev server (the CLI binary, through the SDK's `existing-path` executable),
+ *  - the Temporal dev server (the CLI binary, through the SDK's `existing-path` executable), or
+ *    the server at TEST_TEMPORAL_ADDRESS,
  *  - a fresh MariaDB database with the committed migrations applied,
  *  - the workflow bundle (built once, shared by every test worker),
  *  - payload encryption keys for the run (two, as after a rotation: every suite runs encrypted),
@@ -11,9 +12,11 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
+import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ensureTemporalCli } from '../temporal/cli';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { initOrm, migrate } from '../db/orm';
 import { seedPlatformDictionaries } from '../db/seed';
@@ -47,17 +50,27 @@ export default async function globalSetup() {
   const bundlePath = join(runDir, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
 
-  // 3. Temporal dev server: the real server, from the CLI binary.
-  const cliPath = ensureTemporalCli({ install: true, log: (m) => console.log(m) });
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: cliPath },
-      ip: '127.0.0.1',
-      searchAttributes: ALL_SEARCH_ATTRIBUTES,
-      log: { format: 'json', level: 'error' },
-    },
-  });
-  (globalThis as Record<string, unknown>).__SIGNOFF_TEMPORAL_ENV__ = env;
+  // 3. Temporal dev server: the real server, from the CLI binary. Or, with TEST_TEMPORAL_ADDRESS,
+  // a server already running (the production-shape one of `npm run temporal:production`), its
+  // `default` namespace holding the product's search attributes.
+  let address = process.env.TEST_TEMPORAL_ADDRESS;
+  if (address) {
+    const connection = await Connection.connect({ address });
+    await ensureSearchAttributes(connection, 'default');
+    await connection.close();
+  } else {
+    const cliPath = ensureTemporalCli({ install: true, log: (m) => console.log(m) });
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'existing-path', path: cliPath },
+        ip: '127.0.0.1',
+        searchAttributes: ALL_SEARCH_ATTRIBUTES,
+        log: { format: 'json', level: 'error' },
+      },
+    });
+    (globalThis as Record<string, unknown>).__SIGNOFF_TEMPORAL_ENV__ = env;
+    address = env.address;
+  }
 
   const dataDir = join(runDir, 'data');
   mkdirSync(dataDir, { recursive: true });
@@ -67,7 +80,7 @@ export default async function globalSetup() {
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
     REDIS_KEY_PREFIX: `signoff-test:${process.pid}:${Date.now()}:`,
-    TEMPORAL_ADDRESS: env.address,
+    TEMPORAL_ADDRESS: address,
     TEMPORAL_NAMESPACE: 'default',
     SIGNOFF_TEST_BUNDLE: bundlePath,
     SIGNOFF_TEST_RUN_DIR: runDir,
@@ -85,5 +98,5 @@ export default async function globalSetup() {
     // Cheaper scrypt for the many users tests create; a dedicated test covers the production cost.
     SCRYPT_LOG_N: process.env.SCRYPT_LOG_N ?? '14',
   });
-  console.log(`\n[global-setup] temporal ${env.address}, db ${dbName}, ready in ${Date.now() - started} ms`);
+  console.log(`\n[global-setup] temporal ${address}, db ${dbName}, ready in ${Date.now() - started} ms`);
 }
