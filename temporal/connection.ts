@@ -42,3 +42,24 @@ export function temporalConnectionOptions(config: TemporalConnectionConfig): { a
 export function connectTemporal(config: TemporalConnectionConfig, extra: { connectTimeout?: number } = {}): Promise<Connection> {
   return Connection.connect({ ...temporalConnectionOptions(config), ...extra });
 }
+
+/**
+ * Wait until a server we just started answers on `address` (a plain local connection), or throw
+ * `timeoutError()` after `timeoutMs`. `gone()` says the server's process has exited already.
+ */
+export async function untilServerAnswers(address: string, timeoutMs: number, timeoutError: (cause: string) => Error, gone: () => string | undefined = () => undefined): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const exited = gone();
+    if (exited) throw timeoutError(exited);
+    try {
+      const conn = await Connection.connect({ address, connectTimeout: 1000 });
+      await conn.workflowService.getSystemInfo({});
+      await conn.close();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw timeoutError((err as Error).message);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
+import { untilServerAnswers } from './connection';
 import { devServerSearchAttributeArgs } from './search-attributes';
 
 export interface DevServer {
@@ -56,21 +56,16 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   });
 
   const address = `127.0.0.1:${port}`;
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 60_000);
-  for (;;) {
-    if (exited) throw new Error(`Temporal dev server ${exited}; see ${join(opts.dataDir, 'temporal-server.log')}`);
-    try {
-      const conn = await Connection.connect({ address, connectTimeout: 1000 });
-      await conn.workflowService.getSystemInfo({});
-      await conn.close();
-      break;
-    } catch (err) {
-      if (Date.now() > deadline) {
-        child.kill('SIGTERM');
-        throw new Error(`Temporal dev server did not answer on ${address}: ${(err as Error).message}`);
-      }
-      await new Promise((r) => setTimeout(r, 300));
-    }
+  try {
+    await untilServerAnswers(
+      address,
+      opts.readyTimeoutMs ?? 60_000,
+      (cause) => new Error(exited ? `Temporal dev server ${exited}; see ${join(opts.dataDir, 'temporal-server.log')}` : `Temporal dev server did not answer on ${address}: ${cause}`),
+      () => exited,
+    );
+  } catch (err) {
+    child.kill('SIGTERM');
+    throw err;
   }
   return {
     address,

@@ -27,6 +27,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
+import { untilServerAnswers } from './connection';
 import { ensureSearchAttributes } from './search-attributes';
 
 export const SERVER_VERSION = 'v1.32.2';
@@ -206,18 +207,7 @@ async function main(): Promise<void> {
 
   const address = `127.0.0.1:${port}`;
   try {
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      try {
-        const conn = await Connection.connect({ address, connectTimeout: 1000 });
-        await conn.workflowService.getSystemInfo({});
-        await conn.close();
-        break;
-      } catch (err) {
-        if (Date.now() > deadline) throw new Error(`the server did not answer on ${address} within 2 minutes (${(err as Error).message}); see ${join(dataDir, 'server.log')}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
+    await untilServerAnswers(address, 120_000, (cause) => new Error(`the server did not answer on ${address} within 2 minutes (${cause}); see ${join(dataDir, 'server.log')}`));
     await registerNamespace(address);
   } catch (err) {
     child.removeAllListeners('exit');
