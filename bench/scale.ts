@@ -69,6 +69,12 @@ function rssMiB(pid: number): number {
   const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Number(kb) / 1024;
 }
+/** The V8 heap in use of a process, from its prom-client metrics (MiB). */
+async function heapUsedMiB(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  const bytes = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([\d.e+]+)/m.exec(text)?.[1];
+  return Number(bytes) / 1024 / 1024;
+}
 const selfCpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
@@ -80,6 +86,8 @@ interface Proc {
   child: ChildProcess;
   pid: number;
   url?: string;
+  /** Where its prom-client metrics are (the API's METRICS_PORT, the worker's health port). */
+  metricsUrl?: string;
 }
 
 class Stack {
@@ -97,15 +105,23 @@ class Stack {
     const script = { api: '../api/main.js', worker: '../workers/main.js', 'baseline-worker': './baseline-worker.js' }[kind];
     const port = kind === 'api' ? 20_000 + Math.floor(Math.random() * 20_000) : 0;
     const healthPort = kind === 'worker' ? 40_000 + Math.floor(Math.random() * 20_000) : 0;
+    // The API serves its metrics on an internal port of their own (the public one would need a token).
+    const metricsPort = kind === 'api' ? 40_000 + Math.floor(Math.random() * 20_000) : 0;
     // BENCH_CPU_PROF: a V8 CPU profile per process, written when it exits (bench/cpu-top.ts reads them).
     const prof = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${kind}-${n}.cpuprofile`] : [];
     const child = spawn(process.execPath, [...prof, require.resolve(script)], {
-      env: { ...process.env, ...this.env, ...(this.databaseUrls[kind] ? { DATABASE_URL: this.databaseUrls[kind] } : {}), ...extra, ...(port ? { API_PORT: String(port), API_HOST: '127.0.0.1' } : {}), ...(healthPort ? { WORKER_HEALTH_PORT: String(healthPort) } : {}) },
+      env: { ...process.env, ...this.env, ...(this.databaseUrls[kind] ? { DATABASE_URL: this.databaseUrls[kind] } : {}), ...extra, ...(port ? { API_PORT: String(port), API_HOST: '127.0.0.1' } : {}), ...(healthPort ? { WORKER_HEALTH_PORT: String(healthPort) } : {}), ...(metricsPort ? { METRICS_PORT: String(metricsPort) } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const log = createWriteStream(join(this.dir, `${kind}-${n}.log`));
     child.stderr!.pipe(log);
-    const proc: Proc = { kind, child, pid: child.pid!, ...(port ? { url: `http://127.0.0.1:${port}` } : {}) };
+    const proc: Proc = {
+      kind,
+      child,
+      pid: child.pid!,
+      ...(port ? { url: `http://127.0.0.1:${port}`, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` } : {}),
+      ...(healthPort ? { metricsUrl: `http://127.0.0.1:${healthPort}/metrics` } : {}),
+    };
     const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${kind} exited (${code}) before it was ready; see ${join(this.dir, `${kind}-${n}.log`)}`))));
     const ready =
       kind === 'baseline-worker'
@@ -384,9 +400,18 @@ async function main() {
   });
   mem.push(`  after ${READS} read requests (detail and inbox, C=50, ${rate(READS, reads).toFixed(0)} req/s): ${rss()}`);
   if (SOAK_SECONDS > 0) {
-    const samples: { t: number; api: number; worker: number }[] = [];
+    // RSS and the V8 heap in use (prom-client's nodejs_heap_size_used_bytes): RSS alone swings
+    // with when the collector runs and what V8 keeps reserved, the heap in use is what a leak grows.
+    type Sample = { t: number; api: number; worker: number; apiHeap: number; workerHeap: number };
+    const samples: Sample[] = [];
     const t0 = performance.now();
-    const sampler = setInterval(() => samples.push({ t: (performance.now() - t0) / 1000, api: rssMiB(api.pid), worker: rssMiB(worker.pid) }), 10_000);
+    const sampler = setInterval(
+      () =>
+        void Promise.all([heapUsedMiB(api.metricsUrl!), heapUsedMiB(worker.metricsUrl!)]).then(([apiHeap, workerHeap]) =>
+          samples.push({ t: (performance.now() - t0) / 1000, api: rssMiB(api.pid), worker: rssMiB(worker.pid), apiHeap, workerHeap }),
+        ),
+      10_000,
+    );
     let done = 0;
     await Promise.all(
       Array.from({ length: C }, async (_, c) => {
@@ -399,11 +424,12 @@ async function main() {
     clearInterval(sampler);
     // The first minute fills caches and pools; growth after it is what would leak.
     const settled = samples.filter((s) => s.t >= Math.min(60, SOAK_SECONDS / 5));
-    const series = (k: 'api' | 'worker') => samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 8)) === 0).map((s) => s[k].toFixed(0)).join(' ');
+    const slope = (k: keyof Sample) => slopePerMinute(settled.map((s) => ({ t: s.t, mib: s[k] }))).toFixed(2);
+    const series = (k: keyof Sample) => samples.filter((_, i) => i % Math.max(1, Math.floor(samples.length / 8)) === 0).map((s) => s[k].toFixed(0)).join(' ');
     mem.push(
-      `  soak ${SOAK_SECONDS} s at C=${C}: ${done} approvals (${rate(done, SOAK_SECONDS * 1000).toFixed(1)} /s); RSS slope after the first minute: api ${slopePerMinute(settled.map((s) => ({ t: s.t, mib: s.api }))).toFixed(2)} MiB/min, worker ${slopePerMinute(settled.map((s) => ({ t: s.t, mib: s.worker }))).toFixed(2)} MiB/min`,
-      `    api RSS MiB ${series('api')}`,
-      `    worker RSS MiB ${series('worker')}`,
+      `  soak ${SOAK_SECONDS} s at C=${C}: ${done} approvals (${rate(done, SOAK_SECONDS * 1000).toFixed(1)} /s); slopes after the first minute (MiB/min): RSS api ${slope('api')}, worker ${slope('worker')}; heap in use api ${slope('apiHeap')}, worker ${slope('workerHeap')}`,
+      `    api RSS MiB ${series('api')}; heap in use ${series('apiHeap')}`,
+      `    worker RSS MiB ${series('worker')}; heap in use ${series('workerHeap')}`,
     );
   }
   console.log(mem.join('\n'));
